@@ -1,0 +1,38 @@
+"""The Flask application factory."""
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from app.extensions import csrf, db, htmx, login_manager, migrate
+from config import Config
+
+ROOT = Path(__file__).parent.parent
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints and CLI."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(Config)
+    app.config.update(overrides or {})
+    Path(app.instance_path).mkdir(exist_ok=True)  # home of the default SQLite file
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+
+    from app import api, cli, web
+
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)
+    web.init_app(app)
+    cli.init_app(app)
+    return app

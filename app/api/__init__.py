@@ -1,0 +1,38 @@
+"""The JSON API under /api/v1: bearer tokens, JSON in and out, problem documents on error."""
+
+from flask import Blueprint, Response, g, request
+from werkzeug.exceptions import HTTPException
+
+from app.api.problems import from_domain_error, problem
+from app.services.users import user_for_token
+from workflows.errors import DomainError
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+PUBLIC_ENDPOINTS = {"api.openapi"}
+
+
+@bp.before_request
+def authenticate() -> Response | None:
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token else None
+    if user is None:
+        response = problem(401, "Unauthorized", "send a valid API token: Authorization: Bearer …")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="disputedesk"'
+        return response
+    g.user = user
+    return None
+
+
+@bp.errorhandler(DomainError)
+def domain_error(error: DomainError) -> Response:
+    return from_domain_error(error)
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException) -> Response:
+    return problem(error.code or 500, error.name, error.description or "")
+
+
+from app.api import catalog, disputes, openapi  # noqa: E402,F401  (routes register on bp)

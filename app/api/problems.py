@@ -1,0 +1,55 @@
+"""Errors as application/problem+json (RFC 9457)."""
+
+from typing import Any
+
+from flask import Response, jsonify
+
+from workflows.errors import (
+    Conflict,
+    DomainError,
+    GuardsFailed,
+    InvalidInput,
+    NotAvailableYet,
+    NotFound,
+    NotPermitted,
+    StaleCase,
+    TransitionNotAllowed,
+)
+
+
+class MalformedRequest(InvalidInput):
+    title = "Malformed request"
+
+
+STATUS = {  # the first matching kind wins
+    MalformedRequest: 400,
+    InvalidInput: 422,
+    GuardsFailed: 422,
+    NotFound: 404,
+    NotPermitted: 403,
+    TransitionNotAllowed: 409,
+    StaleCase: 409,
+    Conflict: 409,
+    NotAvailableYet: 409,
+}
+
+
+def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
+    """Build a problem document response."""
+    slug = title.lower().replace(" ", "-")
+    body = {"type": f"urn:disputedesk:problem:{slug}", "title": title, "status": status}
+    body |= {"detail": detail, **extra}
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def from_domain_error(error: DomainError) -> Response:
+    """Turn a domain refusal into its problem document."""
+    return problem(status_for(error), error.title, error.detail, **error.extra)
+
+
+def status_for(error: DomainError) -> int:
+    """Return the HTTP status a domain refusal answers with."""
+    return next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)

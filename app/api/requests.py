@@ -1,0 +1,57 @@
+"""Reading API requests: JSON bodies, limits, cursors and If-Match."""
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from flask import current_app, request
+
+from app.api.problems import MalformedRequest
+from workflows.errors import InvalidInput
+
+
+def json_body() -> dict[str, Any]:
+    """Return the request's JSON object, or refuse a body that is not one."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise MalformedRequest({"body": "send a JSON object with Content-Type: application/json"})
+    return body
+
+
+def limit_arg(default: int = 50) -> int:
+    """Return the `limit` query argument, between 1 and the configured maximum."""
+    most = current_app.config["API_MAX_LIMIT"]
+    raw = request.args.get("limit", str(default))
+    if not raw.isdigit() or not 1 <= int(raw) <= most:
+        raise InvalidInput({"limit": f"a whole number from 1 to {most}"})
+    return int(raw)
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"after": last_id}).encode()).decode().rstrip("=")
+
+
+def cursor_arg() -> int | None:
+    """Return the id that the `cursor` query argument continues after, if any."""
+    raw = request.args.get("cursor")
+    if not raw:
+        return None
+    try:
+        after = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))["after"]
+    except (binascii.Error, ValueError, KeyError, TypeError):
+        after = None
+    if type(after) is not int:
+        raise InvalidInput({"cursor": "not a cursor this API returned"})
+    return after
+
+
+def if_match_version() -> int | None:
+    """Return the version an If-Match header names, if one was sent."""
+    raw = request.headers.get("If-Match")
+    if raw is None:
+        return None
+    digits = raw.strip().removeprefix("W/").strip('"')
+    if not digits.isdigit():
+        raise InvalidInput({"If-Match": 'send the ETag you were given, such as "3"'})
+    return int(digits)

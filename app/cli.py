@@ -1,0 +1,80 @@
+"""Command-line tools: flask --app wsgi …"""
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import User
+from app.models.disputes import format_ref
+from app.services.audit import find_broken_events
+from app.services.users import create_token, create_user
+from workflows.codes import ROLES
+from workflows.errors import InvalidInput
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on the app."""
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(create_token_command)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(audit)
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--team", help="Team name; created when new.")
+@click.option("--approval-limit", type=int, default=0, help="In whole units of USD.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_user_command(
+    email: str, role: str, team: str | None, approval_limit: int, password: str
+) -> None:
+    """Create a user."""
+    try:
+        user = create_user(
+            email, role, password=password, team=team, approval_limit=approval_limit * 100
+        )
+    except InvalidInput as error:
+        raise click.ClickException(error.detail) from None
+    click.echo(f"created {user.email} ({user.role})")
+
+
+@click.command("create-token")
+@click.argument("email")
+def create_token_command(email: str) -> None:
+    """Create an API token for a user and print it (shown once)."""
+    user = db.session.scalar(select(User).where(User.email == email.lower()))
+    if user is None:
+        raise click.ClickException(f"no user {email}")
+    click.echo(f"API token for {user.email} (store it now; it is not shown again):")
+    click.echo(create_token(user))
+
+
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Fill the database with demo users, advertisers, invoices and disputes (idempotent)."""
+    from app.seed import DEMO_PASSWORD, seed_demo
+
+    created = seed_demo()
+    click.echo(created)
+    click.echo(f"\nDemo logins (password: {DEMO_PASSWORD}):")
+    for user in db.session.scalars(select(User).where(User.email.like("%@demo.test"))):
+        click.echo(f"  {user.email:<26} {user.role}")
+
+
+@click.group()
+def audit() -> None:
+    """Audit trail tools."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Check every dispute's hash chain; exit 1 naming the first broken event."""
+    for found in find_broken_events():
+        if isinstance(found, int):
+            click.echo(f"ok: {found} events, every chain holds")
+            return
+        ref = format_ref(found.dispute_id)
+        click.echo(f"broken: {ref} event #{found.seq} (id {found.id}) does not match its hash")
+        raise SystemExit(1)

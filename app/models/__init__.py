@@ -1,0 +1,21 @@
+"""The persistent model: people, billing records, disputes and their audit trail."""
+
+from app.models.billing import Advertiser, Contract, DeliveryRecord, Invoice, InvoiceLine
+from app.models.disputes import Comment, Dispute, DisputedLine, Event, IdempotencyKey
+from app.models.people import ApiToken, Team, User
+
+__all__ = [
+    "Advertiser",
+    "ApiToken",
+    "Comment",
+    "Contract",
+    "DeliveryRecord",
+    "Dispute",
+    "DisputedLine",
+    "Event",
+    "IdempotencyKey",
+    "Invoice",
+    "InvoiceLine",
+    "Team",
+    "User",
+]

@@ -1,0 +1,142 @@
+"""Disputes, the invoice lines they contest, comments, and the append-only audit trail."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.billing import Advertiser, Invoice, InvoiceLine
+from app.models.people import Team, User
+from app.models.types import UtcDateTime, utcnow
+from workflows.dispute import Facts
+
+REF_PREFIX = "DSP-"
+
+
+def format_ref(dispute_id: int) -> str:
+    """Render a dispute id as its public reference (DSP-000123)."""
+    return f"{REF_PREFIX}{dispute_id:06d}"
+
+
+def parse_ref(ref: str) -> int | None:
+    """Return the dispute id a reference names, or None when it names none."""
+    digits = ref.upper().removeprefix(REF_PREFIX)
+    return int(digits) if digits.isdigit() and len(digits) < 12 else None
+
+
+class Dispute(db.Model):
+    __tablename__ = "disputes"
+    __table_args__ = (
+        Index("ix_disputes_team_state_assignee", "team_id", "state", "assignee_id"),
+        Index("ix_disputes_assignee_state", "assignee_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    advertiser_id: Mapped[int] = mapped_column(ForeignKey("advertisers.id"), index=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    reason_code: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text, default="")
+    disputed_amount: Mapped[int] = mapped_column(BigInteger)  # minor units
+    currency: Mapped[str] = mapped_column(String(3))
+    priority: Mapped[str] = mapped_column(String(2))
+    intake_channel: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(20), default="filed")
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    root_cause: Mapped[str | None] = mapped_column(String(40))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    filed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    awaiting_info_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    advertiser: Mapped[Advertiser] = relationship()
+    invoice: Mapped[Invoice] = relationship()
+    team: Mapped[Team] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    filed_by: Mapped[User | None] = relationship(foreign_keys=[filed_by_id])
+    lines: Mapped[list["DisputedLine"]] = relationship(
+        back_populates="dispute", cascade="all, delete-orphan"
+    )
+
+    @property
+    def ref(self) -> str:
+        return format_ref(self.id)
+
+    def facts(self) -> Facts:
+        """Return what the workflow needs to know about this dispute."""
+        return Facts(
+            state=self.state,
+            team_id=self.team_id,
+            assignee_id=self.assignee_id,
+            outcome=self.outcome,
+            resolved_at=self.resolved_at,
+            awaiting_info=self.awaiting_info_since is not None,
+        )
+
+
+class DisputedLine(db.Model):
+    __tablename__ = "disputed_lines"
+    __table_args__ = (UniqueConstraint("dispute_id", "invoice_line_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id"))
+    invoice_line_id: Mapped[int] = mapped_column(ForeignKey("invoice_lines.id"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+
+    dispute: Mapped[Dispute] = relationship(back_populates="lines")
+    invoice_line: Mapped[InvoiceLine] = relationship()
+
+
+class Comment(db.Model):
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    visibility: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    author: Mapped[User] = relationship()
+
+
+class Event(db.Model):
+    """One entry of a dispute's hash-chained audit trail; rows are only ever appended."""
+
+    __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("dispute_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id"))
+    seq: Mapped[int]
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(String(254))  # email, or "system"
+    type: Mapped[str] = mapped_column(String(40))
+    trigger: Mapped[str | None] = mapped_column(String(40))
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str | None] = mapped_column(String(20))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class IdempotencyKey(db.Model):
+    """Remembers which dispute a client's Idempotency-Key created, and for which body."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -1,0 +1,221 @@
+"""Demo data: the users of every role, advertisers, invoices, and disputes in every state."""
+
+import random
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Advertiser, Contract, DeliveryRecord, Dispute, Invoice, InvoiceLine, User
+from app.models.types import utcnow
+from app.services.assignment import assign
+from app.services.comments import add_comment
+from app.services.filing import Filing, file_dispute
+from app.services.triggers import fire_trigger
+from app.services.users import create_user, find_or_create_team
+from workflows.codes import REASON_CODES, ROOT_CAUSES
+from workflows.money import format_amount
+
+DEMO_PASSWORD = "demo-password"
+TEAM = "Billing Operations"
+USERS = (  # email, role, team, approval limit in USD
+    ("admin@demo.test", "admin", None, 0),
+    ("lead@demo.test", "lead", TEAM, 1_000),
+    ("analyst@demo.test", "analyst", TEAM, 0),
+    ("analyst2@demo.test", "analyst", TEAM, 0),
+    ("approver@demo.test", "approver", None, 100_000),
+    ("approver2@demo.test", "approver", None, 50_000),
+    ("viewer@demo.test", "viewer", None, 0),
+    ("sales2@demo.test", "viewer", None, 0),
+    ("integration@demo.test", "integration", None, 0),
+)
+PRODUCTS = {  # product: (unit kind, rate in cents per unit)
+    "sponsored_products": ("cpc", 85),
+    "display": ("cpm", 650),
+    "video": ("cpm", 1800),
+    "offsite": ("cpm", 900),
+    "in_store": ("flat", 250_000),
+}
+NAMES = (
+    "Northwind Foods",
+    "Bluebird Beverages",
+    "Cedar Home",
+    "Atlas Pet Supply",
+    "Lumen Beauty",
+    "Harbor Snacks",
+    "Pioneer Outdoors",
+    "Maple Kids",
+    "Summit Electronics",
+    "Orchard Organics",
+)
+SUFFIXES = ("", " Canada", " Mexico", " Media Group", " Marketplace")
+
+
+def seed_demo(now: datetime | None = None) -> str:
+    """Create the demo data unless it is there already; return what was done."""
+    _users()
+    if db.session.scalar(select(Advertiser.id).limit(1)):
+        return "demo data already present; nothing to do"
+    rng, now = random.Random(2026), now or utcnow()
+    invoices = _billing(rng, now.date())
+    disputes = _disputes(rng, invoices, now)
+    return f"created {len(invoices)} invoices and {disputes} disputes"
+
+
+def _users() -> None:
+    for email, role, team, limit in USERS:
+        if not db.session.scalar(select(User.id).where(User.email == email)):
+            create_user(email, role, password=DEMO_PASSWORD, team=team, approval_limit=limit * 100)
+
+
+def _user(email: str) -> User:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def _billing(rng: random.Random, today: date) -> list[Invoice]:
+    team = find_or_create_team(TEAM)
+    owners = [_user("viewer@demo.test"), _user("sales2@demo.test")]
+    invoices = []
+    for n in range(50):
+        name = NAMES[n % len(NAMES)] + SUFFIXES[n // len(NAMES)]
+        currency = "CAD" if "Canada" in name else "MXN" if "Mexico" in name else "USD"
+        advertiser = Advertiser(
+            ref=f"ADV-{n + 1:04d}",
+            name=name,
+            kind=("supplier", "agency", "seller")[n % 3],
+            tier="strategic" if n % 9 == 0 else "standard",
+            team=team,
+            sales_owner=owners[n % 2],
+            cs_owner=owners[(n // 2) % 2],
+        )
+        db.session.add(advertiser)
+        products = rng.sample(sorted(PRODUCTS), 3)
+        for product in products:
+            kind, rate = PRODUCTS[product]
+            db.session.add(
+                Contract(
+                    advertiser=advertiser,
+                    reference=f"IO-{n + 1:04d}",
+                    product=product,
+                    rate=rate,
+                    discount_bp=rng.choice((0, 0, 500, 1000)),
+                    effective_from=date(today.year - 1, 1, 1),
+                    effective_to=date(today.year, 12, 31),
+                )
+            )
+        for month in range(10):
+            invoices.append(_invoice(rng, advertiser, currency, products, today, n, month))
+    db.session.commit()
+    return invoices
+
+
+def _invoice(rng, advertiser, currency, products, today, n, month) -> Invoice:  # noqa: ANN001
+    start = date(today.year, 1, 1) + timedelta(days=31 * month)
+    start = start.replace(day=1)
+    end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    invoice = Invoice(
+        number=f"INV-{today.year}-{n + 1:03d}{month + 1:02d}",
+        advertiser=advertiser,
+        currency=currency,
+        period_start=start,
+        period_end=end,
+    )
+    for line_no, product in enumerate(products[: rng.randint(2, 3)], start=1):
+        kind, rate = PRODUCTS[product]
+        campaign = f"CMP-{n + 1:03d}-{product[:3].upper()}-{month + 1:02d}"
+        units = 1 if kind == "flat" else rng.randint(50, 4000) * (1000 if kind == "cpm" else 100)
+        billed_rate = rate + rng.choice((0, 0, 0, 15, 40))  # some lines billed above contract
+        amount = billed_rate * (units // 1000 if kind == "cpm" else units)
+        invoice.lines.append(
+            InvoiceLine(
+                line_no=line_no,
+                product=product,
+                campaign_ref=campaign,
+                unit_kind=kind,
+                billed_units=units,
+                billed_rate=billed_rate,
+                amount=amount,
+            )
+        )
+        delivered = units if kind == "flat" else int(units * rng.uniform(0.85, 1.0))
+        db.session.add(
+            DeliveryRecord(
+                campaign_ref=campaign,
+                period_start=start,
+                period_end=end,
+                delivered_units=delivered,
+                invalid_units=int(delivered * rng.uniform(0, 0.04)),
+            )
+        )
+    db.session.add(invoice)
+    return invoice
+
+
+# Where each demo dispute ends up, and how many of each.
+JOURNEYS = (
+    ("unassigned", 60),
+    ("assigned", 30),
+    ("investigating", 70),
+    ("awaiting_info", 20),
+    ("escalated", 30),
+    ("resolved_no_credit", 40),
+    ("withdrawn", 20),
+)
+
+
+def _disputes(rng: random.Random, invoices: list[Invoice], now: datetime) -> int:
+    people = {u.email: u for u in db.session.scalars(select(User))}
+    lead, integration = people["lead@demo.test"], people["integration@demo.test"]
+    analysts = [people["analyst@demo.test"], people["analyst2@demo.test"]]
+    picks = rng.sample(invoices, sum(count for _, count in JOURNEYS))
+    journeys = [journey for journey, count in JOURNEYS for _ in range(count)]
+    rng.shuffle(journeys)
+    for invoice, journey in zip(picks, journeys, strict=True):
+        filed_at = now - timedelta(hours=rng.randint(2, 24 * 45))
+        line = rng.choice(invoice.lines)
+        amount = max(1, line.amount * rng.randint(5, 60) // 100)
+        filer = rng.choice((integration, *analysts))
+        filing = Filing(
+            invoice_number=invoice.number,
+            reason_code=rng.choice(REASON_CODES),
+            description=f"Advertiser disputes {line.product} on line {line.line_no}.",
+            disputed_amount=format_amount(amount),
+            currency=invoice.currency,
+            lines=((line.line_no, format_amount(amount)),),
+            intake_channel="api" if filer is integration else rng.choice(("email", "portal")),
+        )
+        dispute = file_dispute(filer, filing, now=filed_at)
+        _walk(rng, dispute, journey, lead, rng.choice(analysts), filed_at)
+    return len(picks)
+
+
+def _walk(rng, dispute: Dispute, journey: str, lead: User, analyst: User, at: datetime) -> None:  # noqa: ANN001
+    if journey == "unassigned":
+        return
+    ref, step = dispute.ref, iter(at + timedelta(hours=h) for h in range(1, 200, 3))
+    assign(ref, lead, analyst.email, now=next(step))
+    if journey == "assigned":
+        return
+    fire_trigger(ref, analyst, "start", {}, now=next(step))
+    if journey == "awaiting_info":
+        fire_trigger(
+            ref,
+            analyst,
+            "request_info",
+            {"note": "Asked for the ad-server report."},
+            now=next(step),
+        )
+    elif journey == "escalated":
+        fire_trigger(
+            ref, analyst, "escalate", {"reason": "Contract terms unclear."}, now=next(step)
+        )
+    elif journey == "resolved_no_credit":
+        add_comment(ref, analyst, "Delivery data matches the invoice.", "internal", now=next(step))
+        data = {
+            "outcome": "no_credit",
+            "root_cause": rng.choice(ROOT_CAUSES[-2:]),
+            "note": "Billing upheld: delivered as contracted.",
+        }
+        fire_trigger(ref, analyst, "resolve", data, now=next(step))
+    elif journey == "withdrawn":
+        fire_trigger(ref, analyst, "withdraw", {"note": "Advertiser withdrew."}, now=next(step))

@@ -1,0 +1,1 @@
+"""The use cases: each is one function that owns one transaction."""

@@ -1,0 +1,47 @@
+"""Which disputes a user may see: one rule for lists and single reads alike."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
+from sqlalchemy.orm.interfaces import ORMOption
+
+from app.extensions import db
+from app.models import Advertiser, Dispute, User
+from app.models.disputes import parse_ref
+from workflows.errors import NotFound
+
+SEES_EVERYTHING = ("admin", "approver", "integration")
+SEES_TEAM = ("analyst", "lead")
+
+
+def visible_clause(user: User) -> ColumnElement[bool]:
+    """Return the SQL condition that selects the disputes this user may see."""
+    if user.role in SEES_EVERYTHING:
+        return true()
+    if user.role in SEES_TEAM:  # their team's cases, and any case they filed themselves
+        return or_(Dispute.team_id == user.team_id, Dispute.filed_by_id == user.id)
+    if user.role == "viewer":
+        owned = select(Advertiser.id).where(
+            or_(Advertiser.sales_owner_id == user.id, Advertiser.cs_owner_id == user.id)
+        )
+        return Dispute.advertiser_id.in_(owned)
+    return false()
+
+
+def visible_disputes(user: User) -> Select[tuple[Dispute]]:
+    """Select the disputes this user may see."""
+    return select(Dispute).where(visible_clause(user))
+
+
+def get_visible_dispute(
+    ref: str, user: User, *, lock: bool = False, options: Sequence[ORMOption] = ()
+) -> Dispute:
+    """Load one dispute by reference, or raise NotFound when it is missing or not theirs."""
+    dispute_id = parse_ref(ref)
+    query = visible_disputes(user).where(Dispute.id == dispute_id).options(*options)
+    if lock:
+        query = query.with_for_update(of=Dispute)
+    dispute = db.session.scalars(query).first() if dispute_id else None
+    if dispute is None:
+        raise NotFound(f"no dispute {ref} that you can see")
+    return dispute

@@ -1,0 +1,80 @@
+"""Assign, reassign and claim cases."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Dispute, User
+from app.services.write_path import change_case, load_for_change
+from workflows.dispute import OPEN_STATES
+from workflows.errors import InvalidInput, NotPermitted, StaleCase, TransitionNotAllowed
+from workflows.permissions import can_take_assignment, may_assign, may_claim
+
+CLAIM_ATTEMPTS = 5
+
+
+def assign(
+    ref: str,
+    user: User,
+    assignee_email: str,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Dispute:
+    """Assign or reassign a dispute to an analyst or lead of its team."""
+    dispute = load_for_change(ref, user, expected_version)
+    facts = dispute.facts()
+    if not may_assign(user.as_actor(), facts):
+        raise NotPermitted("only the lead of the case's team may assign it")
+    if dispute.state not in OPEN_STATES:
+        raise TransitionNotAllowed(f"cannot assign a case that is {dispute.state}")
+    assignee = db.session.scalar(select(User).where(User.email == (assignee_email or "").lower()))
+    if assignee is None or not can_take_assignment(
+        assignee.role, assignee.team_id, assignee.active, facts
+    ):
+        raise InvalidInput({"assignee": "must be an active analyst or lead of the case's team"})
+    if assignee.id == dispute.assignee_id:
+        raise InvalidInput({"assignee": f"the case is already assigned to {assignee.email}"})
+    previous = dispute.assignee.email if dispute.assignee else None
+    with change_case(dispute, user, now) as change:
+        dispute.assignee_id = assignee.id
+        change.record(
+            "reassigned" if previous else "assigned",
+            data={"from": previous, "to": assignee.email},
+        )
+    return dispute
+
+
+def claim_next(user: User) -> Dispute | None:
+    """Give the user the most urgent unassigned open case of their team, or None."""
+    if not may_claim(user.as_actor()):
+        raise NotPermitted("only analysts and leads of a team claim cases")
+    for _ in range(CLAIM_ATTEMPTS):
+        try:
+            return _claim_once(user)
+        except StaleCase:
+            continue  # someone else took that case between our read and our write
+    return None
+
+
+def _claim_once(user: User) -> Dispute | None:
+    query = (
+        select(Dispute)
+        .where(
+            Dispute.team_id == user.team_id,
+            Dispute.assignee_id.is_(None),
+            Dispute.state.in_(OPEN_STATES),
+        )
+        .order_by(Dispute.priority, Dispute.filed_at, Dispute.id)  # "P1" sorts first
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    dispute = db.session.scalars(query).first()
+    if dispute is None:
+        db.session.rollback()
+        return None
+    with change_case(dispute, user) as change:
+        dispute.assignee_id = user.id
+        change.record("claimed", data={"to": user.email})
+    return dispute

@@ -1,0 +1,44 @@
+"""Comment on a dispute."""
+
+from datetime import datetime
+
+from app.extensions import db
+from app.models import Comment, User
+from app.services.write_path import change_case, load_for_change
+from workflows.errors import InvalidInput, NotPermitted
+from workflows.permissions import comment_visibilities
+
+MAX_BODY = 10_000
+
+
+def add_comment(
+    ref: str,
+    user: User,
+    body: str,
+    visibility: str | None = None,
+    now: datetime | None = None,
+) -> Comment:
+    """Add a comment; viewers write for the account team, the billing team may write internal."""
+    allowed = comment_visibilities(user.as_actor())
+    if not allowed:
+        raise NotPermitted(f"a {user.role} cannot comment on disputes")
+    visibility = visibility or allowed[0]
+    if visibility not in allowed:
+        raise NotPermitted(f"a {user.role} may only write {' or '.join(allowed)} comments")
+    body = (body or "").strip() if isinstance(body, str) else ""
+    if not body:
+        raise InvalidInput({"body": "write a comment"})
+    if len(body) > MAX_BODY:
+        raise InvalidInput({"body": f"at most {MAX_BODY} characters"})
+    dispute = load_for_change(ref, user, None)
+    with change_case(dispute, user, now) as change:
+        comment = Comment(
+            dispute_id=dispute.id,
+            author_id=user.id,
+            body=body,
+            visibility=visibility,
+            created_at=change.now,
+        )
+        db.session.add(comment)
+        change.record("commented", data={"visibility": visibility, "body": body})
+    return comment

@@ -1,0 +1,190 @@
+"""File a dispute against an invoice."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Dispute, DisputedLine, IdempotencyKey, Invoice, User
+from app.models.types import utcnow
+from app.services.audit import append_event
+from workflows.codes import INTAKE_CHANNELS, REASON_CODES
+from workflows.dispute import OPEN_STATES
+from workflows.errors import Conflict, InvalidInput, NotPermitted
+from workflows.money import BadAmount, format_amount, parse_amount, priority_for
+from workflows.permissions import may_file
+
+
+@dataclass(frozen=True)
+class Filing:
+    """What someone asks to dispute."""
+
+    invoice_number: str
+    reason_code: str
+    description: str
+    disputed_amount: str
+    currency: str
+    lines: tuple[tuple[int, str], ...] = ()  # (line_no, amount as a decimal string)
+    intake_channel: str = "portal"
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(json.dumps(self.__dict__, sort_keys=True).encode()).hexdigest()
+
+
+def file_dispute(
+    user: User, filing: Filing, idempotency_key: str | None = None, now: datetime | None = None
+) -> Dispute:
+    """Validate and file a dispute in one transaction; replay a known Idempotency-Key."""
+    if not may_file(user.as_actor()):
+        raise NotPermitted(f"a {user.role} cannot file disputes")
+    try:
+        if idempotency_key and (replay := _replay(user, idempotency_key, filing)):
+            return replay
+        dispute = _create(user, filing, now or utcnow())
+        if idempotency_key:
+            db.session.add(
+                IdempotencyKey(
+                    user_id=user.id,
+                    key=idempotency_key,
+                    request_hash=filing.fingerprint(),
+                    dispute_id=dispute.id,
+                )
+            )
+        db.session.commit()
+        return dispute
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def _replay(user: User, key: str, filing: Filing) -> Dispute | None:
+    known = db.session.scalar(
+        select(IdempotencyKey).where(IdempotencyKey.user_id == user.id, IdempotencyKey.key == key)
+    )
+    if known is None:
+        return None
+    if known.request_hash != filing.fingerprint():
+        raise Conflict("this Idempotency-Key was already used with a different request")
+    return db.session.get(Dispute, known.dispute_id)
+
+
+def _create(user: User, filing: Filing, now: datetime) -> Dispute:
+    invoice = db.session.scalar(
+        select(Invoice)
+        .where(Invoice.number == filing.invoice_number)
+        .options(selectinload(Invoice.lines))
+        .with_for_update()  # two filings on one invoice take turns (PostgreSQL)
+    )
+    amount, lines = _validate(filing, invoice)
+    _refuse_overlap(invoice, lines)
+    dispute = Dispute(
+        advertiser_id=invoice.advertiser_id,
+        invoice_id=invoice.id,
+        team_id=invoice.advertiser.team_id,
+        reason_code=filing.reason_code,
+        description=filing.description.strip(),
+        disputed_amount=amount,
+        currency=invoice.currency,
+        priority=priority_for(amount, invoice.currency, invoice.advertiser.tier),
+        intake_channel=filing.intake_channel,
+        filed_by_id=user.id,
+        filed_at=now,
+        updated_at=now,
+        lines=[DisputedLine(invoice_line_id=line.id, amount=a) for line, a in lines],
+    )
+    db.session.add(dispute)
+    db.session.flush()
+    append_event(
+        dispute,
+        user,
+        "filed",
+        now,
+        to_state="filed",
+        data={
+            "invoice": invoice.number,
+            "reason_code": filing.reason_code,
+            "disputed_amount": format_amount(amount),
+            "currency": invoice.currency,
+            "priority": dispute.priority,
+            "lines": [{"line_no": line.line_no, "amount": format_amount(a)} for line, a in lines],
+        },
+    )
+    return dispute
+
+
+def _validate(filing: Filing, invoice: Invoice | None) -> tuple[int, list[tuple[Any, int]]]:
+    errors: dict[str, str] = {}
+    if invoice is None:
+        errors["invoice_number"] = f"no invoice {filing.invoice_number!r}"
+    if filing.reason_code not in REASON_CODES:
+        errors["reason_code"] = "one of " + ", ".join(REASON_CODES)
+    if not filing.description.strip():
+        errors["description"] = "describe what the advertiser disputes"
+    if filing.intake_channel not in INTAKE_CHANNELS:
+        errors["intake_channel"] = "one of " + ", ".join(INTAKE_CHANNELS)
+    try:
+        amount = parse_amount(filing.disputed_amount)
+    except BadAmount as error:
+        errors["disputed_amount"], amount = str(error), 0
+    if invoice is None:
+        raise InvalidInput(errors)
+    if filing.currency != invoice.currency:
+        errors["currency"] = f"invoice {invoice.number} is billed in {invoice.currency}"
+    lines = _validate_lines(filing, invoice, errors)
+    ceiling = sum(a for _, a in lines) if lines else invoice.total
+    if amount and not errors.get("lines") and amount > ceiling:
+        what = "the disputed lines' amounts" if lines else f"the invoice total {invoice.currency}"
+        errors["disputed_amount"] = f"cannot exceed {what} ({format_amount(ceiling)})"
+    if errors:
+        raise InvalidInput(errors)
+    return amount, lines
+
+
+def _validate_lines(filing: Filing, invoice: Invoice, errors: dict[str, str]) -> list:
+    by_no = {line.line_no: line for line in invoice.lines}
+    lines = []
+    for line_no, text in filing.lines:
+        line = by_no.get(line_no)
+        if line is None:
+            errors["lines"] = f"invoice {invoice.number} has no line {line_no}"
+            return []
+        try:
+            amount = parse_amount(text)
+        except BadAmount as error:
+            errors["lines"] = f"line {line_no}: amount {error}"
+            return []
+        if amount > line.amount:
+            errors["lines"] = (
+                f"line {line_no}: cannot exceed its billed {format_amount(line.amount)}"
+            )
+            return []
+        lines.append((line, amount))
+    if len({line.line_no for line, _ in lines}) != len(lines):
+        errors["lines"] = "each line may appear once"
+    return lines
+
+
+def _refuse_overlap(invoice: Invoice, lines: list) -> None:
+    """Refuse a second open dispute on the same invoice lines, naming the first."""
+    open_disputes = db.session.scalars(
+        select(Dispute)
+        .where(Dispute.invoice_id == invoice.id, Dispute.state.in_(OPEN_STATES))
+        .options(selectinload(Dispute.lines))
+        .order_by(Dispute.id)
+    ).all()
+    wanted = {line.id for line, _ in lines}
+    for other in open_disputes:
+        taken = {dl.invoice_line_id for dl in other.lines}
+        # A dispute without lines contests the whole invoice.
+        overlap = not wanted or not taken or wanted & taken
+        if overlap:
+            raise Conflict(
+                f"{other.ref} is already open on invoice {invoice.number}"
+                + ("" if not taken or not wanted else " for the same lines"),
+                dispute=other.ref,
+            )

@@ -1,0 +1,118 @@
+"""Invoices pushed by the billing system."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Advertiser, Invoice, InvoiceLine, User
+from workflows.codes import UNIT_KINDS
+from workflows.errors import Conflict, InvalidInput, NotPermitted
+from workflows.money import CURRENCIES, BadAmount, parse_amount
+
+
+@dataclass(frozen=True)
+class LineInput:
+    line_no: object
+    product: object
+    campaign_ref: object
+    unit_kind: object
+    billed_units: object
+    billed_rate: object
+    amount: object
+
+
+def create_invoice(
+    user: User,
+    number: object,
+    advertiser_ref: object,
+    currency: object,
+    period_start: object,
+    period_end: object,
+    lines: list[LineInput],
+) -> Invoice:
+    """Record an invoice from the billing system, whole or not at all."""
+    if user.role != "integration":
+        raise NotPermitted("only the billing system's integration user pushes invoices")
+    errors: dict[str, str] = {}
+    if not isinstance(number, str) or not number.strip():
+        errors["number"] = "give the invoice number"
+    advertiser = None
+    if isinstance(advertiser_ref, str):
+        advertiser = db.session.scalar(select(Advertiser).where(Advertiser.ref == advertiser_ref))
+    if advertiser is None:
+        errors["advertiser_ref"] = f"no advertiser {advertiser_ref!r}"
+    if currency not in CURRENCIES:
+        errors["currency"] = "one of " + ", ".join(CURRENCIES)
+    start, end = (
+        _date(period_start, "period_start", errors),
+        _date(period_end, "period_end", errors),
+    )
+    if start and end and start > end:
+        errors["period_end"] = "must not be before period_start"
+    rows = _lines(lines, errors)
+    if errors:
+        raise InvalidInput(errors)
+    if db.session.scalar(select(Invoice.id).where(Invoice.number == number.strip())):
+        raise Conflict(f"invoice {number} already exists")
+    invoice = Invoice(
+        number=number.strip(),
+        advertiser=advertiser,
+        currency=currency,
+        period_start=start,
+        period_end=end,
+        lines=rows,
+    )
+    db.session.add(invoice)
+    db.session.commit()
+    return invoice
+
+
+def _date(value: object, field: str, errors: dict[str, str]) -> date | None:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    errors[field] = "a date such as 2026-11-01"
+    return None
+
+
+def _lines(lines: list[LineInput], errors: dict[str, str]) -> list[InvoiceLine]:
+    if not lines:
+        errors["lines"] = "an invoice needs at least one line"
+        return []
+    rows, seen = [], set()
+    for i, line in enumerate(lines, start=1):
+        where = f"lines[{i}]"
+        if type(line.line_no) is not int or line.line_no < 1 or line.line_no in seen:
+            errors[where] = "line_no must be a positive whole number, unique in the invoice"
+            continue
+        seen.add(line.line_no)
+        if not all(isinstance(v, str) and v.strip() for v in (line.product, line.campaign_ref)):
+            errors[where] = "product and campaign_ref are required"
+            continue
+        if line.unit_kind not in UNIT_KINDS:
+            errors[where] = "unit_kind is one of " + ", ".join(UNIT_KINDS)
+            continue
+        if type(line.billed_units) is not int or line.billed_units < 0:
+            errors[where] = "billed_units must be a whole number, zero or more"
+            continue
+        try:
+            rate, amount = parse_amount(line.billed_rate), parse_amount(line.amount)
+        except BadAmount as error:
+            errors[where] = f"billed_rate and amount: {error}"
+            continue
+        rows.append(
+            InvoiceLine(
+                line_no=line.line_no,
+                product=line.product.strip(),
+                campaign_ref=line.campaign_ref.strip(),
+                unit_kind=line.unit_kind,
+                billed_units=line.billed_units,
+                billed_rate=rate,
+                amount=amount,
+            )
+        )
+    return rows

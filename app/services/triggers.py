@@ -1,0 +1,57 @@
+"""Fire a workflow trigger on a dispute: the only code that changes a dispute's state."""
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from app.models import Dispute, User
+from app.services.write_path import change_case, load_for_change
+from workflows import dispute as workflow
+from workflows.dispute import SYSTEM
+
+INPUT_FIELDS = ("note", "reason", "outcome", "root_cause")
+
+
+def fire_trigger(
+    ref: str,
+    user: User,
+    trigger: str,
+    data: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Dispute:
+    """Fire `trigger` on the dispute as `user`, after checking permission and guards."""
+    dispute = load_for_change(ref, user, expected_version)
+    return fire_on(dispute, user, trigger, data, now=now)
+
+
+def fire_on(
+    dispute: Dispute,
+    user: User | None,
+    trigger: str,
+    data: Mapping[str, Any],
+    *,
+    now: datetime | None = None,
+) -> Dispute:
+    """Fire `trigger` on an already loaded dispute; `user` None means the system."""
+    actor = user.as_actor() if user else SYSTEM
+    given = {
+        k: data[k].strip() if isinstance(data[k], str) else data[k]
+        for k in INPUT_FIELDS
+        if data.get(k) is not None
+    }
+    with change_case(dispute, user, now) as change:
+        facts = dispute.facts()
+        workflow.check(actor, facts, trigger, given, change.now)
+        from_state = dispute.state
+        workflow.fire(dispute, facts, trigger, given, change.now)
+        change.record(
+            "transition", trigger=trigger, from_state=from_state, to_state=dispute.state, data=given
+        )
+    return dispute
+
+
+def allowed_triggers(dispute: Dispute, user: User, now: datetime) -> list[str]:
+    """List the triggers this user may fire on this dispute now."""
+    return workflow.allowed_triggers(user.as_actor(), dispute.facts(), now)

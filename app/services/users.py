@@ -1,0 +1,95 @@
+"""Users, passwords and API tokens."""
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.models import ApiToken, Team, User
+from workflows.codes import ROLES
+from workflows.errors import InvalidInput
+
+TOKEN_PREFIX = "dd_"
+# A hash to compare against when the email is unknown, so both paths take the same time.
+_DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
+
+
+def create_user(
+    email: str,
+    role: str,
+    *,
+    password: str | None = None,
+    team: str | None = None,
+    approval_limit: int = 0,
+    name: str = "",
+) -> User:
+    """Create a user (and their team if it is new) in one transaction."""
+    email = email.strip().lower()
+    errors = {}
+    if "@" not in email:
+        errors["email"] = "not an email address"
+    elif db.session.scalar(select(User.id).where(User.email == email)):
+        errors["email"] = f"{email} already exists"
+    if role not in ROLES:
+        errors["role"] = "one of " + ", ".join(ROLES)
+    if approval_limit < 0:
+        errors["approval_limit"] = "cannot be negative"
+    if errors:
+        raise InvalidInput(errors)
+    user = User(
+        email=email,
+        name=name or email.split("@")[0].replace(".", " ").title(),
+        role=role,
+        team=find_or_create_team(team) if team else None,
+        approval_limit=approval_limit,
+        password_hash=generate_password_hash(password, method="scrypt") if password else "",
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def find_or_create_team(name: str) -> Team:
+    """Return the team of that name, adding it to the session when it is new."""
+    team = db.session.scalar(select(Team).where(Team.name == name))
+    if team is None:
+        team = Team(name=name)
+        db.session.add(team)
+    return team
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active user with this email and password, or None."""
+    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    if check_password_hash(stored, password or "") and user and user.active and user.password_hash:
+        return user
+    return None
+
+
+def _digest(token: str) -> str:
+    # Tokens carry 256 random bits, so a fast hash is enough to make a stolen table useless.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(user: User) -> str:
+    """Create an API token for the user and return it; only its hash is stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user.id, token_hash=_digest(token)))
+    db.session.commit()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """Return the active user a bearer token belongs to, or None."""
+    return db.session.scalar(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == _digest(token),
+            ApiToken.revoked_at.is_(None),
+            User.active.is_(True),
+        )
+    )

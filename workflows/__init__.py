@@ -1,0 +1,1 @@
+"""The pure domain of Disputedesk: no Flask, no SQLAlchemy."""

@@ -1,0 +1,36 @@
+"""The vocabularies of the domain: roles, reason codes, root causes, outcomes."""
+
+ROLES = ("analyst", "lead", "approver", "viewer", "admin", "integration")
+
+REASON_CODES = (
+    "rate_mismatch",
+    "delivery_shortfall",
+    "invalid_traffic",
+    "duplicate_billing",
+    "makegood_not_applied",
+    "cancelled_campaign_billed",
+    "tax_or_fee",
+    "po_or_billing_details",
+    "other",
+)
+
+ROOT_CAUSES = (
+    "contract_setup_error",
+    "rate_card_error",
+    "delivery_data_error",
+    "ivt_filtering_lag",
+    "billing_system_defect",
+    "manual_entry_error",
+    "advertiser_misunderstanding",
+    "no_error_found",
+)
+
+OUTCOMES = ("credit_full", "credit_partial", "no_credit", "withdrawn")
+CREDIT_OUTCOMES = ("credit_full", "credit_partial")
+
+INTAKE_CHANNELS = ("portal", "api", "email", "phone", "import")
+ADVERTISER_KINDS = ("agency", "supplier", "seller")
+ADVERTISER_TIERS = ("strategic", "standard")
+UNIT_KINDS = ("cpm", "cpc", "flat")
+
+COMMENT_VISIBILITIES = ("internal", "account_team")

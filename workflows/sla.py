@@ -1,0 +1,154 @@
+"""Business-hours SLA clocks for disputes.
+
+Pure Python: no Flask or SQLAlchemy, so the rules can be used from web handlers, jobs and tests
+alike. All instants returned are aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+Window = tuple[time, time]
+
+NINE_TO_FIVE: Window = (time(9), time(17))
+WEEKDAYS_NINE_TO_FIVE: tuple[Window | None, ...] = (NINE_TO_FIVE,) * 5 + (None, None)
+
+
+@lru_cache(maxsize=256)
+def _holiday_dates(country: str, subdivision: str | None, year: int) -> frozenset[date]:
+    # A frozenset keeps the cached value immutable and membership checks cheap.
+    return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year))
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """A team's business calendar: local working windows per weekday, minus public holidays."""
+
+    timezone: str = "America/Chicago"
+    hours: tuple[Window | None, ...] = WEEKDAYS_NINE_TO_FIVE
+    holiday_country: str = "US"
+    holiday_subdivision: str | None = None
+
+    def __post_init__(self) -> None:
+        ZoneInfo(self.timezone)  # fail fast on an unknown zone name
+        if len(self.hours) != 7:
+            raise ValueError("hours needs one entry per weekday, Monday first")
+        if all(window is None for window in self.hours):
+            raise ValueError("a calendar needs at least one working day")
+        for window in self.hours:
+            if window is not None and not window[0] < window[1]:
+                raise ValueError(f"working window must open before it closes: {window}")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """Return the calendar's time zone."""
+        return ZoneInfo(self.timezone)
+
+    def is_holiday(self, day: date) -> bool:
+        """Return whether a local date is a public holiday in this calendar."""
+        return day in _holiday_dates(self.holiday_country, self.holiday_subdivision, day.year)
+
+    def working_window(self, day: date) -> tuple[datetime, datetime] | None:
+        """Return the UTC open and close instants of a local date, or None if it is not worked."""
+        window = self.hours[day.weekday()]
+        if window is None or self.is_holiday(day):
+            return None
+        # Resolving each local bound to an instant separately makes DST days come out right.
+        opens, closes = (
+            datetime.combine(day, bound, tzinfo=self.zone).astimezone(UTC) for bound in window
+        )
+        return (opens, closes) if opens < closes else None
+
+
+DEFAULT_CALENDAR = Calendar()
+
+
+def _as_utc(moment: datetime, name: str) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name} must be a timezone-aware datetime")
+    return moment.astimezone(UTC)
+
+
+def _windows_from(calendar: Calendar, instant: datetime) -> Iterator[tuple[datetime, datetime]]:
+    # A window never outlives its local date, so the instant's local date is the first candidate.
+    day = instant.astimezone(calendar.zone).date()
+    while True:
+        window = calendar.working_window(day)
+        if window is not None and window[1] > instant:
+            yield window
+        day += timedelta(days=1)
+
+
+def add_business_time(calendar: Calendar, start: datetime, seconds: int) -> datetime:
+    """Return the UTC instant `seconds` business seconds after `start`."""
+    current = _as_utc(start, "start")
+    if seconds < 0:
+        raise ValueError("seconds must not be negative")
+    remaining = timedelta(seconds=seconds)
+    if not remaining:
+        return current
+    for opens, closes in _windows_from(calendar, current):
+        begin = max(opens, current)
+        # `<=` so that a budget used up exactly at closing time ends at the close, not next day.
+        if remaining <= closes - begin:
+            return begin + remaining
+        remaining -= closes - begin
+    raise AssertionError("unreachable: the window iterator is infinite")
+
+
+def business_seconds_between(calendar: Calendar, start: datetime, end: datetime) -> int:
+    """Return the whole business seconds in [start, end), or 0 if end is not after start."""
+    start, end = _as_utc(start, "start"), _as_utc(end, "end")
+    if end <= start:
+        return 0
+    total = timedelta()
+    for opens, closes in _windows_from(calendar, start):
+        if opens >= end:
+            break
+        total += min(closes, end) - max(opens, start)
+    return total // timedelta(seconds=1)
+
+
+HOUR = 60 * 60
+BUSINESS_DAY = 8 * HOUR
+
+CLOCKS = ("triage", "resolution", "escalation", "credit")
+PRIORITIES = ("P1", "P2", "P3", "P4")
+
+TARGETS: dict[str, dict[str, int]] = {
+    "triage": {"P1": 4 * HOUR, "P2": 8 * HOUR, "P3": BUSINESS_DAY, "P4": 2 * BUSINESS_DAY},
+    "resolution": {
+        "P1": 2 * BUSINESS_DAY,
+        "P2": 5 * BUSINESS_DAY,
+        "P3": 10 * BUSINESS_DAY,
+        "P4": 15 * BUSINESS_DAY,
+    },
+    "escalation": {"P1": 4 * HOUR, "P2": BUSINESS_DAY, "P3": BUSINESS_DAY, "P4": 2 * BUSINESS_DAY},
+    "credit": {
+        "P1": BUSINESS_DAY,
+        "P2": 2 * BUSINESS_DAY,
+        "P3": 3 * BUSINESS_DAY,
+        "P4": 3 * BUSINESS_DAY,
+    },
+}
+
+WARN_AT = 0.75  # fraction of a target at which the assignee is warned
+
+
+def target_seconds(clock: str, priority: str) -> int:
+    """Return the business-second target of a clock for a priority."""
+    try:
+        return TARGETS[clock][priority]
+    except KeyError:
+        raise ValueError(f"no SLA target for clock {clock!r} at priority {priority!r}") from None
+
+
+def due_at(calendar: Calendar, clock: str, priority: str, started: datetime) -> datetime:
+    """Return the UTC instant a clock started at `started` falls due."""
+    return add_business_time(calendar, started, target_seconds(clock, priority))
