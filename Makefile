@@ -1,0 +1,43 @@
+# make run: set up and serve the demo on SQLite · make test: every check, SQLite and PostgreSQL
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint test-sqlite test-postgres
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	@echo "Serving on http://127.0.0.1:5000 (Ctrl-C to stop)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint test-sqlite test-postgres
+
+test-sqlite: install
+	env -u TEST_DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+
+# PostgreSQL: TEST_DATABASE_URL, or the local server; required when CI=true.
+test-postgres: install
+	@url="$${TEST_DATABASE_URL:-$(PG_TEST_URL)}"; \
+	if $(PY) -c "import psycopg,sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$$url" 2>/dev/null; then \
+		echo "== PostgreSQL run against $$url"; \
+		TEST_DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS); \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL at $$url is required in CI and is not reachable"; exit 1; \
+	else \
+		echo "PostgreSQL at $$url is not reachable: skipped the PostgreSQL run"; \
+	fi

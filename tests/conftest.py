@@ -1,0 +1,107 @@
+"""Fixtures: a throwaway database per test run (SQLite, or PostgreSQL with TEST_DATABASE_URL)."""
+
+import contextvars
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.extensions import db
+from tests.factories import Factory
+
+
+def _throwaway_postgres(server_url: str) -> tuple[str, callable]:
+    url = make_url(server_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"disputedesk_test_{uuid.uuid4().hex[:12]}"
+    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return url.set(database=name).render_as_string(hide_password=False), drop
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server = os.environ.get("TEST_DATABASE_URL")
+    if not server:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    url, drop = _throwaway_postgres(server)
+    try:
+        yield url
+    finally:
+        drop()
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "EVIDENCE_DIR": str(tmp_path_factory.mktemp("evidence")),
+        }
+    )
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        upgrade(directory=str(Path(__file__).parent.parent / "migrations"))
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "app" not in request.fixturenames:
+        return
+    db.session.remove()
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context, as in production.
+
+    The suite keeps an app context open so tests can call services directly; without this,
+    requests would share that context, its `g` (and Flask-Login's cached user) and its session.
+    """
+
+    def open(self, *args, **kwargs):  # noqa: ANN002,ANN003,ANN201
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()  # let the test see what the request wrote
+        return response
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make(app: Flask) -> Factory:
+    return Factory()
+
+
+def is_postgres() -> bool:
+    return db.engine.dialect.name == "postgresql"

@@ -1,0 +1,61 @@
+"""The command-line tools operators use."""
+
+from sqlalchemy import func, select, update
+
+from app.extensions import db
+from app.models import Advertiser, Dispute, Event, User
+from app.services.users import user_for_token
+
+
+def test_create_user_then_token_prints_a_working_token_last(app):
+    runner = app.test_cli_runner()
+    made = runner.invoke(
+        args=["create-user", "Ana@Example.com", "--role", "analyst", "--team", "East",
+              "--password", "s3cret-pass"],
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    user = db.session.scalar(select(User).where(User.email == "ana@example.com"))
+    assert user.role == "analyst" and user.team.name == "East"
+    result = runner.invoke(args=["create-token", "ana@example.com"])
+    token = result.output.strip().splitlines()[-1]
+    assert user_for_token(token).id == user.id
+
+
+def test_create_user_refuses_a_duplicate_email(app):
+    runner = app.test_cli_runner()
+    args = ["create-user", "dup@example.com", "--role", "viewer", "--password", "pw-pw-pw"]
+    assert runner.invoke(args=args).exit_code == 0
+    again = runner.invoke(args=args)
+    assert again.exit_code != 0 and "already exists" in again.output
+
+
+def test_seed_demo_is_idempotent_and_prints_the_logins(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "lead@demo.test" in first.output and "demo-password" in first.output
+    counts = [db.session.scalar(select(func.count()).select_from(m)) for m in (User, Dispute)]
+    states = set(db.session.scalars(select(Dispute.state).distinct()))
+    assert {"filed", "investigating", "escalated", "resolved"} <= states
+    viewer = db.session.scalar(select(User).where(User.email == "viewer@demo.test"))
+    owned = db.session.scalar(select(func.count()).where(Advertiser.sales_owner_id == viewer.id))
+    assert 0 < owned < db.session.scalar(select(func.count()).select_from(Advertiser))
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0
+    assert counts == [
+        db.session.scalar(select(func.count()).select_from(m)) for m in (User, Dispute)
+    ]
+    verified = runner.invoke(args=["audit", "verify"])
+    assert verified.exit_code == 0 and verified.output.startswith("ok:")
+
+
+def test_audit_verify_exits_1_naming_the_altered_event(app, make):
+    cast = make.cast()
+    dispute = make.dispute(cast, "investigating")
+    db.session.execute(
+        update(Event).where(Event.dispute_id == dispute.id, Event.seq == 2).values(actor="x")
+    )
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"{dispute.ref} event #2" in result.output
