@@ -1,7 +1,7 @@
 """The persistent model: people, billing records, disputes and their audit trail."""
 
 from app.models.billing import Advertiser, Contract, DeliveryRecord, Invoice, InvoiceLine
-from app.models.disputes import Comment, Dispute, DisputedLine, Event, IdempotencyKey
+from app.models.disputes import Comment, Dispute, DisputedLine, Event, IdempotencyKey, Watch
 from app.models.people import ApiToken, Team, User
 
 __all__ = [
@@ -18,4 +18,5 @@ __all__ = [
     "InvoiceLine",
     "Team",
     "User",
+    "Watch",
 ]

@@ -107,6 +107,18 @@ class Comment(db.Model):
     author: Mapped[User] = relationship()
 
 
+class Watch(db.Model):
+    """A user following a case (Sales and Client Services watch their accounts' disputes)."""
+
+    __tablename__ = "watches"
+    __table_args__ = (UniqueConstraint("dispute_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class Event(db.Model):
     """One entry of a dispute's hash-chained audit trail; rows are only ever appended."""
 
