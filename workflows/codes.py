@@ -34,3 +34,6 @@ ADVERTISER_TIERS = ("strategic", "standard")
 UNIT_KINDS = ("cpm", "cpc", "flat")
 
 COMMENT_VISIBILITIES = ("internal", "account_team")
+
+PRODUCTS = ("sponsored_products", "display", "video", "offsite", "in_store")
+PRIORITIES = ("P1", "P2", "P3", "P4")

@@ -148,7 +148,8 @@ def may_fire(actor: Actor, transition: Transition, facts: Facts) -> bool:
     return (
         ("assignee" in roles and actor.user_id is not None and actor.user_id == facts.assignee_id
          and actor.role in ("analyst", "lead"))
-        or ("lead" in roles and actor.role == "lead" and actor.team_id == facts.team_id)
+        or ("lead" in roles and actor.role == "lead" and actor.team_id is not None
+            and actor.team_id == facts.team_id)
         or ("approver" in roles and actor.role == "approver")
         or ("system" in roles and actor.role == "system")
     )  # fmt: skip
@@ -159,6 +160,13 @@ def _unavailable(trigger: str, data: Mapping[str, Any]) -> str | None:
     if trigger in CREDIT_TRIGGERS or credit_resolve:
         return "credit memos are not available yet; resolve with no_credit or withdraw"
     return None
+
+
+def selectable_outcomes() -> tuple[str, ...]:
+    """Return the outcomes a person may choose when resolving, today."""
+    return tuple(
+        o for o in OUTCOMES if o != "withdrawn" and not _unavailable("resolve", {"outcome": o})
+    )
 
 
 def check(actor: Actor, facts: Facts, trigger: str, data: Mapping[str, Any], now: datetime) -> None:

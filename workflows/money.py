@@ -1,12 +1,17 @@
 """Money as integer minor units with an ISO currency, and the priority rule of DESIGN §4."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 REPORTING_CURRENCY = "USD"
 # Units of the reporting currency per unit of each currency; thresholds and reports use it.
 FX_TO_REPORTING = {"USD": Decimal("1"), "CAD": Decimal("0.73"), "MXN": Decimal("0.055")}
 CURRENCIES = tuple(FX_TO_REPORTING)
 MINOR_DIGITS = 2  # every supported currency has cents
+
+# Plain ASCII digits only: Decimal() would also take "1e30", "1_000" and other scripts' digits.
+AMOUNT_PATTERN = re.compile(r"-?(?P<units>[0-9]+)(?:\.(?P<cents>[0-9]+))?", re.ASCII)
+MAX_UNIT_DIGITS = 13  # fits a BIGINT of minor units with room to add many together
 
 PRIORITY_THRESHOLDS = ((100_000_00, "P1"), (25_000_00, "P2"), (1_000_00, "P3"))
 
@@ -19,14 +24,14 @@ def parse_amount(text: object) -> int:
     """Turn a decimal string such as "1234.50" into minor units (123450)."""
     if not isinstance(text, str):
         raise BadAmount('must be a decimal string such as "1234.50"')
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        raise BadAmount(f"{text!r} is not a decimal number") from None
-    if not value.is_finite():
-        raise BadAmount(f"{text!r} is not a decimal number")
-    if value.as_tuple().exponent < -MINOR_DIGITS:
+    match = AMOUNT_PATTERN.fullmatch(text.strip())
+    if match is None:
+        raise BadAmount(f"{text!r} is not an amount such as 1234.50")
+    if len(match["units"]) > MAX_UNIT_DIGITS:
+        raise BadAmount("is too large")
+    if len(match["cents"] or "") > MINOR_DIGITS:
         raise BadAmount("must have at most two decimals")
+    value = Decimal(text.strip())
     if value <= 0:
         raise BadAmount("must be greater than zero")
     return int(value.scaleb(MINOR_DIGITS))

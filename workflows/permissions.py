@@ -24,7 +24,7 @@ def may_claim(actor: Actor) -> bool:
 
 def may_assign(actor: Actor, facts: Facts) -> bool:
     """Tell whether the actor may assign or reassign this case: its team's lead."""
-    return actor.role == "lead" and actor.team_id == facts.team_id
+    return actor.role == "lead" and actor.team_id is not None and actor.team_id == facts.team_id
 
 
 def can_take_assignment(role: str, team_id: int | None, active: bool, facts: Facts) -> bool:
@@ -33,7 +33,7 @@ def can_take_assignment(role: str, team_id: int | None, active: bool, facts: Fac
 
 
 def comment_visibilities(actor: Actor) -> tuple[str, ...]:
-    """Return the comment visibilities the actor may write (and read)."""
+    """Return the comment visibilities the actor may write."""
     return COMMENTERS.get(actor.role, ())
 
 
