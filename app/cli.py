@@ -1,5 +1,8 @@
 """Command-line tools: flask --app wsgi …"""
 
+import time
+from datetime import UTC, datetime
+
 import click
 from flask import Flask
 from sqlalchemy import select
@@ -8,6 +11,7 @@ from app.extensions import db
 from app.models import User
 from app.models.disputes import format_ref
 from app.services.audit import find_broken_events
+from app.services.sla_sweep import sweep
 from app.services.users import create_token, create_user
 from workflows.codes import ROLES
 from workflows.errors import InvalidInput
@@ -19,6 +23,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_token_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(audit)
+    app.cli.add_command(sla)
 
 
 @click.command("create-user")
@@ -78,3 +83,41 @@ def audit_verify() -> None:
         ref = format_ref(found.dispute_id)
         click.echo(f"broken: {ref} event #{found.seq} (id {found.id}) does not match its hash")
         raise SystemExit(1)
+
+
+@click.group()
+def sla() -> None:
+    """SLA clock tools."""
+
+
+def _instant(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter("an ISO-8601 instant such as 2026-01-20T16:00:00-06:00") from None
+    if moment.tzinfo is None:
+        raise click.BadParameter("give a time zone offset, e.g. Z or -06:00")
+    return moment.astimezone(UTC)
+
+
+@sla.command("sweep")
+@click.option("--now", help="Sweep as of this ISO-8601 instant instead of the clock's time.")
+@click.option("--loop", type=click.IntRange(min=1), help="Sweep every SECONDS until stopped.")
+def sla_sweep(now: str | None, loop: int | None) -> None:
+    """Warn clocks at risk, breach overdue ones, escalate; print what it did."""
+    moment = _instant(now)
+    if loop is None:
+        click.echo(sweep(moment))
+        return
+    if moment is not None:
+        raise click.UsageError("--now and --loop do not go together")
+    while True:
+        started = time.monotonic()
+        try:
+            click.echo(f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ} {sweep()}")
+        except Exception as error:  # a failed sweep is retried on the next tick
+            db.session.rollback()
+            click.echo(f"sweep failed: {error}", err=True)
+        time.sleep(max(0.0, loop - (time.monotonic() - started)))

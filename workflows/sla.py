@@ -10,9 +10,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 import holidays
+
+from workflows.codes import CREDIT_OUTCOMES
 
 Window = tuple[time, time]
 
@@ -152,3 +155,97 @@ def target_seconds(clock: str, priority: str) -> int:
 def due_at(calendar: Calendar, clock: str, priority: str, started: datetime) -> datetime:
     """Return the UTC instant a clock started at `started` falls due."""
     return add_business_time(calendar, started, target_seconds(clock, priority))
+
+
+def at_risk_at(calendar: Calendar, clock: str, priority: str, started: datetime) -> datetime:
+    """Return the UTC instant a clock started at `started` has used WARN_AT of its target."""
+    return add_business_time(calendar, started, int(target_seconds(clock, priority) * WARN_AT))
+
+
+class ClockEffect(NamedTuple):
+    """What a trigger does to one clock: start, stop, pause or resume it."""
+
+    action: str
+    clock: str
+
+
+def _effects(*pairs: tuple[str, str]) -> tuple[ClockEffect, ...]:
+    return tuple(ClockEffect(*pair) for pair in pairs)
+
+
+# What each trigger does to the clocks ("file" is filing). Starting a clock that still runs
+# replaces it: the old one stops first, so "start" also means "restart".
+CLOCK_EFFECTS: dict[str, tuple[ClockEffect, ...]] = {
+    "file": _effects(("start", "triage"), ("start", "resolution")),
+    "start": _effects(("stop", "triage")),
+    "escalate": _effects(("start", "escalation")),
+    "deescalate": _effects(("stop", "escalation")),
+    "resolve": _effects(("stop", "resolution"), ("stop", "escalation")),
+    "withdraw": _effects(*(("stop", clock) for clock in CLOCKS)),
+    # A rejected memo leaves nothing to credit until the case is resolved again.
+    "return_for_rework": _effects(("stop", "credit"), ("start", "resolution")),
+    "reopen": _effects(("start", "resolution")),
+    "issue_credit": _effects(("stop", "credit")),
+    "request_info": _effects(("pause", "resolution")),
+    "info_received": _effects(("resume", "resolution")),
+}
+CREDIT_EFFECTS = _effects(("start", "credit"))  # added to resolve with a credit outcome
+
+
+def clock_effects(trigger: str, outcome: str | None = None) -> tuple[ClockEffect, ...]:
+    """Return what firing `trigger` (with the dispute's outcome after it) does to the clocks."""
+    effects = CLOCK_EFFECTS.get(trigger, ())
+    if trigger == "resolve" and outcome in CREDIT_OUTCOMES:
+        effects += CREDIT_EFFECTS
+    return effects
+
+
+class ClockLike(Protocol):
+    """The stored facts of a clock that its view needs (an SlaClock row has them)."""
+
+    name: str
+    status: str  # running, paused, met, breached
+    target_seconds: int
+    due_at: datetime
+    paused_at: datetime | None
+    stopped_at: datetime | None
+
+
+BADGES = ("on_track", "at_risk", "breached", "paused", "met")
+
+
+@dataclass(frozen=True)
+class ClockView:
+    """How a clock stands at one instant, for people: a badge and the business time left."""
+
+    name: str
+    badge: str  # one of BADGES
+    due_at: datetime
+    business_seconds_remaining: int  # negative once overdue; frozen while paused or stopped
+    used: float  # share of the target used: 0.75 is at risk, above 1 is overdue
+
+
+def clock_view(clock: ClockLike, calendar: Calendar, now: datetime) -> ClockView:
+    """Classify a clock for display as of `now` (or as of its pause or stop)."""
+    as_of = clock.stopped_at or clock.paused_at or now
+    if as_of <= clock.due_at:
+        remaining = business_seconds_between(calendar, as_of, clock.due_at)
+    else:
+        remaining = -business_seconds_between(calendar, clock.due_at, as_of)
+    used = (clock.target_seconds - remaining) / clock.target_seconds
+    if clock.status in ("met", "breached", "paused"):
+        badge = clock.status
+    elif as_of > clock.due_at:  # overdue, and the sweep has not marked it yet
+        badge = "breached"
+    else:
+        badge = "at_risk" if used >= WARN_AT else "on_track"
+    return ClockView(clock.name, badge, clock.due_at, remaining, used)
+
+
+def format_business_time(seconds: int) -> str:
+    """Render business seconds as days of 8 hours, hours and minutes ("1d 2h 05m")."""
+    sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
+    days, rest = divmod(seconds, BUSINESS_DAY)
+    hours, minutes = rest // HOUR, rest % HOUR // 60
+    text = f"{days}d {hours}h {minutes:02d}m" if days else f"{hours}h {minutes:02d}m"
+    return sign + text

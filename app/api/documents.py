@@ -3,9 +3,11 @@
 from datetime import datetime
 from typing import Any
 
-from app.models import Advertiser, Comment, Dispute, Event, Invoice, User
+from app.models import Advertiser, Comment, Dispute, Event, Invoice, SlaClock, User
+from app.services.sla_clocks import calendar_for
 from app.services.triggers import allowed_triggers
 from workflows.money import format_amount
+from workflows.sla import Calendar, clock_view
 
 
 def instant(value: datetime | None) -> str | None:
@@ -35,8 +37,26 @@ def dispute_document(dispute: Dispute, user: User, now: datetime) -> dict[str, A
             {"line_no": dl.invoice_line.line_no, "amount": format_amount(dl.amount)}
             for dl in dispute.lines
         ],
+        "sla": [sla_document(c, calendar_for(dispute.team), now) for c in dispute.sla_clocks],
         "version": dispute.version,
         "allowed_triggers": allowed_triggers(dispute, user, now),
+    }
+
+
+def sla_document(clock: SlaClock, calendar: Calendar, now: datetime) -> dict[str, Any]:
+    view = clock_view(clock, calendar, now)
+    return {
+        "name": clock.name,
+        "status": clock.status,
+        "badge": view.badge,
+        "started_at": instant(clock.started_at),
+        "due_at": instant(clock.due_at),
+        "paused_at": instant(clock.paused_at),
+        "paused_seconds": clock.paused_seconds,
+        "stopped_at": instant(clock.stopped_at),
+        "warned_at": instant(clock.warned_at),
+        "breached_at": instant(clock.breached_at),
+        "business_seconds_remaining": view.business_seconds_remaining,
     }
 
 

@@ -7,6 +7,7 @@ from flask import Response, jsonify
 from app.api import bp
 from workflows.codes import OUTCOMES, REASON_CODES, ROOT_CAUSES
 from workflows.dispute import BY_TRIGGER, STATES
+from workflows.sla import BADGES, CLOCKS
 
 
 def _op(summary: str, ok: str, *errors: int, body: str | None = None, **extra: Any) -> dict:
@@ -28,6 +29,8 @@ IF_MATCH = [{"name": "If-Match", "in": "header", "schema": {"type": "string"}}]
 IDEMPOTENCY = [{"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}}]
 NUMBER = [{"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}]
 AMOUNT = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "example": "1250.00"}
+INSTANT = {"type": "string", "format": "date-time"}
+NULLABLE_INSTANT = {"type": ["string", "null"], "format": "date-time"}
 
 SCHEMAS = {
     "NewDispute": {
@@ -87,6 +90,27 @@ SCHEMAS = {
             "state": {"enum": list(STATES)},
             "version": {"type": "integer"},
             "allowed_triggers": {"type": "array", "items": {"type": "string"}},
+            "sla": {"type": "array", "items": {"$ref": "#/components/schemas/SlaClock"}},
+        },
+    },
+    "SlaClock": {
+        "type": "object",
+        "description": "An SLA clock; business time follows the team's calendar.",
+        "properties": {
+            "name": {"enum": list(CLOCKS)},
+            "status": {"enum": ["running", "paused", "met", "breached"]},
+            "badge": {"enum": list(BADGES)},
+            "started_at": INSTANT,
+            "due_at": INSTANT,
+            "paused_at": NULLABLE_INSTANT,
+            "paused_seconds": {"type": "integer", "description": "business seconds paused"},
+            "stopped_at": NULLABLE_INSTANT,
+            "warned_at": NULLABLE_INSTANT,
+            "breached_at": NULLABLE_INSTANT,
+            "business_seconds_remaining": {
+                "type": "integer",
+                "description": "negative once overdue; frozen while paused or stopped",
+            },
         },
     },
 }

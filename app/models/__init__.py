@@ -3,6 +3,7 @@
 from app.models.billing import Advertiser, Contract, DeliveryRecord, Invoice, InvoiceLine
 from app.models.disputes import Comment, Dispute, DisputedLine, Event, IdempotencyKey, Watch
 from app.models.people import ApiToken, Team, User
+from app.models.sla import Outbox, SlaClock
 
 __all__ = [
     "Advertiser",
@@ -16,6 +17,8 @@ __all__ = [
     "IdempotencyKey",
     "Invoice",
     "InvoiceLine",
+    "Outbox",
+    "SlaClock",
     "Team",
     "User",
     "Watch",

@@ -1,7 +1,7 @@
 """Disputes, the invoice lines they contest, comments, and the append-only audit trail."""
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +11,9 @@ from app.models.billing import Advertiser, Invoice, InvoiceLine
 from app.models.people import Team, User
 from app.models.types import UtcDateTime, utcnow
 from workflows.dispute import Facts
+
+if TYPE_CHECKING:
+    from app.models.sla import SlaClock
 
 REF_PREFIX = "DSP-"
 
@@ -64,6 +67,7 @@ class Dispute(db.Model):
     lines: Mapped[list["DisputedLine"]] = relationship(
         back_populates="dispute", cascade="all, delete-orphan"
     )
+    sla_clocks: Mapped[list["SlaClock"]] = relationship(order_by="SlaClock.id")
 
     @property
     def ref(self) -> str:

@@ -24,26 +24,56 @@ def assign(
 ) -> Dispute:
     """Assign or reassign a dispute to an analyst or lead of its team."""
     dispute = load_for_change(ref, user, expected_version)
+    if not _assign(dispute, user, _find(assignee_email), now, commit=True):
+        raise InvalidInput({"assignee": "the case is already assigned to them"})
+    return dispute
+
+
+def reassign_many(refs: list[str], user: User, assignee_email: str) -> list[Dispute]:
+    """Reassign several cases to one person, all or none, in one transaction."""
+    if not refs:
+        raise InvalidInput({"disputes": "select at least one case"})
+    assignee = _find(assignee_email)
+    changed = []
+    try:
+        for ref in dict.fromkeys(refs):
+            dispute = load_for_change(ref, user, None)
+            if _assign(dispute, user, assignee, None, commit=False):
+                changed.append(dispute)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return changed
+
+
+def _find(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+
+
+def _assign(
+    dispute: Dispute, user: User, assignee: User | None, now: datetime | None, *, commit: bool
+) -> bool:
+    """Assign after checking who may; answer False when it is assigned to them already."""
     facts = dispute.facts()
     if not may_assign(user.as_actor(), facts):
         raise NotPermitted("only the lead of the case's team may assign it")
     if dispute.state not in OPEN_STATES:
-        raise TransitionNotAllowed(f"cannot assign a case that is {dispute.state}")
-    assignee = db.session.scalar(select(User).where(User.email == (assignee_email or "").lower()))
+        raise TransitionNotAllowed(f"cannot assign {dispute.ref}: it is {dispute.state}")
     if assignee is None or not can_take_assignment(
         assignee.role, assignee.team_id, assignee.active, facts
     ):
         raise InvalidInput({"assignee": "must be an active analyst or lead of the case's team"})
     if assignee.id == dispute.assignee_id:
-        raise InvalidInput({"assignee": f"the case is already assigned to {assignee.email}"})
+        return False
     previous = dispute.assignee.email if dispute.assignee else None
-    with change_case(dispute, user, now) as change:
+    with change_case(dispute, user, now, commit=commit) as change:
         dispute.assignee_id = assignee.id
         change.record(
             "reassigned" if previous else "assigned",
             data={"from": previous, "to": assignee.email},
         )
-    return dispute
+    return True
 
 
 def claim_next(user: User) -> Dispute | None:

@@ -4,6 +4,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from app.extensions import db
 from app.models import Dispute, DisputedLine, IdempotencyKey, Invoice, User
 from app.models.types import utcnow
 from app.services.audit import append_event
+from app.services.sla_clocks import apply_clock_effects
 from workflows.codes import INTAKE_CHANNELS, REASON_CODES
 from workflows.dispute import OPEN_STATES
 from workflows.errors import Conflict, InvalidInput, NotPermitted
@@ -114,6 +116,7 @@ def _create(user: User, filing: Filing, now: datetime) -> Dispute:
             "lines": [{"line_no": line.line_no, "amount": format_amount(a)} for line, a in lines],
         },
     )
+    apply_clock_effects(dispute, "file", now, partial(append_event, dispute, user, at=now))
     return dispute
 
 

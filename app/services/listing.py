@@ -19,6 +19,7 @@ DISPUTE_LOADS = (
     joinedload(Dispute.team),
     joinedload(Dispute.assignee),
     selectinload(Dispute.lines).joinedload(DisputedLine.invoice_line),
+    selectinload(Dispute.sla_clocks),
 )
 
 

@@ -5,7 +5,8 @@ from datetime import datetime
 from typing import Any
 
 from app.models import Dispute, User
-from app.services.write_path import change_case, load_for_change
+from app.services.sla_clocks import apply_clock_effects
+from app.services.write_path import CaseChange, change_case, load_for_change
 from workflows import dispute as workflow
 from workflows.dispute import SYSTEM
 
@@ -35,21 +36,28 @@ def fire_on(
     now: datetime | None = None,
 ) -> Dispute:
     """Fire `trigger` on an already loaded dispute; `user` None means the system."""
+    with change_case(dispute, user, now) as change:
+        apply_trigger(change, trigger, data)
+    return dispute
+
+
+def apply_trigger(change: CaseChange, trigger: str, data: Mapping[str, Any]) -> None:
+    """Check and fire `trigger` inside an open change, moving the SLA clocks with it."""
+    dispute, user = change.dispute, change.user
     actor = user.as_actor() if user else SYSTEM
     given = {
         k: data[k].strip() if isinstance(data[k], str) else data[k]
         for k in INPUT_FIELDS
         if data.get(k) is not None
     }
-    with change_case(dispute, user, now) as change:
-        facts = dispute.facts()
-        workflow.check(actor, facts, trigger, given, change.now)
-        from_state = dispute.state
-        workflow.fire(dispute, facts, trigger, given, change.now)
-        change.record(
-            "transition", trigger=trigger, from_state=from_state, to_state=dispute.state, data=given
-        )
-    return dispute
+    facts = dispute.facts()
+    workflow.check(actor, facts, trigger, given, change.now)
+    from_state = dispute.state
+    workflow.fire(dispute, facts, trigger, given, change.now)
+    change.record(
+        "transition", trigger=trigger, from_state=from_state, to_state=dispute.state, data=given
+    )
+    apply_clock_effects(dispute, trigger, change.now, change.record)
 
 
 def allowed_triggers(dispute: Dispute, user: User, now: datetime) -> list[str]:

@@ -43,9 +43,12 @@ def load_for_change(ref: str, user: User, expected_version: int | None) -> Dispu
 
 @contextmanager
 def change_case(
-    dispute: Dispute, user: User | None, now: datetime | None = None
+    dispute: Dispute, user: User | None, now: datetime | None = None, *, commit: bool = True
 ) -> Iterator[CaseChange]:
-    """Run one change of a dispute as one transaction: audit it, bump its version, commit."""
+    """Run one change of a dispute as one transaction: audit it, bump its version, commit.
+
+    With commit=False the caller owns the transaction (a use case that changes many cases).
+    """
     change = CaseChange(dispute, user, now or utcnow())
     try:
         yield change
@@ -56,7 +59,8 @@ def change_case(
         db.session.flush()
         for event in change.events:
             append_event(dispute, user, at=change.now, **event)
-        db.session.commit()
+        if commit:
+            db.session.commit()
     except (StaleDataError, IntegrityError):
         db.session.rollback()
         raise StaleCase(STALE_MESSAGE) from None

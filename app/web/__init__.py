@@ -1,5 +1,8 @@
 """The HTML interface: blueprints, the login manager's hooks, and error pages."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from flask import Flask, Response, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -9,10 +12,11 @@ from app.models import User
 
 def init_app(app: Flask) -> None:
     """Register the web blueprints and the login hooks."""
-    from app.web import auth, home
+    from app.web import auth, cases, filing, home, queues, tracking
 
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(home.bp)
+    for blueprint in (auth.bp, home.bp, queues.bp, cases.bp, filing.bp, tracking.bp):
+        app.register_blueprint(blueprint)
+    app.add_template_filter(localtime)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"
@@ -20,6 +24,14 @@ def init_app(app: Flask) -> None:
     login_manager.needs_refresh_message = "Sign in again to confirm it is you."
     app.register_error_handler(403, _error_page)
     app.register_error_handler(404, _error_page)
+
+
+def localtime(value: datetime | None, fmt: str = "%b %d, %H:%M") -> str:
+    """Show a UTC instant in the signed-in user's time zone."""
+    if value is None:
+        return ""
+    zone = getattr(current_user, "timezone", None) or "America/Chicago"
+    return value.astimezone(ZoneInfo(zone)).strftime(fmt)
 
 
 @login_manager.user_loader

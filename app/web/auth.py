@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired
 from app.services.users import authenticate
 
 bp = Blueprint("auth", __name__)
+API_ONLY_ROLES = ("integration",)  # machine users sign in with API tokens, never here
 
 
 class LoginForm(FlaskForm):
@@ -30,7 +31,7 @@ def login():  # noqa: ANN201
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
-        if user:
+        if user and user.role not in API_ONLY_ROLES:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
         flash("That email and password do not match an active account.", "error")

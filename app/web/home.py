@@ -1,12 +1,29 @@
-"""The signed-in start page."""
+"""The site root sends each role to its natural start page; the workflow page."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from app.web.diagram import workflow_diagram
+from workflows.dispute import TRANSITIONS, mermaid
+
 bp = Blueprint("home", __name__)
+START_PAGES = {
+    "analyst": "queues.mine",
+    "lead": "queues.team",
+    "viewer": "tracking.search",
+    "approver": "tracking.search",
+}
 
 
 @bp.get("/")
 @login_required
 def index():  # noqa: ANN201
-    return render_template("home.html", user=current_user)
+    return redirect(url_for(START_PAGES.get(current_user.role, "home.workflow")))
+
+
+@bp.get("/workflow")
+@login_required
+def workflow():  # noqa: ANN201
+    return render_template(
+        "workflow.html", transitions=TRANSITIONS, mermaid=mermaid(), diagram=workflow_diagram()
+    )

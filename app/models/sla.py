@@ -1,0 +1,56 @@
+"""SLA clocks of disputes, and the outbox of notifications waiting to be delivered."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.types import UtcDateTime, utcnow
+
+
+class SlaClock(db.Model):
+    """One run of one clock on a dispute; restarting a clock adds a new row."""
+
+    __tablename__ = "sla_clocks"
+    __table_args__ = (
+        # The sweep's two range scans, and a dispute's clocks (its nearest due one first).
+        Index("ix_sla_clocks_status_due_at", "status", "due_at"),
+        Index("ix_sla_clocks_status_at_risk_at", "status", "at_risk_at"),
+        Index("ix_sla_clocks_dispute_id_status_due_at", "dispute_id", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id"))
+    name: Mapped[str] = mapped_column(String(20))  # triage, resolution, escalation, credit
+    priority: Mapped[str] = mapped_column(String(2))  # the dispute's priority when it started
+    target_seconds: Mapped[int]  # business seconds
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    at_risk_at: Mapped[datetime] = mapped_column(UtcDateTime)  # when 75% of the target is used
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)  # both move later after a pause
+    paused_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    paused_seconds: Mapped[int] = mapped_column(default=0)  # business seconds paused in all
+    stopped_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(10), default="running")
+    warned_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    breached_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    def __repr__(self) -> str:
+        return f"<SlaClock {self.name} of dispute {self.dispute_id} {self.status}>"
+
+
+class Outbox(db.Model):
+    """A notification or webhook queued in the transaction that caused it, delivered later."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_delivered_at_id", "delivered_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))  # sla_warning, sla_breach, …
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    dispute_id: Mapped[int | None] = mapped_column(ForeignKey("disputes.id"), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    attempts: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,183 @@
+"""The work queues: my open cases, the team's open cases, and each analyst's workload."""
+
+import base64
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, tuple_
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import Advertiser, Dispute, Invoice, InvoiceLine, User
+from app.models.disputes import parse_ref
+from workflows.dispute import OPEN_STATES
+from workflows.errors import InvalidInput, NotPermitted
+from workflows.permissions import WORKERS
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    state: str = ""
+    priority: str = ""
+    q: str = ""
+    assignee: str = ""  # a user id, or "none" for unassigned
+    reason: str = ""
+    advertiser: str = ""
+    product: str = ""
+
+    def args(self) -> dict[str, str]:
+        """Return the filters that are set, for links that keep them."""
+        return {k: v for k, v in self.__dict__.items() if v}
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: Sequence[Dispute]
+    next_after: str | None
+
+
+def search_clause(q: str) -> ColumnElement[bool]:
+    """Match a reference, an invoice number or an advertiser's name or ref."""
+    text = q.strip()
+    like = f"%{text}%"
+    dispute_id = parse_ref(text)
+    invoice = select(Invoice.id).where(Invoice.number.ilike(f"{text}%"))
+    advertiser = select(Advertiser.id).where(
+        or_(Advertiser.name.ilike(like), Advertiser.ref == text)
+    )
+    return or_(
+        Dispute.id == dispute_id if dispute_id else False,
+        Dispute.invoice_id.in_(invoice),
+        Dispute.advertiser_id.in_(advertiser),
+    )
+
+
+def filtered(query: Select, filters: QueueFilters) -> Select:
+    """Apply the queue filters a person chose."""
+    if filters.state:
+        query = query.where(Dispute.state == filters.state)
+    if filters.priority:
+        query = query.where(Dispute.priority == filters.priority)
+    if filters.reason:
+        query = query.where(Dispute.reason_code == filters.reason)
+    if filters.assignee == "none":
+        query = query.where(Dispute.assignee_id.is_(None))
+    elif filters.assignee.isdigit():
+        query = query.where(Dispute.assignee_id == int(filters.assignee))
+    if filters.advertiser:
+        query = query.where(
+            Dispute.advertiser_id.in_(
+                select(Advertiser.id).where(
+                    or_(Advertiser.ref == filters.advertiser,
+                        Advertiser.name.ilike(f"%{filters.advertiser}%"))
+                )
+            )
+        )  # fmt: skip
+    if filters.product:
+        query = query.where(
+            exists().where(
+                InvoiceLine.invoice_id == Dispute.invoice_id,
+                InvoiceLine.product == filters.product,
+            )
+        )
+    if filters.q.strip():
+        query = query.where(search_clause(filters.q))
+    return query
+
+
+# Sort keys: most urgent first. Team queue: unassigned, then escalated, then the rest.
+def _my_keys() -> list[ColumnElement]:
+    return [Dispute.priority, Dispute.filed_at, Dispute.id]
+
+
+def _team_keys() -> list[ColumnElement]:
+    return [
+        case((Dispute.assignee_id.is_(None), 0), else_=1),
+        case((Dispute.state == "escalated", 0), else_=1),
+        Dispute.priority,
+        Dispute.filed_at,
+        Dispute.id,
+    ]
+
+
+def _page(query: Select, keys: list[ColumnElement], after: str | None) -> QueuePage:
+    query = query.options(
+        joinedload(Dispute.advertiser), joinedload(Dispute.invoice), joinedload(Dispute.assignee)
+    )
+    if after:
+        query = query.where(tuple_(*keys) > tuple_(*_decode(after)))
+    rows = db.session.execute(query.add_columns(*keys).order_by(*keys).limit(PAGE_SIZE + 1)).all()
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    return QueuePage(
+        rows=[row[0] for row in rows],
+        next_after=_encode(rows[-1][1:]) if more else None,
+    )
+
+
+def _encode(values: tuple) -> str:
+    plain = [v.isoformat() if isinstance(v, datetime) else v for v in values]
+    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode()
+
+
+def _decode(token: str) -> list:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(token.encode()))
+        return [datetime.fromisoformat(v) if isinstance(v, str) and "T" in v else v for v in values]
+    except (ValueError, TypeError):
+        raise InvalidInput({"after": "not a page this queue gave out"}) from None
+
+
+def my_queue(user: User, filters: QueueFilters, after: str | None = None) -> QueuePage:
+    """Return a page of the user's open cases, most urgent first."""
+    if user.role not in WORKERS:
+        raise NotPermitted("queues belong to analysts and leads")
+    query = select(Dispute).where(Dispute.assignee_id == user.id, Dispute.state.in_(OPEN_STATES))
+    return _page(filtered(query, filters), _my_keys(), after)
+
+
+def team_queue(user: User, filters: QueueFilters, after: str | None = None) -> QueuePage:
+    """Return a page of the lead's team's open cases, unassigned and escalated first."""
+    if user.role != "lead":
+        raise NotPermitted("the team queue belongs to leads")
+    query = select(Dispute).where(Dispute.team_id == user.team_id, Dispute.state.in_(OPEN_STATES))
+    return _page(filtered(query, filters), _team_keys(), after)
+
+
+@dataclass(frozen=True)
+class Workload:
+    user: User
+    open_cases: int
+    escalated: int
+    oldest_filed_at: datetime | None
+
+
+def team_workload(user: User) -> list[Workload]:
+    """Count each team member's open and escalated cases and their oldest, in one query."""
+    open_case = and_(Dispute.assignee_id == User.id, Dispute.state.in_(OPEN_STATES))
+    rows = db.session.execute(
+        select(
+            User,
+            func.count(Dispute.id),
+            func.count(case((Dispute.state == "escalated", 1))),
+            func.min(Dispute.filed_at),
+        )
+        .outerjoin(Dispute, open_case)
+        .where(User.team_id == user.team_id, User.role.in_(WORKERS), User.active.is_(True))
+        .group_by(User.id)
+        .order_by(func.count(Dispute.id).desc(), User.email)
+    ).all()
+    return [Workload(*row) for row in rows]
+
+
+def team_members(user: User) -> Sequence[User]:
+    """Return the active analysts and leads of the user's team."""
+    return db.session.scalars(
+        select(User)
+        .where(User.team_id == user.team_id, User.role.in_(WORKERS), User.active.is_(True))
+        .order_by(User.email)
+    ).all()

@@ -1,0 +1,132 @@
+"""Start, stop, pause and resume a dispute's SLA clocks inside the change that moves it."""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ScalarSelect, func, select
+
+from app.models import Dispute, SlaClock, Team
+from workflows.sla import (
+    Calendar,
+    ClockView,
+    add_business_time,
+    at_risk_at,
+    business_seconds_between,
+    clock_effects,
+    clock_view,
+    due_at,
+    target_seconds,
+)
+
+Record = Callable[..., None]  # CaseChange.record: record("sla_clock", data={...})
+TICKING = ("running", "breached")  # not stopped and not paused: still counting down
+
+
+def calendar_for(team: Team) -> Calendar:
+    """Return the business calendar of a team."""
+    return Calendar(timezone=team.timezone, holiday_country=team.holiday_country)
+
+
+def apply_clock_effects(
+    dispute: Dispute, trigger: str, now: datetime, record: Record
+) -> list[SlaClock]:
+    """Apply what `trigger` ("file" for filing) does to the clocks; record each change."""
+    calendar = calendar_for(dispute.team)
+    changed = []
+    for action, name in clock_effects(trigger, dispute.outcome):
+        active = next((c for c in dispute.sla_clocks if c.name == name and not c.stopped_at), None)
+        if action == "start":
+            if active is not None:
+                changed += _stop(active, now, calendar, record)
+            changed += _start(dispute, name, now, calendar, record)
+        elif active is not None:
+            changed += {"stop": _stop, "pause": _pause, "resume": _resume}[action](
+                active, now, calendar, record
+            )
+    return changed
+
+
+def _note(record: Record, clock: SlaClock, action: str, **extra: Any) -> None:
+    data = {"clock": clock.name, "action": action, "due_at": clock.due_at.isoformat(), **extra}
+    record("sla_clock", data=data)
+
+
+def _start(dispute: Dispute, name: str, now: datetime, calendar: Calendar, record: Record) -> list:
+    priority = dispute.priority
+    clock = SlaClock(
+        name=name,
+        priority=priority,
+        target_seconds=target_seconds(name, priority),
+        started_at=now,
+        at_risk_at=at_risk_at(calendar, name, priority, now),
+        due_at=due_at(calendar, name, priority, now),
+        paused_seconds=0,
+        status="running",
+    )
+    dispute.sla_clocks.append(clock)
+    _note(record, clock, "start", priority=priority)
+    return [clock]
+
+
+def _pause(clock: SlaClock, now: datetime, calendar: Calendar, record: Record) -> list:
+    # An overdue clock keeps running: waiting on the advertiser now does not undo the breach.
+    if clock.status != "running" or now > clock.due_at:
+        return []
+    clock.status, clock.paused_at = "paused", now
+    _note(record, clock, "pause")
+    return [clock]
+
+
+def _resume(clock: SlaClock, now: datetime, calendar: Calendar, record: Record) -> list:
+    if clock.status != "paused":
+        return []
+    paused = business_seconds_between(calendar, clock.paused_at, now)
+    clock.due_at = add_business_time(calendar, clock.due_at, paused)
+    clock.at_risk_at = add_business_time(calendar, clock.at_risk_at, paused)
+    clock.paused_seconds += paused
+    clock.status, clock.paused_at = "running", None
+    _note(record, clock, "resume", paused_seconds=paused)
+    return [clock]
+
+
+def _stop(clock: SlaClock, now: datetime, calendar: Calendar, record: Record) -> list:
+    _resume(clock, now, calendar, record)
+    if clock.status == "running":
+        clock.status = "met" if now <= clock.due_at else "breached"
+        if clock.status == "breached":
+            clock.breached_at = now
+    clock.stopped_at = now
+    _note(record, clock, "stop", status=clock.status)
+    return [clock]
+
+
+def clock_views(dispute: Dispute, now: datetime) -> list[ClockView]:
+    """Return how each of the dispute's clocks stands now, oldest first."""
+    calendar = calendar_for(dispute.team)
+    return [clock_view(clock, calendar, now) for clock in dispute.sla_clocks]
+
+
+def nearest_due(dispute: Dispute, now: datetime) -> ClockView | None:
+    """Return the view of the dispute's ticking clock that falls due first, if any."""
+    ticking = [c for c in dispute.sla_clocks if c.status in TICKING and not c.stopped_at]
+    if not ticking:
+        return None
+    return clock_view(min(ticking, key=lambda c: c.due_at), calendar_for(dispute.team), now)
+
+
+def next_due_at() -> ScalarSelect:
+    """Select, per dispute row, the due instant of its first ticking clock (NULL when none).
+
+    For queue queries: `.order_by(next_due_at().asc().nulls_last())`.
+    """
+    return (
+        select(func.min(SlaClock.due_at))
+        .where(
+            SlaClock.dispute_id == Dispute.id,
+            SlaClock.status.in_(TICKING),
+            SlaClock.stopped_at.is_(None),
+        )
+        .correlate(Dispute)
+        .scalar_subquery()
+    )

@@ -1,0 +1,30 @@
+"""Watch and unwatch a case."""
+
+from sqlalchemy import delete, select
+
+from app.extensions import db
+from app.models import User, Watch
+from app.services.write_path import change_case, load_for_change
+from workflows.errors import NotPermitted
+
+WATCHERS = ("analyst", "lead", "approver", "viewer")
+
+
+def set_watching(ref: str, user: User, watching: bool) -> bool:
+    """Start or stop following a case the user may see; answer whether they now watch it."""
+    if user.role not in WATCHERS:
+        raise NotPermitted(f"a {user.role} does not watch cases")
+    dispute = load_for_change(ref, user, None)
+    current = db.session.scalar(
+        select(Watch.id).where(Watch.dispute_id == dispute.id, Watch.user_id == user.id)
+    )
+    if (current is not None) == watching:
+        db.session.rollback()
+        return watching
+    with change_case(dispute, user) as change:
+        if watching:
+            db.session.add(Watch(dispute_id=dispute.id, user_id=user.id, created_at=change.now))
+        else:
+            db.session.execute(delete(Watch).where(Watch.id == current))
+        change.record("watched" if watching else "unwatched")
+    return watching

@@ -1,0 +1,94 @@
+"""File a dispute on behalf of an advertiser: advertiser, then invoice, then lines."""
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Advertiser, Invoice
+from app.services.filing import Filing, file_dispute
+from app.web.rendering import roles_required
+from workflows.codes import REASON_CODES
+from workflows.errors import Conflict, InvalidInput
+
+bp = Blueprint("filing", __name__, url_prefix="/disputes")
+FILERS = ("analyst", "lead")
+
+
+def _invoices(advertiser_id: str) -> list[Invoice]:
+    if not advertiser_id.isdigit():
+        return []
+    return db.session.scalars(
+        select(Invoice)
+        .where(Invoice.advertiser_id == int(advertiser_id))
+        .order_by(Invoice.period_start.desc())
+    ).all()
+
+
+def _invoice(number: str) -> Invoice | None:
+    return db.session.scalar(
+        select(Invoice).where(Invoice.number == number).options(selectinload(Invoice.lines))
+    )
+
+
+def _render(status: int = 200, **context):  # noqa: ANN003,ANN202
+    form = request.form if request.method == "POST" else request.args
+    context = {
+        "form": form,
+        "advertisers": db.session.scalars(select(Advertiser).order_by(Advertiser.name)).all(),
+        "invoices": _invoices(form.get("advertiser", "")),
+        "invoice": _invoice(form.get("invoice_number", "")),
+        "reasons": REASON_CODES,
+        "chosen_lines": set(form.getlist("lines")),
+        **context,
+    }
+    return render_template("filing/new.html", **context), status
+
+
+@bp.get("/new")
+@roles_required(*FILERS)
+def new():  # noqa: ANN201
+    return _render()
+
+
+@bp.get("/new/invoices")
+@roles_required(*FILERS)
+def invoice_options():  # noqa: ANN201
+    invoices = _invoices(request.args.get("advertiser", ""))
+    return render_template("filing/_invoice_options.html", invoices=invoices, form={})
+
+
+@bp.get("/new/lines")
+@roles_required(*FILERS)
+def invoice_lines():  # noqa: ANN201
+    invoice = _invoice(request.args.get("invoice_number", ""))
+    return render_template(
+        "filing/_lines.html", invoice=invoice, form=request.args, chosen_lines=set()
+    )
+
+
+@bp.post("/new")
+@roles_required(*FILERS)
+def create():  # noqa: ANN201
+    form = request.form
+    lines = tuple(
+        (int(no), form.get(f"amount_{no}", "")) for no in form.getlist("lines") if no.isdigit()
+    )
+    invoice = _invoice(form.get("invoice_number", ""))
+    filing = Filing(
+        invoice_number=form.get("invoice_number", ""),
+        reason_code=form.get("reason_code", ""),
+        description=form.get("description", ""),
+        disputed_amount=form.get("disputed_amount", "").replace(",", ""),
+        currency=invoice.currency if invoice else "",
+        lines=lines,
+        intake_channel=form.get("intake_channel", "portal"),
+    )
+    try:
+        dispute = file_dispute(current_user, filing)
+    except InvalidInput as error:
+        return _render(422, errors=error.errors)
+    except Conflict as error:
+        return _render(409, conflict=error.detail, conflict_ref=error.extra.get("dispute"))
+    return redirect(url_for("cases.show", ref=dispute.ref))

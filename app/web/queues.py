@@ -1,0 +1,74 @@
+"""My queue, the team queue, claiming the next case and reassigning in bulk."""
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_login import current_user
+
+from app.models.types import utcnow
+from app.services.assignment import claim_next, reassign_many
+from app.services.queues import QueueFilters, my_queue, team_members, team_queue, team_workload
+from app.web.rendering import page_or_partial, roles_required
+from workflows.codes import PRIORITIES, PRODUCTS, REASON_CODES
+from workflows.dispute import OPEN_STATES
+from workflows.errors import DomainError
+
+bp = Blueprint("queues", __name__)
+CHOICES = {
+    "states": OPEN_STATES,
+    "priorities": PRIORITIES,
+    "reasons": REASON_CODES,
+    "products": PRODUCTS,
+}
+
+
+def _filters() -> QueueFilters:
+    fields = QueueFilters.__dataclass_fields__
+    return QueueFilters(**{f: request.args.get(f, "").strip() for f in fields})
+
+
+@bp.get("/queue")
+@roles_required("analyst", "lead")
+def mine():  # noqa: ANN201
+    filters = _filters()
+    page = my_queue(current_user, filters, request.args.get("after"))
+    return page_or_partial(
+        "queues/mine.html", "queues/_mine_rows.html" if request.args.get("after")
+        else "queues/_mine_table.html",
+        page=page, filters=filters, now=utcnow(), **CHOICES,
+    )  # fmt: skip
+
+
+@bp.post("/queue/claim")
+@roles_required("analyst", "lead")
+def claim():  # noqa: ANN201
+    dispute = claim_next(current_user)
+    if dispute is None:
+        flash("No unassigned cases are waiting in your team's queue.", "info")
+        return redirect(url_for("queues.mine"))
+    flash(f"You claimed {dispute.ref}.", "info")
+    return redirect(url_for("cases.show", ref=dispute.ref))
+
+
+@bp.get("/team")
+@roles_required("lead")
+def team():  # noqa: ANN201
+    filters = _filters()
+    page = team_queue(current_user, filters, request.args.get("after"))
+    return page_or_partial(
+        "queues/team.html", "queues/_team_rows.html" if request.args.get("after")
+        else "queues/_team_table.html",
+        page=page, filters=filters, now=utcnow(), members=team_members(current_user),
+        workload=team_workload(current_user), **CHOICES,
+    )  # fmt: skip
+
+
+@bp.post("/team/reassign")
+@roles_required("lead")
+def reassign():  # noqa: ANN201
+    refs = request.form.getlist("refs")
+    try:
+        changed = reassign_many(refs, current_user, request.form.get("assignee", ""))
+    except DomainError as error:
+        flash(f"Nothing was reassigned: {error.detail}", "error")
+    else:
+        flash(f"Reassigned {len(changed)} case(s).", "info")
+    return redirect(url_for("queues.team", **request.args))

@@ -1,0 +1,32 @@
+"""Tracking for Sales and Client Services: find a case of your accounts and follow it."""
+
+from flask import Blueprint, request
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import Dispute, Watch
+from app.services.access import visible_disputes
+from app.services.queues import search_clause
+from app.web.rendering import page_or_partial, roles_required
+
+bp = Blueprint("tracking", __name__)
+RESULTS = 50
+
+
+@bp.get("/track")
+@roles_required("viewer", "approver", "analyst", "lead", "admin")
+def search():  # noqa: ANN201
+    q = request.args.get("q", "").strip()
+    query = visible_disputes(current_user).options(
+        joinedload(Dispute.advertiser), joinedload(Dispute.invoice), joinedload(Dispute.assignee)
+    )
+    if q:
+        query = query.where(search_clause(q))
+    else:  # with no search, show the cases they watch
+        query = query.where(
+            Dispute.id.in_(select(Watch.dispute_id).where(Watch.user_id == current_user.id))
+        )
+    rows = db.session.scalars(query.order_by(Dispute.id.desc()).limit(RESULTS)).all()
+    return page_or_partial("tracking/search.html", "tracking/_results.html", rows=rows, q=q)
