@@ -2,6 +2,7 @@
 
 import contextvars
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,6 +72,7 @@ def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     if "app" not in request.fixturenames:
         return
     db.session.remove()
+    shutil.rmtree(request.getfixturevalue("app").config["EVIDENCE_DIR"], ignore_errors=True)
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":

@@ -7,6 +7,7 @@ from flask import Response, jsonify
 from app.api import bp
 from workflows.codes import OUTCOMES, REASON_CODES, ROOT_CAUSES
 from workflows.dispute import BY_TRIGGER, STATES
+from workflows.evidence import KINDS
 from workflows.sla import BADGES, CLOCKS
 
 
@@ -183,6 +184,55 @@ PATHS = {
     },
     "/api/v1/invoices/{number}": {
         "get": _op("Read an invoice with its open disputes", "200", 401, 404, parameters=NUMBER)
+    },
+    "/api/v1/disputes/{ref}/evidence": {
+        "get": _op("List the dispute's evidence", "200", 401, 404, parameters=REF),
+        "post": {
+            **_op(
+                "Attach evidence (multipart: file, kind, note)",
+                "201",
+                401,
+                403,
+                404,
+                409,
+                413,
+                415,
+                422,
+                parameters=REF,
+            ),
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["file", "kind"],
+                            "properties": {
+                                "file": {"type": "string", "format": "binary"},
+                                "kind": {"enum": list(KINDS)},
+                                "note": {"type": "string"},
+                            },
+                        }
+                    }
+                },
+            },
+        },
+    },
+    "/api/v1/evidence/{evidence_id}/download": {
+        "get": _op(
+            "Download evidence as an attachment",
+            "200",
+            401,
+            404,
+            parameters=[
+                {
+                    "name": "evidence_id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer"},
+                }
+            ],
+        )
     },
     "/api/v1/openapi.json": {"get": _op("This document", "200", security=[])},
 }

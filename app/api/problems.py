@@ -4,6 +4,7 @@ from typing import Any
 
 from flask import Response, jsonify
 
+from app.services.evidence import FileTooLarge, UnsupportedFile
 from workflows.errors import (
     Conflict,
     DomainError,
@@ -23,6 +24,8 @@ class MalformedRequest(InvalidInput):
 
 STATUS = {  # the first matching kind wins
     MalformedRequest: 400,
+    FileTooLarge: 413,
+    UnsupportedFile: 415,
     InvalidInput: 422,
     GuardsFailed: 422,
     NotFound: 404,

@@ -2,6 +2,7 @@
 
 from app.models.billing import Advertiser, Contract, DeliveryRecord, Invoice, InvoiceLine
 from app.models.disputes import Comment, Dispute, DisputedLine, Event, IdempotencyKey, Watch
+from app.models.evidence import Evidence
 from app.models.people import ApiToken, Team, User
 from app.models.sla import Outbox, SlaClock
 
@@ -14,6 +15,7 @@ __all__ = [
     "Dispute",
     "DisputedLine",
     "Event",
+    "Evidence",
     "IdempotencyKey",
     "Invoice",
     "InvoiceLine",

@@ -1,0 +1,1 @@
+"""Evidence files: recognising their type and keeping them."""

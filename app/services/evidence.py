@@ -1,0 +1,175 @@
+"""Attach, list, download and remove evidence; every upload and removal is audited."""
+
+import unicodedata
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import IO
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.evidence.sniff import Refused, recognise
+from app.evidence.storage import LocalStore, TooLarge
+from app.extensions import db
+from app.models import Dispute, Event, Evidence, User
+from app.models.disputes import format_ref
+from app.models.types import utcnow
+from app.services.access import get_visible_dispute
+from app.services.audit import append_event
+from app.services.write_path import change_case, load_for_change
+from workflows.dispute import OPEN_STATES
+from workflows.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
+from workflows.evidence import KINDS
+
+UPLOADERS = ("analyst", "lead")
+QUIET_DOWNLOADS = timedelta(minutes=1)
+
+
+class UnsupportedFile(DomainError):
+    title = "Unsupported file"
+
+
+class FileTooLarge(DomainError):
+    title = "File too large"
+
+
+def store() -> LocalStore:
+    """Return the configured evidence store (a local directory by default)."""
+    return LocalStore(current_app.config["EVIDENCE_DIR"])
+
+
+def display_name(filename: str | None) -> str:
+    """Keep a file's own name for display: no directories, no control characters."""
+    name = unicodedata.normalize("NFC", filename or "").replace("\\", "/").split("/")[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip(" .")
+    return name[:200] or "upload"
+
+
+def upload_evidence(
+    ref: str,
+    user: User,
+    stream: IO[bytes],
+    filename: str | None,
+    declared_type: str | None,
+    kind: str,
+    note: str = "",
+) -> tuple[Evidence, bool]:
+    """Store a file and attach it; answer (evidence, False) when it is there already."""
+    if user.role not in UPLOADERS:
+        raise NotPermitted("only analysts and leads add evidence")
+    if kind not in KINDS:
+        raise InvalidInput({"kind": "one of " + ", ".join(KINDS)})
+    if filename and ("/" in filename or "\\" in filename or filename.strip() in (".", "..")):
+        raise InvalidInput({"file": "the file name must be a plain name, without folders"})
+    name = display_name(filename)
+    dispute = get_visible_dispute(ref, user)
+    _refuse_when_closed(dispute, "add evidence to")
+    files = store()
+    try:
+        with files.staging(stream, current_app.config["MAX_EVIDENCE_BYTES"]) as staged:
+            if staged.size == 0:
+                raise InvalidInput({"file": "the file is empty"})
+            file_type = recognise(staged.path, name, declared_type)
+            known = db.session.scalar(
+                select(Evidence).where(
+                    Evidence.dispute_id == dispute.id,
+                    Evidence.sha256 == staged.sha256,
+                    Evidence.removed_at.is_(None),
+                )
+            )
+            if known:
+                db.session.rollback()
+                return known, False
+            key = files.keep(staged)
+    except InvalidInput:
+        db.session.rollback()
+        raise
+    except Refused as error:
+        db.session.rollback()
+        raise UnsupportedFile(str(error)) from None
+    except TooLarge as error:
+        db.session.rollback()
+        raise FileTooLarge(str(error)) from None
+    try:
+        dispute = load_for_change(ref, user, None)
+        with change_case(dispute, user) as change:
+            evidence = Evidence(
+                dispute_id=dispute.id, kind=kind, filename=name,
+                content_type=file_type.content_type, size=staged.size, sha256=staged.sha256,
+                storage_key=key, note=(note or "").strip()[:2000], uploaded_by_id=user.id,
+                uploaded_at=change.now,
+            )  # fmt: skip
+            db.session.add(evidence)
+            change.record("evidence_added", data={
+                "kind": kind, "filename": name, "sha256": staged.sha256, "size": staged.size,
+            })  # fmt: skip
+    except BaseException:
+        _discard_if_unreferenced(key)
+        raise
+    return evidence, True
+
+
+def _discard_if_unreferenced(key: str) -> None:
+    """Leave no file without a row: drop a stored file that no evidence row points at."""
+    if not db.session.scalar(select(Evidence.id).where(Evidence.storage_key == key).limit(1)):
+        store().discard(key)
+
+
+def _refuse_when_closed(dispute: Dispute, what: str) -> None:
+    if dispute.state not in OPEN_STATES:
+        raise Conflict(f"cannot {what} a case that is {dispute.state}")
+
+
+def list_evidence(dispute: Dispute, user: User) -> Sequence[Evidence]:
+    """Return the dispute's evidence; people outside billing do not see removed files."""
+    query = select(Evidence).where(Evidence.dispute_id == dispute.id).order_by(Evidence.id)
+    if user.role == "viewer":
+        query = query.where(Evidence.removed_at.is_(None))
+    return db.session.scalars(query).all()
+
+
+def _visible_evidence(evidence_id: int, user: User) -> tuple[Evidence, Dispute]:
+    evidence = db.session.get(Evidence, evidence_id)
+    if evidence is None:
+        raise NotFound(f"no evidence {evidence_id}")
+    dispute = get_visible_dispute(format_ref(evidence.dispute_id), user)
+    if evidence.removed_at and user.role == "viewer":
+        raise NotFound(f"no evidence {evidence_id}")
+    return evidence, dispute
+
+
+def open_download(evidence_id: int, user: User) -> tuple[Evidence, IO[bytes]]:
+    """Open a file the user may see, recording the download (once a minute per person)."""
+    evidence, dispute = _visible_evidence(evidence_id, user)
+    now = utcnow()
+    recent = db.session.scalar(
+        select(Event.id).where(
+            Event.dispute_id == dispute.id,
+            Event.type == "evidence_downloaded",
+            Event.actor_id == user.id,
+            Event.at >= now - QUIET_DOWNLOADS,
+        ).limit(1)
+    )  # fmt: skip
+    if recent is None:
+        # Reading changes nothing on the case, so no version bump: only the audit trail grows.
+        append_event(dispute, user, "evidence_downloaded", now,
+                     data={"evidence_id": evidence.id, "filename": evidence.filename})  # fmt: skip
+        db.session.commit()
+    return evidence, store().open(evidence.storage_key)
+
+
+def remove_evidence(evidence_id: int, user: User) -> Evidence:
+    """Take evidence off the case (its uploader or the team's lead); the file is kept."""
+    evidence, dispute = _visible_evidence(evidence_id, user)
+    is_lead = user.role == "lead" and user.team_id == dispute.team_id
+    if not (is_lead or evidence.uploaded_by_id == user.id):
+        raise NotPermitted("only the uploader or the team's lead may remove evidence")
+    if evidence.removed_at:
+        raise Conflict("this evidence was removed already")
+    _refuse_when_closed(dispute, "remove evidence from")
+    dispute = load_for_change(format_ref(dispute.id), user, None)
+    with change_case(dispute, user) as change:
+        evidence.removed_at, evidence.removed_by_id = change.now, user.id
+        change.record("evidence_removed", data={"evidence_id": evidence.id,
+                                                "filename": evidence.filename})  # fmt: skip
+    return evidence
