@@ -1,0 +1,99 @@
+"""The approval matrix for credit memos, as versioned data, and the segregation of duties."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+MATRIX_VERSION = "2026-11"
+SPLIT_WINDOW = timedelta(days=30)  # memos on one invoice this close together count as one
+
+
+@dataclass(frozen=True)
+class Tier:
+    """Memos up to `up_to` (reporting-currency minor units; None = no ceiling) need this."""
+
+    name: str
+    up_to: int | None
+    approvals: int
+    roles: tuple[str, ...]
+
+    @property
+    def rule(self) -> str:
+        who = " or ".join(self.roles)
+        many = f"{self.approvals} distinct approvers" if self.approvals > 1 else f"1 {who}"
+        ceiling = f"up to {self.up_to // 100:,}" if self.up_to else "above 25,000"
+        return f"{MATRIX_VERSION}/{self.name}: {ceiling} needs {many} whose limit covers it"
+
+
+TIERS = (
+    Tier("small", 1_000_00, 1, ("lead", "approver")),
+    Tier("standard", 25_000_00, 1, ("approver",)),
+    Tier("large", None, 2, ("approver",)),
+)
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: int
+    role: str
+    limit: int  # approval limit, reporting-currency minor units
+
+
+@dataclass(frozen=True)
+class Memo:
+    """What the matrix needs to know about one memo awaiting approval."""
+
+    amount: int  # reporting-currency minor units
+    preparer_id: int | None
+    assignee_id: int | None
+    approvers: tuple[Person, ...] = ()  # who approved it so far
+    split_total: int = 0  # with earlier memos on the same invoice in the window
+
+    @property
+    def gated_amount(self) -> int:
+        return max(self.amount, self.split_total)
+
+
+def tier_for(amount: int) -> Tier:
+    """Return the tier an amount falls in."""
+    return next(t for t in TIERS if t.up_to is None or amount <= t.up_to)
+
+
+def refusal(memo: Memo, person: Person) -> str | None:
+    """Say which rule stops this person approving the memo now, or None if they may."""
+    tier = tier_for(memo.gated_amount)
+    if person.role == "admin":
+        return "segregation of duties: admins do not approve credits"
+    if person.role not in tier.roles:
+        return f"{tier.rule}; a {person.role} does not qualify"
+    if person.user_id == memo.preparer_id:
+        return "segregation of duties: the preparer never approves their own memo"
+    if person.user_id == memo.assignee_id:
+        return "segregation of duties: the dispute's assignee never approves its memo"
+    if any(a.user_id == person.user_id for a in memo.approvers):
+        return "segregation of duties: no one approves the same memo twice"
+    covered = any(a.limit >= memo.gated_amount for a in memo.approvers)
+    last_needed = len(memo.approvers) + 1 >= tier.approvals
+    if person.limit < memo.gated_amount and (last_needed and not covered):
+        return f"{tier.rule}; your limit {person.limit // 100:,} does not cover it"
+    return None
+
+
+def missing(memo: Memo) -> list[str]:
+    """List what the memo still needs before it is approved (empty when approved)."""
+    tier = tier_for(memo.gated_amount)
+    needs = []
+    count = len({a.user_id for a in memo.approvers if a.role in tier.roles})
+    if count < tier.approvals:
+        left = tier.approvals - count
+        needs.append(f"{left} more approval{'s' if left > 1 else ''} ({tier.rule})")
+    if not any(a.limit >= memo.gated_amount for a in memo.approvers):
+        needs.append("an approver whose limit covers the amount")
+    return needs
+
+
+def eligible(memo: Memo, people: Sequence[Person]) -> list[Person]:
+    """Return the people who may approve the memo now."""
+    if not missing(memo):
+        return []
+    return [p for p in people if refusal(memo, p) is None]
