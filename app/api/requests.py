@@ -8,6 +8,7 @@ from typing import Any
 from flask import current_app, request
 
 from app.api.problems import MalformedRequest
+from app.models.types import as_id
 from workflows.errors import InvalidInput
 
 
@@ -22,10 +23,10 @@ def json_body() -> dict[str, Any]:
 def limit_arg(default: int = 50) -> int:
     """Return the `limit` query argument, between 1 and the configured maximum."""
     most = current_app.config["API_MAX_LIMIT"]
-    raw = request.args.get("limit", str(default))
-    if not raw.isdigit() or not 1 <= int(raw) <= most:
+    limit = as_id(request.args.get("limit", str(default)))
+    if limit is None or limit > most:
         raise InvalidInput({"limit": f"a whole number from 1 to {most}"})
-    return int(raw)
+    return limit
 
 
 def encode_cursor(last_id: int) -> str:
@@ -41,7 +42,7 @@ def cursor_arg() -> int | None:
         after = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))["after"]
     except (binascii.Error, ValueError, KeyError, TypeError):
         after = None
-    if type(after) is not int:
+    if type(after) is not int or as_id(str(after)) is None:
         raise InvalidInput({"cursor": "not a cursor this API returned"})
     return after
 
@@ -49,9 +50,9 @@ def cursor_arg() -> int | None:
 def if_match_version() -> int | None:
     """Return the version an If-Match header names, if one was sent."""
     raw = request.headers.get("If-Match")
-    if raw is None:
+    if raw is None or raw.strip() == "*":  # "*" matches whatever the current version is
         return None
-    digits = raw.strip().removeprefix("W/").strip('"')
-    if not digits.isdigit():
+    version = as_id(raw.strip().removeprefix("W/").strip('"'))
+    if version is None:
         raise InvalidInput({"If-Match": 'send the ETag you were given, such as "3"'})
-    return int(digits)
+    return version

@@ -14,17 +14,18 @@ class FileType:
     name: str
     content_type: str
     extensions: tuple[str, ...]
+    declared_as: tuple[str, ...] = ()  # other declared types that honestly describe it
 
 
-PDF = FileType("pdf", "application/pdf", (".pdf",))
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = FileType("pdf", "application/pdf", (".pdf",), ("application/x-pdf",))
 PNG = FileType("png", "image/png", (".png",))
-JPEG = FileType("jpeg", "image/jpeg", (".jpg", ".jpeg"))
-XLSX = FileType(
-    "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)
-)
-EML = FileType("eml", "message/rfc822", (".eml",))
-CSV = FileType("csv", "text/csv", (".csv", ".txt"))
-TXT = FileType("txt", "text/plain", (".txt", ".text", ".log", ".csv"))
+JPEG = FileType("jpeg", "image/jpeg", (".jpg", ".jpeg"), ("image/jpg", "image/pjpeg"))
+XLSX = FileType("xlsx", XLSX_TYPE, (".xlsx",))
+EML = FileType("eml", "message/rfc822", (".eml",), ("text/plain",))
+CSV = FileType("csv", "text/csv", (".csv", ".txt"),
+               ("text/plain", "application/csv", "application/vnd.ms-excel"))  # fmt: skip
+TXT = FileType("txt", "text/plain", (".txt", ".text", ".log", ".csv"), ("text/csv",))
 ACCEPTED = "PDF, CSV, XLSX, PNG, JPEG, EML or TXT"
 
 MAIL_HEADERS = (b"from:", b"to:", b"subject:", b"date:", b"received:", b"message-id:",
@@ -108,12 +109,5 @@ def _text_type(head: bytes) -> FileType | None:
 
 def _declared_conflicts(declared: str, kind: FileType) -> bool:
     declared = declared.split(";")[0].strip().lower()
-    if declared in ("", "application/octet-stream", kind.content_type):
-        return False
-    if kind in (CSV, TXT, EML) and declared.startswith("text/") and declared != "text/html":
-        return False
-    if kind is CSV and declared in ("application/vnd.ms-excel", "application/csv"):
-        return False
-    if kind is JPEG and declared == "image/jpg":
-        return False
-    return True
+    vague = ("", "application/octet-stream")
+    return declared not in (*vague, kind.content_type, *kind.declared_as)

@@ -40,17 +40,17 @@ class LocalStore:
         """Stream an upload to a temporary file, hashing as it goes; remove it afterwards."""
         incoming = self.root / "incoming"
         incoming.mkdir(parents=True, exist_ok=True)
-        handle = tempfile.NamedTemporaryFile(dir=incoming, delete=False)
-        path = Path(handle.name)
+        with tempfile.NamedTemporaryFile(dir=incoming, delete=False) as handle:
+            path = Path(handle.name)
         try:
             digest, size = hashlib.sha256(), 0
-            with handle:
+            with path.open("wb") as out:
                 while chunk := stream.read(CHUNK):
                     size += len(chunk)
                     if size > limit:
                         raise TooLarge(limit)
                     digest.update(chunk)
-                    handle.write(chunk)
+                    out.write(chunk)
             yield Staged(path, digest.hexdigest(), size)
         finally:
             path.unlink(missing_ok=True)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.billing import Advertiser, Invoice, InvoiceLine
 from app.models.people import Team, User
-from app.models.types import UtcDateTime, utcnow
+from app.models.types import UtcDateTime, as_id, utcnow
 from workflows.dispute import Facts
 
 if TYPE_CHECKING:
@@ -25,8 +25,7 @@ def format_ref(dispute_id: int) -> str:
 
 def parse_ref(ref: str) -> int | None:
     """Return the dispute id a reference names, or None when it names none."""
-    digits = ref.upper().removeprefix(REF_PREFIX)
-    return int(digits) if digits.isdigit() and len(digits) < 12 else None
+    return as_id(ref.upper().removeprefix(REF_PREFIX))
 
 
 class Dispute(db.Model):

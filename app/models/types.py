@@ -29,3 +29,13 @@ class UtcDateTime(TypeDecorator):
 def utcnow() -> datetime:
     """Return the current instant, aware, in UTC."""
     return datetime.now(UTC)
+
+
+MAX_ID = 2**31 - 1  # ids and versions are 32-bit integer columns
+
+
+def as_id(text: object) -> int | None:
+    """Return a positive whole number written in plain ASCII digits that fits an id, or None."""
+    if isinstance(text, str) and text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID:
+        return int(text)
+    return None

@@ -5,6 +5,7 @@ from datetime import datetime
 from app.extensions import db
 from app.models import Comment, User
 from app.services.write_path import change_case, load_for_change
+from workflows.codes import COMMENT_VISIBILITIES
 from workflows.errors import InvalidInput, NotPermitted
 from workflows.permissions import comment_visibilities
 
@@ -23,6 +24,8 @@ def add_comment(
     if not allowed:
         raise NotPermitted(f"a {user.role} cannot comment on disputes")
     visibility = visibility or allowed[0]
+    if visibility not in COMMENT_VISIBILITIES:
+        raise InvalidInput({"visibility": "internal or account_team"})
     if visibility not in allowed:
         raise NotPermitted(f"a {user.role} may only write {' or '.join(allowed)} comments")
     body = (body or "").strip() if isinstance(body, str) else ""

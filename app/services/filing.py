@@ -45,9 +45,15 @@ def file_dispute(
     if not may_file(user.as_actor()):
         raise NotPermitted(f"a {user.role} cannot file disputes")
     try:
+        invoice = db.session.scalar(
+            select(Invoice)
+            .where(Invoice.number == filing.invoice_number)
+            .options(selectinload(Invoice.lines))
+            .with_for_update()  # filings on one invoice take turns (PostgreSQL), replays too
+        )
         if idempotency_key and (replay := _replay(user, idempotency_key, filing)):
             return replay
-        dispute = _create(user, filing, now or utcnow())
+        dispute = _create(user, filing, invoice, now or utcnow())
         if idempotency_key:
             db.session.add(
                 IdempotencyKey(
@@ -75,13 +81,7 @@ def _replay(user: User, key: str, filing: Filing) -> Dispute | None:
     return db.session.get(Dispute, known.dispute_id)
 
 
-def _create(user: User, filing: Filing, now: datetime) -> Dispute:
-    invoice = db.session.scalar(
-        select(Invoice)
-        .where(Invoice.number == filing.invoice_number)
-        .options(selectinload(Invoice.lines))
-        .with_for_update()  # two filings on one invoice take turns (PostgreSQL)
-    )
+def _create(user: User, filing: Filing, invoice: Invoice | None, now: datetime) -> Dispute:
     amount, lines = _validate(filing, invoice)
     _refuse_overlap(invoice, lines)
     dispute = Dispute(

@@ -11,6 +11,8 @@ from workflows.codes import UNIT_KINDS
 from workflows.errors import Conflict, InvalidInput, NotPermitted
 from workflows.money import CURRENCIES, BadAmount, parse_amount
 
+MAX_UNITS = 10**15  # a trillion impressions a line is already absurd
+
 
 @dataclass(frozen=True)
 class LineInput:
@@ -30,7 +32,7 @@ def create_invoice(
     currency: object,
     period_start: object,
     period_end: object,
-    lines: list[LineInput],
+    lines: object,
 ) -> Invoice:
     """Record an invoice from the billing system, whole or not at all."""
     if user.role != "integration":
@@ -38,6 +40,8 @@ def create_invoice(
     errors: dict[str, str] = {}
     if not isinstance(number, str) or not number.strip():
         errors["number"] = "give the invoice number"
+    elif len(number.strip()) > 40:
+        errors["number"] = "at most 40 characters"
     advertiser = None
     if isinstance(advertiser_ref, str):
         advertiser = db.session.scalar(select(Advertiser).where(Advertiser.ref == advertiser_ref))
@@ -79,10 +83,14 @@ def _date(value: object, field: str, errors: dict[str, str]) -> date | None:
     return None
 
 
-def _lines(lines: list[LineInput], errors: dict[str, str]) -> list[InvoiceLine]:
-    if not lines:
+def _lines(given: object, errors: dict[str, str]) -> list[InvoiceLine]:
+    if not isinstance(given, list) or not all(isinstance(x, dict) for x in given):
+        errors["lines"] = "a list of invoice line objects"
+        return []
+    if not given:
         errors["lines"] = "an invoice needs at least one line"
         return []
+    lines = [LineInput(**{f: x.get(f) for f in LineInput.__dataclass_fields__}) for x in given]
     rows, seen = [], set()
     for i, line in enumerate(lines, start=1):
         where = f"lines[{i}]"
@@ -93,10 +101,13 @@ def _lines(lines: list[LineInput], errors: dict[str, str]) -> list[InvoiceLine]:
         if not all(isinstance(v, str) and v.strip() for v in (line.product, line.campaign_ref)):
             errors[where] = "product and campaign_ref are required"
             continue
+        if len(line.product.strip()) > 40 or len(line.campaign_ref.strip()) > 60:
+            errors[where] = "product is at most 40 characters, campaign_ref at most 60"
+            continue
         if line.unit_kind not in UNIT_KINDS:
             errors[where] = "unit_kind is one of " + ", ".join(UNIT_KINDS)
             continue
-        if type(line.billed_units) is not int or line.billed_units < 0:
+        if type(line.billed_units) is not int or not 0 <= line.billed_units <= MAX_UNITS:
             errors[where] = "billed_units must be a whole number, zero or more"
             continue
         try:

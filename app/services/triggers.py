@@ -9,6 +9,7 @@ from app.services.sla_clocks import apply_clock_effects
 from app.services.write_path import CaseChange, change_case, load_for_change
 from workflows import dispute as workflow
 from workflows.dispute import SYSTEM
+from workflows.errors import InvalidInput
 
 INPUT_FIELDS = ("note", "reason", "outcome", "root_cause")
 
@@ -45,11 +46,9 @@ def apply_trigger(change: CaseChange, trigger: str, data: Mapping[str, Any]) -> 
     """Check and fire `trigger` inside an open change, moving the SLA clocks with it."""
     dispute, user = change.dispute, change.user
     actor = user.as_actor() if user else SYSTEM
-    given = {
-        k: data[k].strip() if isinstance(data[k], str) else data[k]
-        for k in INPUT_FIELDS
-        if data.get(k) is not None
-    }
+    given = {k: data[k].strip() for k in INPUT_FIELDS if isinstance(data.get(k), str)}
+    if wrong := [k for k in INPUT_FIELDS if data.get(k) is not None and k not in given]:
+        raise InvalidInput({k: "must be text" for k in wrong})
     facts = dispute.facts()
     workflow.check(actor, facts, trigger, given, change.now)
     from_state = dispute.state
