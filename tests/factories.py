@@ -1,5 +1,6 @@
 """Builders for test data; disputes are filed and moved through the real services."""
 
+import io
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -11,9 +12,11 @@ from werkzeug.security import generate_password_hash
 from app.extensions import db
 from app.models import Advertiser, Dispute, Invoice, InvoiceLine, Team, User
 from app.services.assignment import assign
+from app.services.evidence import upload_evidence
 from app.services.filing import Filing, file_dispute
 from app.services.triggers import fire_trigger
 from app.services.users import create_token, create_user, find_or_create_team
+from workflows.evidence import REQUIRED
 from workflows.money import format_amount
 
 PASSWORD = "correct horse battery"
@@ -147,6 +150,20 @@ class Factory:
         people["other_advertiser"] = self.advertiser(team, owner=people["other_viewer"])
         return Cast(**people)
 
+    def required_evidence(self, dispute: Dispute, uploader: User) -> None:
+        """Attach the evidence the dispute's reason code needs before it can be resolved."""
+        for requirement in REQUIRED[dispute.reason_code]:
+            for _ in range(requirement.count):
+                content = f"%PDF-1.4\n% evidence {next(_serial)}\n%%EOF\n".encode()
+                upload_evidence(
+                    dispute.ref,
+                    uploader,
+                    io.BytesIO(content),
+                    "evidence.pdf",
+                    "application/pdf",
+                    requirement.kinds[0],
+                )
+
     def token(self, user: User) -> str:
         return create_token(user)
 
@@ -158,7 +175,7 @@ class Factory:
         assignee: User | None = None,
         advertiser: Advertiser | None = None,
         amount: int = 100_000,
-        reason: str = "rate_mismatch",
+        reason: str = "other",  # needs no evidence; evidence tests choose their reason
     ) -> Dispute:
         """File a dispute through the services and walk it into `state`."""
         invoice = self.invoice(
@@ -174,6 +191,8 @@ class Factory:
         dispute = file_dispute(cast.integration, filing)
         if state != "filed" or assignee:
             assign(dispute.ref, cast.lead, (assignee or cast.analyst).email)
+        if state == "resolved":
+            self.required_evidence(dispute, cast.lead)
         for trigger, data in ROUTES[state]:
             fire_trigger(dispute.ref, cast.lead, trigger, data)
         db.session.refresh(dispute)

@@ -37,3 +37,13 @@ COMMENT_VISIBILITIES = ("internal", "account_team")
 
 PRODUCTS = ("sponsored_products", "display", "video", "offsite", "in_store")
 PRIORITIES = ("P1", "P2", "P3", "P4")
+
+GL_REASONS = (
+    "billing_adjustment",
+    "rate_correction",
+    "delivery_shortfall",
+    "invalid_traffic",
+    "makegood",
+    "duplicate_invoice",
+    "tax_correction",
+)

@@ -1,24 +1,35 @@
 """The dispute workflow as data: states, transitions, who may fire them, and their guards."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from transitions import Machine
 
-from workflows.codes import CREDIT_OUTCOMES, OUTCOMES, ROOT_CAUSES
-from workflows.errors import (
-    GuardsFailed,
-    InvalidInput,
-    NotAvailableYet,
-    NotPermitted,
-    TransitionNotAllowed,
+from workflows.errors import GuardsFailed, InvalidInput, NotPermitted, TransitionNotAllowed
+from workflows.guards import (
+    CREDIT_MEMO,
+    EVIDENCE,
+    HAS_ASSIGNEE,
+    MEMO_APPROVED,
+    MEMO_REJECTED,
+    NOT_A_CREDIT,
+    NOT_WAITING,
+    NOTE,
+    OUTCOME,
+    REASON,
+    RESOLVABLE,
+    ROOT_CAUSE,
+    WAITING,
+    WITHIN_REOPEN_WINDOW,
+    Facts,
+    Guard,
 )
 
 STATES = ("filed", "investigating", "escalated", "resolved", "credited")
 OPEN_STATES = ("filed", "investigating", "escalated")
-REOPEN_WINDOW = timedelta(days=90)
+__all__ = ["Facts", "Guard"]  # re-exported: callers know them as workflow terms
 
 
 @dataclass(frozen=True)
@@ -34,65 +45,6 @@ SYSTEM = Actor(user_id=None, role="system")
 
 
 @dataclass(frozen=True)
-class Facts:
-    """What the workflow needs to know about one dispute."""
-
-    state: str
-    team_id: int | None
-    assignee_id: int | None = None
-    outcome: str | None = None
-    resolved_at: datetime | None = None
-    awaiting_info: bool = False
-
-
-@dataclass(frozen=True)
-class Guard:
-    """A named condition; `on_input` guards judge what the actor typed, the rest the case."""
-
-    name: str
-    message: str
-    holds: Callable[[Facts, Mapping[str, Any], datetime], bool]
-    on_input: bool = False
-
-
-def _given(field: str, message: str) -> Guard:
-    return Guard(
-        f"{field}_given", message, lambda f, d, now: bool(str(d.get(field) or "").strip()), True
-    )
-
-
-HAS_ASSIGNEE = Guard("has_assignee", "assign the case first", lambda f, d, now: bool(f.assignee_id))
-REASON = _given("reason", "give a reason")
-NOTE = _given("note", "write a note")
-OUTCOME = Guard(
-    "outcome_given",
-    "choose an outcome: " + ", ".join(o for o in OUTCOMES if o != "withdrawn"),
-    lambda f, d, now: d.get("outcome") in OUTCOMES and d.get("outcome") != "withdrawn",
-    True,
-)
-ROOT_CAUSE = Guard(
-    "root_cause_given",
-    "choose a root cause: " + ", ".join(ROOT_CAUSES),
-    lambda f, d, now: d.get("root_cause") in ROOT_CAUSES,
-    True,
-)
-NOT_A_CREDIT = Guard(
-    "outcome_not_credit",
-    "a credited outcome cannot be reopened",
-    lambda f, d, now: f.outcome not in CREDIT_OUTCOMES,
-)
-WITHIN_REOPEN_WINDOW = Guard(
-    "within_90_days",
-    "only cases resolved in the last 90 days can be reopened",
-    lambda f, d, now: f.resolved_at is not None and now - f.resolved_at <= REOPEN_WINDOW,
-)
-NOT_WAITING = Guard(
-    "not_awaiting_info", "already waiting on the advertiser", lambda f, d, now: not f.awaiting_info
-)
-WAITING = Guard("awaiting_info", "not waiting on the advertiser", lambda f, d, now: f.awaiting_info)
-
-
-@dataclass(frozen=True)
 class Transition:
     """One row of the workflow table; dest None keeps the state."""
 
@@ -104,8 +56,8 @@ class Transition:
 
     @property
     def fields(self) -> tuple[str, ...]:
-        """Return the input fields the actor must fill in."""
-        return tuple(g.name.removesuffix("_given") for g in self.guards if g.on_input)
+        """Return the input fields the actor fills in."""
+        return tuple(field for g in self.guards for field in g.fields)
 
 
 WORK = ("filed", "investigating", "escalated")
@@ -117,17 +69,18 @@ TRANSITIONS = (
     Transition("deescalate", ("escalated",), "investigating", ("lead",), (NOTE,)),
     Transition(
         "resolve", ("investigating", "escalated"), "resolved", ("assignee", "lead"),
-        (OUTCOME, ROOT_CAUSE, NOTE),
+        (OUTCOME, ROOT_CAUSE, NOTE, CREDIT_MEMO, EVIDENCE),
     ),
     Transition("withdraw", WORK, "resolved", ("assignee", "lead"), (NOTE,)),
     Transition(
-        "return_for_rework", ("resolved",), "investigating", ("approver", "lead"), (REASON,)
+        "return_for_rework", ("resolved",), "investigating", ("approver", "lead"),
+        (MEMO_REJECTED, REASON),
     ),
     Transition(
         "reopen", ("resolved",), "investigating", ("lead",),
         (NOT_A_CREDIT, WITHIN_REOPEN_WINDOW, REASON),
     ),
-    Transition("issue_credit", ("resolved",), "credited", ("approver", "system")),
+    Transition("issue_credit", ("resolved",), "credited", ("approver", "system"), (MEMO_APPROVED,)),
     Transition(
         "request_info", ("investigating", "escalated"), None, ("assignee", "lead"),
         (NOT_WAITING, NOTE),
@@ -137,9 +90,6 @@ TRANSITIONS = (
     ),
 )  # fmt: skip
 BY_TRIGGER = {t.trigger: t for t in TRANSITIONS}
-
-# Credit memos arrive with their own issue; until then these answer "not available yet".
-CREDIT_TRIGGERS = ("issue_credit", "return_for_rework")
 
 
 def may_fire(actor: Actor, transition: Transition, facts: Facts) -> bool:
@@ -155,18 +105,9 @@ def may_fire(actor: Actor, transition: Transition, facts: Facts) -> bool:
     )  # fmt: skip
 
 
-def _unavailable(trigger: str, data: Mapping[str, Any]) -> str | None:
-    credit_resolve = trigger == "resolve" and data.get("outcome") in CREDIT_OUTCOMES
-    if trigger in CREDIT_TRIGGERS or credit_resolve:
-        return "credit memos are not available yet; resolve with no_credit or withdraw"
-    return None
-
-
 def selectable_outcomes() -> tuple[str, ...]:
-    """Return the outcomes a person may choose when resolving, today."""
-    return tuple(
-        o for o in OUTCOMES if o != "withdrawn" and not _unavailable("resolve", {"outcome": o})
-    )
+    """Return the outcomes a person chooses from when resolving."""
+    return RESOLVABLE
 
 
 def check(actor: Actor, facts: Facts, trigger: str, data: Mapping[str, Any], now: datetime) -> None:
@@ -178,9 +119,11 @@ def check(actor: Actor, facts: Facts, trigger: str, data: Mapping[str, Any], now
         raise NotPermitted(f"{trigger} may be fired by: {', '.join(transition.who)}")
     if facts.state not in transition.sources:
         raise TransitionNotAllowed(f"cannot {trigger} a case that is {facts.state}")
-    if reason := _unavailable(trigger, data):
-        raise NotAvailableYet(reason)
-    failures = {g.name: g.message for g in transition.guards if not g.holds(facts, data, now)}
+    failures = {
+        g.name: g.explain(facts, data, now)
+        for g in transition.guards
+        if not g.holds(facts, data, now)
+    }
     if failures:
         raise GuardsFailed(failures)
 
@@ -192,8 +135,7 @@ def allowed_triggers(actor: Actor, facts: Facts, now: datetime) -> list[str]:
         for t in TRANSITIONS
         if facts.state in t.sources
         and may_fire(actor, t, facts)
-        and t.trigger not in CREDIT_TRIGGERS
-        and all(g.holds(facts, {}, now) for g in t.guards if not g.on_input)
+        and all(g.holds(facts, {}, now) for g in t.guards if not g.fields)
     ]
 
 

@@ -48,7 +48,3 @@ class StaleCase(DomainError):
 
 class Conflict(DomainError):
     title = "Conflict"
-
-
-class NotAvailableYet(DomainError):
-    title = "Not available yet"

@@ -35,4 +35,4 @@ def http_error(error: HTTPException) -> Response:
     return problem(error.code or 500, error.name, error.description or "")
 
 
-from app.api import catalog, disputes, evidence, openapi  # noqa: E402,F401  (routes on bp)
+from app.api import catalog, credits, disputes, evidence, openapi  # noqa: E402,F401

@@ -5,7 +5,7 @@ from typing import Any
 from flask import Response, jsonify
 
 from app.api import bp
-from workflows.codes import OUTCOMES, REASON_CODES, ROOT_CAUSES
+from workflows.codes import GL_REASONS, OUTCOMES, REASON_CODES, ROOT_CAUSES
 from workflows.dispute import BY_TRIGGER, STATES
 from workflows.evidence import KINDS
 from workflows.sla import BADGES, CLOCKS
@@ -62,7 +62,14 @@ SCHEMAS = {
             "reason": {"type": "string"},
             "outcome": {"enum": list(OUTCOMES)},
             "root_cause": {"enum": list(ROOT_CAUSES)},
+            "credit_amount": AMOUNT,
+            "gl_reason": {"enum": list(GL_REASONS)},
         },
+    },
+    "Decision": {
+        "type": "object",
+        "required": ["decision"],
+        "properties": {"decision": {"enum": ["approve", "reject"]}, "comment": {"type": "string"}},
     },
     "Assignment": {"type": "object", "properties": {"assignee": {"type": "string"}}},
     "NewComment": {
@@ -231,6 +238,31 @@ PATHS = {
                     "required": True,
                     "schema": {"type": "integer"},
                 }
+            ],
+        )
+    },
+    "/api/v1/disputes/{ref}/credit-memo": {
+        "get": _op(
+            "The dispute's credit memo: status, approvals, what is missing, who may approve",
+            "200",
+            401,
+            404,
+            parameters=REF,
+        )
+    },
+    "/api/v1/credit-memos/{memo_id}/approvals": {
+        "post": _op(
+            "Approve or reject a credit memo",
+            "201",
+            400,
+            401,
+            403,
+            404,
+            409,
+            422,
+            body="Decision",
+            parameters=[
+                {"name": "memo_id", "in": "path", "required": True, "schema": {"type": "integer"}}
             ],
         )
     },

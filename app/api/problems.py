@@ -10,7 +10,6 @@ from workflows.errors import (
     DomainError,
     GuardsFailed,
     InvalidInput,
-    NotAvailableYet,
     NotFound,
     NotPermitted,
     StaleCase,
@@ -33,7 +32,6 @@ STATUS = {  # the first matching kind wins
     TransitionNotAllowed: 409,
     StaleCase: 409,
     Conflict: 409,
-    NotAvailableYet: 409,
 }
 
 

@@ -1,6 +1,7 @@
 """The persistent model: people, billing records, disputes and their audit trail."""
 
 from app.models.billing import Advertiser, Contract, DeliveryRecord, Invoice, InvoiceLine
+from app.models.credits import Approval, CreditMemo, MemoSequence
 from app.models.disputes import Comment, Dispute, DisputedLine, Event, IdempotencyKey, Watch
 from app.models.evidence import Evidence
 from app.models.people import ApiToken, Team, User
@@ -9,8 +10,10 @@ from app.models.sla import Outbox, SlaClock
 __all__ = [
     "Advertiser",
     "ApiToken",
+    "Approval",
     "Comment",
     "Contract",
+    "CreditMemo",
     "DeliveryRecord",
     "Dispute",
     "DisputedLine",
@@ -19,6 +22,7 @@ __all__ = [
     "IdempotencyKey",
     "Invoice",
     "InvoiceLine",
+    "MemoSequence",
     "Outbox",
     "SlaClock",
     "Team",

@@ -13,6 +13,8 @@ from app.models.types import UtcDateTime, as_id, utcnow
 from workflows.dispute import Facts
 
 if TYPE_CHECKING:
+    from app.models.credits import CreditMemo
+    from app.models.evidence import Evidence
     from app.models.sla import SlaClock
 
 REF_PREFIX = "DSP-"
@@ -67,6 +69,12 @@ class Dispute(db.Model):
         back_populates="dispute", cascade="all, delete-orphan"
     )
     sla_clocks: Mapped[list["SlaClock"]] = relationship(order_by="SlaClock.id")
+    evidence: Mapped[list["Evidence"]] = relationship(  # what is on the case now
+        primaryjoin="and_(Evidence.dispute_id == Dispute.id, Evidence.removed_at.is_(None))",
+        order_by="Evidence.id",
+        viewonly=True,
+    )
+    credit_memos: Mapped[list["CreditMemo"]] = relationship(order_by="CreditMemo.id")
 
     @property
     def ref(self) -> str:
@@ -74,6 +82,7 @@ class Dispute(db.Model):
 
     def facts(self) -> Facts:
         """Return what the workflow needs to know about this dispute."""
+        memo = self.credit_memos[-1] if self.credit_memos else None
         return Facts(
             state=self.state,
             team_id=self.team_id,
@@ -81,6 +90,10 @@ class Dispute(db.Model):
             outcome=self.outcome,
             resolved_at=self.resolved_at,
             awaiting_info=self.awaiting_info_since is not None,
+            reason_code=self.reason_code,
+            evidence_kinds=tuple(e.kind for e in self.evidence),
+            disputed_amount=self.disputed_amount,
+            memo_status=memo.status if memo else None,
         )
 
 

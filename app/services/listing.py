@@ -20,6 +20,8 @@ DISPUTE_LOADS = (
     joinedload(Dispute.assignee),
     selectinload(Dispute.lines).joinedload(DisputedLine.invoice_line),
     selectinload(Dispute.sla_clocks),
+    selectinload(Dispute.evidence),  # the workflow's facts: allowed triggers without N+1
+    selectinload(Dispute.credit_memos),
 )
 
 

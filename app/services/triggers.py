@@ -5,13 +5,15 @@ from datetime import datetime
 from typing import Any
 
 from app.models import Dispute, User
+from app.services.credits import issue_memo, prepare_memo
 from app.services.sla_clocks import apply_clock_effects
 from app.services.write_path import CaseChange, change_case, load_for_change
 from workflows import dispute as workflow
+from workflows.codes import CREDIT_OUTCOMES
 from workflows.dispute import SYSTEM
 from workflows.errors import InvalidInput
 
-INPUT_FIELDS = ("note", "reason", "outcome", "root_cause")
+INPUT_FIELDS = ("note", "reason", "outcome", "root_cause", "credit_amount", "gl_reason")
 
 
 def fire_trigger(
@@ -56,6 +58,10 @@ def apply_trigger(change: CaseChange, trigger: str, data: Mapping[str, Any]) -> 
     change.record(
         "transition", trigger=trigger, from_state=from_state, to_state=dispute.state, data=given
     )
+    if trigger == "resolve" and dispute.outcome in CREDIT_OUTCOMES:
+        prepare_memo(change, given)
+    elif trigger == "issue_credit":
+        issue_memo(change)
     apply_clock_effects(dispute, trigger, change.now, change.record)
 
 

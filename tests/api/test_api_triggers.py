@@ -135,29 +135,39 @@ def test_a_trigger_the_state_does_not_allow_is_a_409(
     assert (stored_counts(), case_snapshot(case.ref)) == unchanged
 
 
-CREDIT_REQUESTS = {
-    "resolve with a full credit": ("investigating", "lead", "resolve", {"outcome": "credit_full"}),
-    "resolve with a partial credit": (
-        "escalated", "lead", "resolve", {"outcome": "credit_partial"},
+CREDIT_REQUESTS = {  # (state, who, trigger, fields, the guard that refuses)
+    "a full credit without a GL reason": (
+        "investigating", "lead", "resolve", {"outcome": "credit_full"}, "credit_memo_valid",
     ),
-    "issue a credit": ("resolved", "approver", "issue_credit", {}),
-    "return for rework": ("resolved", "lead", "return_for_rework", {}),
+    "a partial credit of the whole amount": (
+        "escalated", "lead", "resolve",
+        {"outcome": "credit_partial", "credit_amount": "1000.00", "gl_reason": "rate_correction"},
+        "credit_memo_valid",
+    ),
+    "issuing a credit with no approved memo": (
+        "resolved", "approver", "issue_credit", {}, "credit_memo_approved",
+    ),
+    "rework with no rejected memo": (
+        "resolved", "lead", "return_for_rework", {}, "credit_memo_rejected",
+    ),
 }  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("state", "who", "trigger", "fields"), CREDIT_REQUESTS.values(), ids=CREDIT_REQUESTS.keys()
+    ("state", "who", "trigger", "fields", "guard"),
+    CREDIT_REQUESTS.values(),
+    ids=CREDIT_REQUESTS.keys(),
 )
-def test_credit_memo_triggers_answer_not_available_yet(
-    api: Api, make: Factory, cast: Cast, state: str, who: str, trigger: str, fields: dict
+def test_credit_triggers_without_a_valid_memo_name_the_guard_and_change_nothing(
+    api: Api, make: Factory, cast: Cast, state: str, who: str, trigger: str, fields: dict, guard
 ) -> None:
     case = make.dispute(cast, state, assignee=cast.analyst)
     unchanged = stored_counts(), case_snapshot(case.ref)
 
     response = api(getattr(cast, who)).fire(case.ref, trigger, **(EVERY_FIELD | fields))
 
-    problem = assert_problem(response, 409)
-    assert problem["title"] == "Not available yet"
+    problem = assert_problem(response, 422)
+    assert guard in problem["guards"]
     assert (stored_counts(), case_snapshot(case.ref)) == unchanged
 
 
@@ -231,7 +241,8 @@ LIFECYCLE = [
 def test_a_case_lives_its_whole_life_and_the_timeline_records_every_step(
     api: Api, make: Factory, cast: Cast
 ) -> None:
-    filed = api(cast.integration).post("/disputes", filing(make.invoice(cast.advertiser)))
+    invoice = make.invoice(cast.advertiser)
+    filed = api(cast.integration).post("/disputes", filing(invoice, reason_code="other"))
     ref = filed.get_json()["ref"]
     assigned = api(cast.lead).post(f"/disputes/{ref}/assign", {"assignee": cast.analyst.email})
     assert assigned.status_code == 200

@@ -1,0 +1,65 @@
+"""Credit memo routes of the JSON API."""
+
+from flask import Response, g, jsonify
+
+from app.api import bp
+from app.api.documents import instant
+from app.api.requests import json_body
+from app.models import CreditMemo, Dispute
+from app.models.disputes import format_ref
+from app.services.credits import approvers_now, current_memo, decide, memo_facts
+from app.services.listing import load_dispute
+from workflows import approvals as matrix
+from workflows.errors import NotFound
+from workflows.money import format_amount
+
+
+def memo_document(memo: CreditMemo, dispute: Dispute) -> dict:
+    facts = memo_facts(memo, dispute)
+    pending = memo.status == "pending_approval"
+    return {
+        "id": memo.id,
+        "dispute": dispute.ref,
+        "status": memo.status,
+        "number": memo.number,
+        "amount": format_amount(memo.amount),
+        "currency": memo.currency,
+        "reporting_amount": format_amount(memo.reporting_amount),
+        "split_total": format_amount(memo.split_total) if memo.split_total else None,
+        "gl_reason": memo.gl_reason,
+        "rule": matrix.tier_for(facts.gated_amount).rule,
+        "preparer": memo.preparer.email,
+        "approvals": [
+            {
+                "approver": a.approver.email,
+                "decision": a.decision,
+                "comment": a.comment,
+                "rule": a.rule,
+                "at": instant(a.at),
+            }
+            for a in memo.approvals
+        ],
+        "missing": matrix.missing(facts) if pending else [],
+        "may_approve": [u.email for u in approvers_now(memo, dispute)],
+        "issued_by": memo.issued_by,
+        "issued_at": instant(memo.issued_at),
+    }
+
+
+@bp.get("/disputes/<ref>/credit-memo")
+def credit_memo_show(ref: str) -> Response:
+    dispute = load_dispute(ref, g.user)
+    memo = current_memo(dispute)
+    if memo is None:
+        raise NotFound(f"{dispute.ref} has no credit memo")
+    return jsonify(memo_document(memo, dispute))
+
+
+@bp.post("/credit-memos/<int:memo_id>/approvals")
+def credit_memo_decide(memo_id: int) -> Response:
+    body = json_body()
+    memo = decide(memo_id, g.user, body.get("decision"), body.get("comment"))
+    dispute = load_dispute(format_ref(memo.dispute_id), g.user)
+    response = jsonify(memo_document(memo, dispute))
+    response.status_code = 201
+    return response
