@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(audit)
     app.cli.add_command(sla)
+    app.cli.add_command(credits)
 
 
 @click.command("create-user")
@@ -121,3 +122,22 @@ def sla_sweep(now: str | None, loop: int | None) -> None:
             db.session.rollback()
             click.echo(f"sweep failed: {error}", err=True)
         time.sleep(max(0.0, loop - (time.monotonic() - started)))
+
+
+@click.group()
+def credits() -> None:
+    """Credit memo reports."""
+
+
+@credits.command("export")
+@click.option("--month", required=True, help="The month of issue, such as 2026-11.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
+def credits_export(month: str, fmt: str) -> None:
+    """Print every credit memo issued in the month (month-end close)."""
+    from app.services.reports import credit_rows, render
+
+    try:
+        rows = credit_rows(month)
+    except InvalidInput as error:
+        raise click.ClickException(error.detail) from None
+    click.echo(render(rows, fmt), nl=False)

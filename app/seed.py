@@ -6,15 +6,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Advertiser, Contract, DeliveryRecord, Dispute, Invoice, InvoiceLine, User
+from app.models import Advertiser, Contract, DeliveryRecord, Invoice, InvoiceLine, User
 from app.models.types import utcnow
-from app.services.assignment import assign
-from app.services.comments import add_comment
-from app.services.filing import Filing, file_dispute
-from app.services.triggers import fire_trigger
+from app.seed_disputes import seed_disputes
 from app.services.users import create_user, find_or_create_team
-from workflows.codes import REASON_CODES, ROOT_CAUSES
-from workflows.money import format_amount
 
 DEMO_PASSWORD = "demo-password"
 TEAM = "Billing Operations"
@@ -58,7 +53,7 @@ def seed_demo(now: datetime | None = None) -> str:
         return "demo data already present; nothing to do"
     rng, now = random.Random(2026), now or utcnow()
     invoices = _billing(rng, now.date())
-    disputes = _disputes(rng, invoices, now)
+    disputes = seed_disputes(rng, invoices, now)
     return f"created {len(invoices)} invoices and {disputes} disputes"
 
 
@@ -149,73 +144,3 @@ def _invoice(rng, advertiser, currency, products, today, n, month) -> Invoice:  
         )
     db.session.add(invoice)
     return invoice
-
-
-# Where each demo dispute ends up, and how many of each.
-JOURNEYS = (
-    ("unassigned", 60),
-    ("assigned", 30),
-    ("investigating", 70),
-    ("awaiting_info", 20),
-    ("escalated", 30),
-    ("resolved_no_credit", 40),
-    ("withdrawn", 20),
-)
-
-
-def _disputes(rng: random.Random, invoices: list[Invoice], now: datetime) -> int:
-    people = {u.email: u for u in db.session.scalars(select(User))}
-    lead, integration = people["lead@demo.test"], people["integration@demo.test"]
-    analysts = [people["analyst@demo.test"], people["analyst2@demo.test"]]
-    picks = rng.sample(invoices, sum(count for _, count in JOURNEYS))
-    journeys = [journey for journey, count in JOURNEYS for _ in range(count)]
-    rng.shuffle(journeys)
-    for invoice, journey in zip(picks, journeys, strict=True):
-        filed_at = now - timedelta(hours=rng.randint(2, 24 * 45))
-        line = rng.choice(invoice.lines)
-        amount = max(1, line.amount * rng.randint(5, 60) // 100)
-        filer = rng.choice((integration, *analysts))
-        filing = Filing(
-            invoice_number=invoice.number,
-            reason_code=rng.choice(REASON_CODES),
-            description=f"Advertiser disputes {line.product} on line {line.line_no}.",
-            disputed_amount=format_amount(amount),
-            currency=invoice.currency,
-            lines=((line.line_no, format_amount(amount)),),
-            intake_channel="api" if filer is integration else rng.choice(("email", "portal")),
-        )
-        dispute = file_dispute(filer, filing, now=filed_at)
-        _walk(rng, dispute, journey, lead, rng.choice(analysts), filed_at)
-    return len(picks)
-
-
-def _walk(rng, dispute: Dispute, journey: str, lead: User, analyst: User, at: datetime) -> None:  # noqa: ANN001
-    if journey == "unassigned":
-        return
-    ref, step = dispute.ref, iter(at + timedelta(hours=h) for h in range(1, 200, 3))
-    assign(ref, lead, analyst.email, now=next(step))
-    if journey == "assigned":
-        return
-    fire_trigger(ref, analyst, "start", {}, now=next(step))
-    if journey == "awaiting_info":
-        fire_trigger(
-            ref,
-            analyst,
-            "request_info",
-            {"note": "Asked for the ad-server report."},
-            now=next(step),
-        )
-    elif journey == "escalated":
-        fire_trigger(
-            ref, analyst, "escalate", {"reason": "Contract terms unclear."}, now=next(step)
-        )
-    elif journey == "resolved_no_credit":
-        add_comment(ref, analyst, "Delivery data matches the invoice.", "internal", now=next(step))
-        data = {
-            "outcome": "no_credit",
-            "root_cause": rng.choice(ROOT_CAUSES[-2:]),
-            "note": "Billing upheld: delivered as contracted.",
-        }
-        fire_trigger(ref, analyst, "resolve", data, now=next(step))
-    elif journey == "withdrawn":
-        fire_trigger(ref, analyst, "withdraw", {"note": "Advertiser withdrew."}, now=next(step))

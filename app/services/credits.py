@@ -83,7 +83,9 @@ def person(user: User) -> matrix.Person:
     return matrix.Person(user.id, user.role, user.approval_limit)
 
 
-def decide(memo_id: int, user: User, decision: str, comment: str = "") -> CreditMemo:
+def decide(
+    memo_id: int, user: User, decision: str, comment: str = "", now: datetime | None = None
+) -> CreditMemo:
     """Approve or reject a memo as `user`; a rejection sends the dispute back for rework."""
     from app.services.triggers import apply_trigger  # the one place that moves state
 
@@ -100,7 +102,7 @@ def decide(memo_id: int, user: User, decision: str, comment: str = "") -> Credit
     if refused := matrix.refusal(facts, person(user)):
         raise NotPermitted(refused, rule=refused)
     tier = matrix.tier_for(facts.gated_amount)
-    with change_case(dispute, user) as change:
+    with change_case(dispute, user, now) as change:
         memo.approvals.append(
             Approval(
                 approver_id=user.id, decision=decision, comment=comment, rule=tier.rule,
