@@ -109,7 +109,7 @@ def _page(query: Select, keys: list[ColumnElement], after: str | None) -> QueueP
         joinedload(Dispute.advertiser), joinedload(Dispute.invoice), joinedload(Dispute.assignee)
     )
     if after:
-        query = query.where(tuple_(*keys) > tuple_(*_decode(after)))
+        query = query.where(tuple_(*keys) > tuple_(*_decode(after, keys)))
     rows = db.session.execute(query.add_columns(*keys).order_by(*keys).limit(PAGE_SIZE + 1)).all()
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
@@ -124,11 +124,22 @@ def _encode(values: tuple) -> str:
     return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode()
 
 
-def _decode(token: str) -> list:
+def _decode(token: str, keys: list[ColumnElement]) -> list:
+    """Read back a page token, checking each value against the type of its sort key."""
     try:
         values = json.loads(base64.urlsafe_b64decode(token.encode()))
-        return [datetime.fromisoformat(v) if isinstance(v, str) and "T" in v else v for v in values]
-    except (ValueError, TypeError):
+        if not isinstance(values, list) or len(values) != len(keys):
+            raise ValueError("a token of another shape")
+        decoded = []
+        for value, key in zip(values, keys, strict=True):
+            kind = key.type.python_type
+            if kind is datetime and isinstance(value, str):
+                value = datetime.fromisoformat(value)
+            if type(value) is not kind:
+                raise ValueError("a token holding the wrong kind of value")
+            decoded.append(value)
+        return decoded
+    except (ValueError, TypeError, NotImplementedError):
         raise InvalidInput({"after": "not a page this queue gave out"}) from None
 
 

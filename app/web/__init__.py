@@ -1,13 +1,17 @@
-"""The HTML interface: blueprints, the login manager's hooks, and error pages."""
+"""The HTML interface: blueprints, navigation, the login manager's hooks, and error pages."""
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.api.problems import problem
 from app.extensions import db, htmx, login_manager
 from app.models import User
+from app.web.auth import API_ONLY_ROLES
 
 
 def init_app(app: Flask) -> None:
@@ -16,14 +20,33 @@ def init_app(app: Flask) -> None:
 
     for blueprint in (auth.bp, home.bp, queues.bp, cases.bp, filing.bp, tracking.bp):
         app.register_blueprint(blueprint)
-    app.add_template_filter(localtime)
+    for template_filter in (localtime, sentence, period, grouped, minor_units):
+        app.add_template_filter(template_filter)
+    app.context_processor(lambda: {"nav": navigation()})
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"
     login_manager.refresh_view = "auth.login"
     login_manager.needs_refresh_message = "Sign in again to confirm it is you."
-    app.register_error_handler(403, _error_page)
-    app.register_error_handler(404, _error_page)
+    for code in (400, 403, 404, 405):
+        app.register_error_handler(code, _error_page)
+
+
+def navigation() -> list[tuple[str, str]]:
+    """List the main pages (endpoint, label) the signed-in user may open."""
+    from app.web import filing, queues, tracking
+
+    if not current_user.is_authenticated:
+        return []
+    pages = (
+        ("queues.mine", "My queue", queues.QUEUE_ROLES),
+        ("queues.team", "Team queue", queues.TEAM_ROLES),
+        ("filing.new", "File a dispute", filing.FILERS),
+        ("tracking.search", "Track", tracking.TRACKERS),
+        ("home.workflow", "Workflow", None),
+    )
+    role = current_user.role
+    return [(endpoint, label) for endpoint, label, roles in pages if not roles or role in roles]
 
 
 def localtime(value: datetime | None, fmt: str = "%b %d, %H:%M") -> str:
@@ -34,23 +57,59 @@ def localtime(value: datetime | None, fmt: str = "%b %d, %H:%M") -> str:
     return value.astimezone(ZoneInfo(zone)).strftime(fmt)
 
 
+def period(start: date, end: date) -> str:
+    """Show a billing period compactly: Oct 1 – 31, 2026."""
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start:%b} {start.day} – {end.day}, {end.year}"
+    if start.year == end.year:
+        return f"{start:%b} {start.day} – {end:%b} {end.day}, {end.year}"
+    return f"{start:%b} {start.day}, {start.year} – {end:%b} {end.day}, {end.year}"
+
+
+def minor_units(minor: int, signed: bool = False) -> str:
+    """Show integer minor units as a decimal amount, without a float: 1234567 → 12,345.67."""
+    sign = "-" if minor < 0 else "+" if signed and minor > 0 else ""
+    whole, cents = divmod(abs(minor), 100)
+    return f"{sign}{whole:,}.{cents:02d}"
+
+
+def grouped(amount: str) -> str:
+    """Group the thousands of a decimal amount written as text: 12500.00 → 12,500.00."""
+    try:
+        return f"{Decimal(amount):,}"
+    except (InvalidOperation, TypeError):
+        return str(amount)
+
+
+def sentence(text: str) -> str:
+    """Start a message with a capital letter, leaving the rest as written."""
+    return text[:1].upper() + text[1:]
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user and user.active else None
+    # Machine users never hold a web session, even one made before their role changed.
+    return user if user and user.active and user.role not in API_ONLY_ROLES else None
 
 
 @login_manager.unauthorized_handler
 def unauthorized() -> Response:
-    target = url_for("auth.login", next=request.full_path.rstrip("?"))
     if htmx:  # a redirect would swap the login page into a fragment; make the browser go
+        # Come back to the page the person was on, not to the fragment or form it asked for.
+        page = urlsplit(htmx.current_url or "")
+        back = page.path + (f"?{page.query}" if page.query else "") if page.path else "/"
         response = Response(status=401)
-        response.headers["HX-Redirect"] = target
+        response.headers["HX-Redirect"] = url_for("auth.login", next=back)
         return response
-    return redirect(target)
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 def _error_page(error):  # noqa: ANN001,ANN202
-    if request.path.startswith("/api/"):
-        return error
-    return render_template("error.html", error=error, user=current_user), error.code
+    if request.path.startswith("/api/"):  # routing errors never reach the API blueprint
+        return problem(error.code, error.name, error.description or "")
+    if htmx:  # show the refusal in place of the page's content, not inside a small area
+        body = render_template("_error.html", error=error)
+        headers = {"HX-Retarget": "main", "HX-Reswap": "innerHTML"}
+        return Response(body, error.code, headers)
+    return render_template("error.html", error=error), error.code

@@ -29,14 +29,15 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 def login():  # noqa: ANN201
     form = LoginForm()
+    refused = None
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user and user.role not in API_ONLY_ROLES:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
-        flash("That email and password do not match an active account.", "error")
+        refused = "That email and password do not match an active account."
     status = 422 if form.is_submitted() else 200
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form, refused=refused), status
 
 
 @bp.post("/logout")

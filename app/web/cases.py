@@ -14,7 +14,7 @@ from app.services.case_view import case_view, compared_lines, timeline
 from app.services.comments import add_comment
 from app.services.listing import load_dispute
 from app.services.triggers import fire_trigger
-from app.services.watching import set_watching
+from app.services.watching import WATCHERS, set_watching
 from app.web.rendering import page_or_partial
 from workflows.codes import ROOT_CAUSES
 from workflows.dispute import selectable_outcomes
@@ -28,6 +28,7 @@ from workflows.errors import (
 )
 
 bp = Blueprint("cases", __name__, url_prefix="/disputes")
+HIDDEN_FIELDS = ("trigger", "version")
 
 
 def _load(ref: str) -> Dispute:
@@ -48,6 +49,7 @@ def _area(name: str, ref: str, status: int = 200, **extra) -> tuple[str, int]:  
         "d": dispute,
         "outcomes": selectable_outcomes(),
         "root_causes": ROOT_CAUSES,
+        "may_watch": current_user.role in WATCHERS,
         **extra,
     }
     if name == "timeline":
@@ -66,22 +68,30 @@ def _after_change(ref: str, area: str, message: str) -> Response | tuple[str, in
     return Response(body, status, headers={"HX-Trigger": trigger})
 
 
+# How each refusal answers an htmx request; anything else is a conflict with the case's state.
+REFUSAL_STATUS = {NotPermitted: 403, InvalidInput: 422, GuardsFailed: 422}
+
+
 def _refused(ref: str, area: str, error: DomainError) -> Response | tuple[str, int]:
     """Answer a refused change, changing nothing: stale, not permitted, or input to fix."""
     if not htmx:
+        if isinstance(error, NotPermitted):
+            abort(403)
         flash(error.detail, "error")
         return redirect(url_for("cases.show", ref=ref))
     if isinstance(error, StaleCase):
         return render_template("cases/_stale.html", ref=ref), 409
-    status = 403 if isinstance(error, NotPermitted) else 422 if isinstance(
-        error, InvalidInput | GuardsFailed
-    ) else 409  # fmt: skip
-    errors = getattr(error, "errors", None) or {
+    status = REFUSAL_STATUS.get(type(error), 409)
+    problems = getattr(error, "errors", None) or {
         name.removesuffix("_given"): message
         for name, message in getattr(error, "failures", {}).items()
     }
+    # A problem with a field the person filled in is shown beside it; the rest above the form.
+    inline = {k: v for k, v in problems.items() if k in request.form and k not in HIDDEN_FIELDS}
+    rest = [v for k, v in problems.items() if k not in inline]
+    message = "; ".join(rest) if problems else error.detail
     return _area(
-        area, ref, status, error=error.detail, errors=errors,
+        area, ref, status, error=message or None, errors=inline,
         failed=request.form.get("trigger"), form=request.form,
     )  # fmt: skip
 
@@ -100,6 +110,7 @@ def show(ref: str):  # noqa: ANN201
         d=dispute, view=case_view(dispute, current_user, utcnow()),
         events=timeline(dispute, current_user), lines=compared_lines(dispute),
         outcomes=selectable_outcomes(), root_causes=ROOT_CAUSES,
+        may_watch=current_user.role in WATCHERS,
     )  # fmt: skip
 
 

@@ -1,6 +1,6 @@
 """File a dispute on behalf of an advertiser: advertiser, then invoice, then lines."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -14,6 +14,12 @@ from workflows.errors import Conflict, InvalidInput
 
 bp = Blueprint("filing", __name__, url_prefix="/disputes")
 FILERS = ("analyst", "lead")
+# What to say about a field left empty, in the words of the form rather than of the service.
+LEFT_EMPTY = {
+    "invoice_number": "choose an invoice",
+    "reason_code": "choose a reason",
+    "disputed_amount": "enter the amount in dispute",
+}
 
 
 def _invoices(advertiser_id: str) -> list[Invoice]:
@@ -88,7 +94,12 @@ def create():  # noqa: ANN201
     try:
         dispute = file_dispute(current_user, filing)
     except InvalidInput as error:
-        return _render(422, errors=error.errors)
+        errors = {
+            field: LEFT_EMPTY[field] if field in LEFT_EMPTY and not form.get(field) else message
+            for field, message in error.errors.items()
+        }
+        return _render(422, errors=errors)
     except Conflict as error:
         return _render(409, conflict=error.detail, conflict_ref=error.extra.get("dispute"))
+    flash(f"Filed {dispute.ref}.", "info")
     return redirect(url_for("cases.show", ref=dispute.ref))

@@ -1,17 +1,29 @@
 """My queue, the team queue, claiming the next case and reassigning in bulk."""
 
-from flask import Blueprint, flash, redirect, request, url_for
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from app.models.types import utcnow
 from app.services.assignment import claim_next, reassign_many
-from app.services.queues import QueueFilters, my_queue, team_members, team_queue, team_workload
+from app.services.queues import (
+    QueueFilters,
+    QueuePage,
+    my_queue,
+    team_members,
+    team_queue,
+    team_workload,
+)
 from app.web.rendering import page_or_partial, roles_required
 from workflows.codes import PRIORITIES, PRODUCTS, REASON_CODES
 from workflows.dispute import OPEN_STATES
-from workflows.errors import DomainError
+from workflows.errors import DomainError, InvalidInput
 
 bp = Blueprint("queues", __name__)
+QUEUE_ROLES = ("analyst", "lead")  # who works a queue of their own
+TEAM_ROLES = ("lead",)
 CHOICES = {
     "states": OPEN_STATES,
     "priorities": PRIORITIES,
@@ -20,16 +32,32 @@ CHOICES = {
 }
 
 
+def _page_of(queue: Callable[..., QueuePage], filters: QueueFilters) -> QueuePage:
+    """Read one page of a queue; a "Show more" link that was tampered with is a bad request."""
+    try:
+        return queue(current_user, filters, request.args.get("after"))
+    except InvalidInput:
+        abort(400)
+
+
+def _team_page() -> str:
+    """Return to the team queue as the lead last filtered it (htmx keeps the URL current)."""
+    came_from = urlsplit(request.referrer or "")
+    if came_from.netloc == request.host and came_from.path == url_for("queues.team"):
+        return came_from.path + (f"?{came_from.query}" if came_from.query else "")
+    return url_for("queues.team")
+
+
 def _filters() -> QueueFilters:
     fields = QueueFilters.__dataclass_fields__
     return QueueFilters(**{f: request.args.get(f, "").strip() for f in fields})
 
 
 @bp.get("/queue")
-@roles_required("analyst", "lead")
+@roles_required(*QUEUE_ROLES)
 def mine():  # noqa: ANN201
     filters = _filters()
-    page = my_queue(current_user, filters, request.args.get("after"))
+    page = _page_of(my_queue, filters)
     return page_or_partial(
         "queues/mine.html", "queues/_mine_rows.html" if request.args.get("after")
         else "queues/_mine_table.html",
@@ -38,7 +66,7 @@ def mine():  # noqa: ANN201
 
 
 @bp.post("/queue/claim")
-@roles_required("analyst", "lead")
+@roles_required(*QUEUE_ROLES)
 def claim():  # noqa: ANN201
     dispute = claim_next(current_user)
     if dispute is None:
@@ -49,10 +77,10 @@ def claim():  # noqa: ANN201
 
 
 @bp.get("/team")
-@roles_required("lead")
+@roles_required(*TEAM_ROLES)
 def team():  # noqa: ANN201
     filters = _filters()
-    page = team_queue(current_user, filters, request.args.get("after"))
+    page = _page_of(team_queue, filters)
     return page_or_partial(
         "queues/team.html", "queues/_team_rows.html" if request.args.get("after")
         else "queues/_team_table.html",
@@ -62,7 +90,7 @@ def team():  # noqa: ANN201
 
 
 @bp.post("/team/reassign")
-@roles_required("lead")
+@roles_required(*TEAM_ROLES)
 def reassign():  # noqa: ANN201
     refs = request.form.getlist("refs")
     try:
@@ -71,4 +99,4 @@ def reassign():  # noqa: ANN201
         flash(f"Nothing was reassigned: {error.detail}", "error")
     else:
         flash(f"Reassigned {len(changed)} case(s).", "info")
-    return redirect(url_for("queues.team", **request.args))
+    return redirect(_team_page())

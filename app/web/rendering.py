@@ -1,20 +1,27 @@
-"""Small helpers the web views share: page-or-partial, role gates, domain errors as pages."""
+"""Small helpers the web views share: page-or-partial and role gates."""
 
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, render_template
+from flask import Response, abort, make_response, render_template
 from flask_login import current_user, login_required
 
 from app.extensions import htmx
 
 
-def page_or_partial(page_template: str, partial_template: str, **context: Any) -> str:
+def wants_partial() -> bool:
+    """Tell whether htmx asked for a fragment (not a boosted link or a history restore)."""
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def page_or_partial(page_template: str, partial_template: str, **context: Any) -> Response:
     """Render the whole page, or only its replaceable area when htmx asks for it."""
-    if htmx and not htmx.boosted:
-        return render_template(partial_template, **context)
-    return render_template(page_template, **context)
+    template = partial_template if wants_partial() else page_template
+    response = make_response(render_template(template, **context))
+    # One URL answers with a page or a fragment: caches (and the back button) must tell them apart.
+    response.vary.add("HX-Request")
+    return response
 
 
 def roles_required(*roles: str) -> Callable:

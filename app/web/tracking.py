@@ -13,10 +13,11 @@ from app.web.rendering import page_or_partial, roles_required
 
 bp = Blueprint("tracking", __name__)
 RESULTS = 50
+TRACKERS = ("viewer", "approver", "analyst", "lead", "admin")
 
 
 @bp.get("/track")
-@roles_required("viewer", "approver", "analyst", "lead", "admin")
+@roles_required(*TRACKERS)
 def search():  # noqa: ANN201
     q = request.args.get("q", "").strip()
     query = visible_disputes(current_user).options(

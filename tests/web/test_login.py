@@ -19,7 +19,8 @@ def test_a_user_signs_in_and_out(client, make):
     cast = make.cast()
     signed_in = login(client, cast.analyst.email)
     assert signed_in.status_code == 302
-    assert cast.analyst.email.encode() in client.get("/").data
+    start = client.get("/").headers["Location"]  # the analyst's start page
+    assert cast.analyst.email.encode() in client.get(start).data
     client.post("/logout")
     assert client.get("/").status_code == 302
 

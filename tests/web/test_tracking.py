@@ -1,0 +1,77 @@
+"""Tracking for Sales and Client Services: find a case of your accounts, follow it, read it."""
+
+import pytest
+
+from app.services.watching import set_watching
+from tests.factories import Cast, Factory
+from tests.web.helpers import Web, case_refs, section, text, triggers_offered
+
+
+@pytest.fixture
+def mine(make: Factory, cast: Cast):
+    return make.dispute(cast, "investigating", assignee=cast.analyst)
+
+
+@pytest.fixture
+def theirs(make: Factory, cast: Cast):
+    return make.dispute(
+        cast, "investigating", assignee=cast.analyst, advertiser=cast.other_advertiser
+    )
+
+
+@pytest.mark.parametrize("by", ["advertiser name", "advertiser ref", "invoice number", "reference"])
+def test_a_viewer_finds_a_case_of_their_account(web: Web, cast, mine, theirs, by):
+    q = {
+        "advertiser name": cast.advertiser.name,
+        "advertiser ref": cast.advertiser.ref,
+        "invoice number": mine.invoice.number,
+        "reference": mine.ref,
+    }[by]
+    assert case_refs(text(web(cast.viewer).get("/track", query_string={"q": q}))) == [mine.ref]
+
+
+@pytest.mark.parametrize("by", ["invoice", "reference"])
+def test_a_case_of_another_account_is_never_found(web: Web, cast, mine, theirs, by):
+    q = theirs.invoice.number if by == "invoice" else theirs.ref
+    body = text(web(cast.viewer).get("/track", query_string={"q": q}))
+    assert case_refs(body) == []
+    assert "No case of your accounts matches." in body
+
+
+def test_a_broad_search_lists_only_the_viewers_accounts(web: Web, cast, mine, theirs):
+    body = text(web(cast.viewer).get("/track", query_string={"q": "Advertiser"}))
+    assert case_refs(body) == [mine.ref]
+
+
+def test_without_a_search_the_page_lists_the_watched_cases(web: Web, make, cast, mine):
+    make.dispute(cast, "filed")  # of their account, not watched
+    client = web(cast.viewer)
+    assert "Search for a case, then watch it" in text(client.get("/track"))
+    set_watching(mine.ref, cast.viewer, True)
+    assert case_refs(text(client.get("/track"))) == [mine.ref]
+
+
+def test_results_show_state_outcome_and_amount(web: Web, make, cast):
+    resolved = make.dispute(cast, "resolved", assignee=cast.analyst, amount=250_000)
+    body = text(web(cast.viewer).get("/track", query_string={"q": resolved.ref}))
+    results = section(body, "results")
+    assert "resolved" in results and "no credit" in results and "USD 2,500.00" in results
+
+
+def test_the_case_page_is_read_only_for_a_viewer(web: Web, cast, mine):
+    body = text(web(cast.viewer).get(f"/disputes/{mine.ref}"))
+    assert triggers_offered(body) == set()
+    for form in ("trigger", "assign"):
+        assert f"/disputes/{mine.ref}/{form}" not in body
+    header = section(body, "case-header")
+    assert "investigating" in header and cast.advertiser.name in header
+
+
+def test_analysts_and_leads_search_their_teams_cases(web: Web, make, cast, mine):
+    elsewhere = make.dispute(cast, "filed", advertiser=make.advertiser(cast.other_team))
+    for user in (cast.analyst, cast.lead):
+        found = case_refs(text(web(user).get("/track", query_string={"q": "Advertiser"})))
+        assert found == [mine.ref], user.role
+    assert elsewhere.ref in case_refs(
+        text(web(cast.other_lead).get("/track", query_string={"q": "Advertiser"}))
+    )
