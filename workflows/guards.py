@@ -116,10 +116,11 @@ WAITING = _rule("awaiting_info", "not waiting on the advertiser", lambda f, d, n
 MEMO_REJECTED = _rule(
     "credit_memo_rejected",
     "only a rejected credit memo sends the case back",
-    lambda f, d, now: f.memo_status == "rejected",
+    # Only this resolution's memo counts: a memo rejected in an earlier round does not.
+    lambda f, d, now: f.outcome in CREDIT_OUTCOMES and f.memo_status == "rejected",
 )
 MEMO_APPROVED = _rule(
     "credit_memo_approved",
     "the credit memo is not approved under the approval matrix yet",
-    lambda f, d, now: f.memo_status == "approved",
+    lambda f, d, now: f.outcome in CREDIT_OUTCOMES and f.memo_status == "approved",
 )

@@ -2,6 +2,7 @@
 
 import pytest
 
+from workflows import guards
 from workflows.codes import ROLES
 from workflows.dispute import BY_TRIGGER, SYSTEM, Actor, Facts, may_fire
 from workflows.permissions import (
@@ -15,6 +16,17 @@ from workflows.permissions import (
 
 TEAM, OTHER_TEAM = 1, 2
 CASE = Facts(state="investigating", team_id=TEAM, assignee_id=10)
+# Who may fire is about the person, never about the memo, the evidence or the state.
+CREDIT_CASE = Facts(
+    state="resolved",
+    team_id=TEAM,
+    assignee_id=10,
+    outcome="credit_partial",
+    reason_code="invalid_traffic",
+    evidence_kinds=("delivery_report", "ivt_report"),
+    disputed_amount=1_500_00,
+    memo_status="approved",
+)
 ACTORS = {
     "assignee": Actor(user_id=10, role="analyst", team_id=TEAM),
     "other analyst": Actor(user_id=11, role="analyst", team_id=TEAM),
@@ -48,10 +60,41 @@ def test_every_trigger_has_a_permission_row():
     assert set(MAY_FIRE) == set(BY_TRIGGER)
 
 
+@pytest.mark.parametrize("case", [CASE, CREDIT_CASE], ids=["open", "credit"])
 @pytest.mark.parametrize("name", ACTORS)
 @pytest.mark.parametrize("trigger", MAY_FIRE)
-def test_may_fire_follows_the_who_column_of_the_table(trigger, name):
-    assert may_fire(ACTORS[name], BY_TRIGGER[trigger], CASE) is (name in MAY_FIRE[trigger])
+def test_may_fire_follows_the_who_column_of_the_table(trigger, name, case):
+    assert may_fire(ACTORS[name], BY_TRIGGER[trigger], case) is (name in MAY_FIRE[trigger])
+
+
+def test_the_workflow_and_its_guards_speak_of_the_same_facts():
+    assert Facts is guards.Facts
+
+
+@pytest.mark.parametrize("team_id", [TEAM, OTHER_TEAM, None])
+@pytest.mark.parametrize("trigger", ["issue_credit", "return_for_rework"])
+def test_an_approver_acts_on_credits_whatever_team_they_sit_in(trigger, team_id):
+    approver = Actor(user_id=31, role="approver", team_id=team_id)
+    assert may_fire(approver, BY_TRIGGER[trigger], CREDIT_CASE)
+
+
+def test_a_lead_sends_a_credit_back_but_never_issues_it():
+    lead = ACTORS["lead"]
+    assert may_fire(lead, BY_TRIGGER["return_for_rework"], CREDIT_CASE)
+    assert not may_fire(lead, BY_TRIGGER["issue_credit"], CREDIT_CASE)
+
+
+@pytest.mark.parametrize("name", sorted(ASSIGNEES))
+@pytest.mark.parametrize("trigger", ["issue_credit", "return_for_rework"])
+def test_the_assignee_neither_issues_nor_sends_back_the_credit_of_their_own_case(trigger, name):
+    assert not may_fire(ACTORS[name], BY_TRIGGER[trigger], CREDIT_CASE)
+
+
+@pytest.mark.parametrize("team_id", [TEAM, None])
+@pytest.mark.parametrize("trigger", ["issue_credit", "return_for_rework"])
+def test_an_admin_is_no_approver_and_touches_no_credit(trigger, team_id):
+    admin = Actor(user_id=50, role="admin", team_id=team_id)
+    assert not may_fire(admin, BY_TRIGGER[trigger], CREDIT_CASE)
 
 
 def test_assignee_cannot_deescalate_their_own_case():
