@@ -174,6 +174,8 @@ COVERED_ELSEWHERE = {
     ("GET", "/disputes/{}/evidence"): "test_api_evidence.py",
     ("POST", "/disputes/{}/evidence"): "test_api_evidence.py",
     ("GET", "/evidence/{}/download"): "test_api_evidence.py",
+    ("GET", "/disputes/{}/credit-memo"): "test_api_credits.py",
+    ("POST", "/credit-memos/{}/approvals"): "test_api_credits.py",
 }
 
 

@@ -189,3 +189,36 @@ def test_the_same_approver_approving_twice_at_once_counts_once(app, api, cast, m
     assert outcomes.count("ok") == 1
     state = reader.get(f"/disputes/{ref}/credit-memo").get_json()
     assert len(state["approvals"]) == 1 and state["status"] == "pending_approval"
+
+
+# Who gets what from the credit routes, for a USD 400 memo the analyst prepared on their case.
+READ_MEMO = {
+    "analyst": 200,
+    "analyst2": 200,
+    "lead": 200,
+    "approver": 200,
+    "viewer": 200,
+    "admin": 200,
+    "integration": 200,
+    "other_viewer": 404,
+    "other_lead": 404,
+    "other_analyst": 404,
+}
+APPROVE_MEMO = {
+    "analyst": 403, "analyst2": 403, "lead": 201, "approver": 201, "viewer": 403, "admin": 403,
+    "integration": 403, "other_viewer": 404, "other_lead": 404, "other_analyst": 404,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("who", list(READ_MEMO))
+def test_each_person_gets_the_answer_the_credit_tables_give(api, cast, case, who):
+    memo = resolve_with_credit(api, cast, case)
+    caller = api(getattr(cast, who))
+    assert caller.get(f"/disputes/{case.ref}/credit-memo").status_code == READ_MEMO[who]
+    before = stored_counts(), case_snapshot(case.ref)
+    answer = caller.post(f"/credit-memos/{memo['id']}/approvals", {"decision": "approve"})
+    assert answer.status_code == APPROVE_MEMO[who]
+    if answer.status_code >= 400:
+        assert_problem(answer, answer.status_code)
+        assert (stored_counts(), case_snapshot(case.ref)) == before
+    assert api(None).get(f"/disputes/{case.ref}/credit-memo").status_code == 401
