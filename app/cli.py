@@ -1,6 +1,7 @@
 """Command-line tools: flask --app wsgi …"""
 
 import time
+from contextlib import closing
 from datetime import UTC, datetime
 
 import click
@@ -77,13 +78,14 @@ def audit() -> None:
 @audit.command("verify")
 def audit_verify() -> None:
     """Check every dispute's hash chain; exit 1 naming the first broken event."""
-    for found in find_broken_events():
-        if isinstance(found, int):
-            click.echo(f"ok: {found} events, every chain holds")
-            return
-        ref = format_ref(found.dispute_id)
-        click.echo(f"broken: {ref} event #{found.seq} (id {found.id}) does not match its hash")
-        raise SystemExit(1)
+    with closing(find_broken_events()) as walk:  # stopping early closes the database cursor
+        for found in walk:
+            if isinstance(found, int):
+                click.echo(f"ok: {found} events, every chain holds")
+                return
+            ref = format_ref(found.dispute_id)
+            click.echo(f"broken: {ref} event #{found.seq} (id {found.id}) does not match its hash")
+            raise SystemExit(1)
 
 
 @click.group()

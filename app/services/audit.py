@@ -3,7 +3,8 @@
 import hashlib
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from contextlib import closing
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -56,7 +57,7 @@ def append_event(
     event = Event(
         dispute_id=dispute.id,
         seq=seq,
-        at=at,
+        at=at.astimezone(UTC),  # hash the instant as it will read back from the database
         actor_id=actor.id if actor else None,
         actor=actor.email if actor else "system",
         type=type,
@@ -76,14 +77,16 @@ def find_broken_events(batch: int = 5000) -> Iterator[Event | int]:
     """Walk every chain in order; yield each broken event, and the count of events at the end."""
     query = select(Event).order_by(Event.dispute_id, Event.seq).execution_options(yield_per=batch)
     dispute_id, prev_hash, expected_seq, count = None, GENESIS, 1, 0
-    for event in db.session.scalars(query):
-        if event.dispute_id != dispute_id:
-            dispute_id, prev_hash, expected_seq = event.dispute_id, GENESIS, 1
-        if (
-            event.seq != expected_seq
-            or event.prev_hash != prev_hash
-            or event.hash != chain_hash(prev_hash, event)
-        ):
-            yield event
-        prev_hash, expected_seq, count = event.hash, event.seq + 1, count + 1
+    # Closing the result releases PostgreSQL's server-side cursor when a caller stops early.
+    with closing(db.session.scalars(query)) as events:
+        for event in events:
+            if event.dispute_id != dispute_id:
+                dispute_id, prev_hash, expected_seq = event.dispute_id, GENESIS, 1
+            if (
+                event.seq != expected_seq
+                or event.prev_hash != prev_hash
+                or event.hash != chain_hash(prev_hash, event)
+            ):
+                yield event
+            prev_hash, expected_seq, count = event.hash, event.seq + 1, count + 1
     yield count

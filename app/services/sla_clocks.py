@@ -28,23 +28,17 @@ def calendar_for(team: Team) -> Calendar:
     return Calendar(timezone=team.timezone, holiday_country=team.holiday_country)
 
 
-def apply_clock_effects(
-    dispute: Dispute, trigger: str, now: datetime, record: Record
-) -> list[SlaClock]:
+def apply_clock_effects(dispute: Dispute, trigger: str, now: datetime, record: Record) -> None:
     """Apply what `trigger` ("file" for filing) does to the clocks; record each change."""
     calendar = calendar_for(dispute.team)
-    changed = []
     for action, name in clock_effects(trigger, dispute.outcome):
         active = next((c for c in dispute.sla_clocks if c.name == name and not c.stopped_at), None)
         if action == "start":
             if active is not None:
-                changed += _stop(active, now, calendar, record)
-            changed += _start(dispute, name, now, calendar, record)
+                _stop(active, now, calendar, record)
+            _start(dispute, name, now, calendar, record)
         elif active is not None:
-            changed += {"stop": _stop, "pause": _pause, "resume": _resume}[action](
-                active, now, calendar, record
-            )
-    return changed
+            CHANGES[action](active, now, calendar, record)
 
 
 def _note(record: Record, clock: SlaClock, action: str, **extra: Any) -> None:
@@ -52,7 +46,7 @@ def _note(record: Record, clock: SlaClock, action: str, **extra: Any) -> None:
     record("sla_clock", data=data)
 
 
-def _start(dispute: Dispute, name: str, now: datetime, calendar: Calendar, record: Record) -> list:
+def _start(dispute: Dispute, name: str, now: datetime, calendar: Calendar, record: Record) -> None:
     priority = dispute.priority
     clock = SlaClock(
         name=name,
@@ -66,31 +60,27 @@ def _start(dispute: Dispute, name: str, now: datetime, calendar: Calendar, recor
     )
     dispute.sla_clocks.append(clock)
     _note(record, clock, "start", priority=priority)
-    return [clock]
 
 
-def _pause(clock: SlaClock, now: datetime, calendar: Calendar, record: Record) -> list:
+def _pause(clock: SlaClock, now: datetime, calendar: Calendar, record: Record) -> None:
     # An overdue clock keeps running: waiting on the advertiser now does not undo the breach.
-    if clock.status != "running" or now > clock.due_at:
-        return []
-    clock.status, clock.paused_at = "paused", now
-    _note(record, clock, "pause")
-    return [clock]
+    if clock.status == "running" and now <= clock.due_at:
+        clock.status, clock.paused_at = "paused", now
+        _note(record, clock, "pause")
 
 
-def _resume(clock: SlaClock, now: datetime, calendar: Calendar, record: Record) -> list:
+def _resume(clock: SlaClock, now: datetime, calendar: Calendar, record: Record) -> None:
     if clock.status != "paused":
-        return []
+        return
     paused = business_seconds_between(calendar, clock.paused_at, now)
     clock.due_at = add_business_time(calendar, clock.due_at, paused)
     clock.at_risk_at = add_business_time(calendar, clock.at_risk_at, paused)
     clock.paused_seconds += paused
     clock.status, clock.paused_at = "running", None
     _note(record, clock, "resume", paused_seconds=paused)
-    return [clock]
 
 
-def _stop(clock: SlaClock, now: datetime, calendar: Calendar, record: Record) -> list:
+def _stop(clock: SlaClock, now: datetime, calendar: Calendar, record: Record) -> None:
     _resume(clock, now, calendar, record)
     if clock.status == "running":
         clock.status = "met" if now <= clock.due_at else "breached"
@@ -98,7 +88,9 @@ def _stop(clock: SlaClock, now: datetime, calendar: Calendar, record: Record) ->
             clock.breached_at = now
     clock.stopped_at = now
     _note(record, clock, "stop", status=clock.status)
-    return [clock]
+
+
+CHANGES = {"stop": _stop, "pause": _pause, "resume": _resume}
 
 
 def clock_views(dispute: Dispute, now: datetime) -> list[ClockView]:

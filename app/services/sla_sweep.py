@@ -4,6 +4,8 @@ Set-based: each step is one guarded UPDATE over the clocks that crossed a line s
 sweep, so its cost follows what changed, not how many cases are open. Several sweeps may run
 at once: on PostgreSQL candidate rows are taken with FOR UPDATE SKIP LOCKED and every UPDATE
 re-checks its guard, so each warning and each breach is handled by exactly one sweep.
+A batch of breaches commits with its notifications before its cases are escalated one by one
+through the write path; a sweep killed in between leaves those cases told but unescalated.
 """
 
 from collections import defaultdict
@@ -13,6 +15,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import ColumnElement, Row, insert, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import Dispute, Outbox, SlaClock, User
@@ -22,7 +25,9 @@ from app.services.triggers import apply_trigger
 from app.services.write_path import change_case
 from workflows.errors import StaleCase
 
-BATCH = 5000  # clocks per transaction, so a backlog after downtime stays in bounded chunks
+# Clocks claimed per transaction: bounds a backlog's transactions, and lets concurrent sweeps
+# share its escalations instead of one sweep claiming them all.
+BATCH = 500
 ESCALATING_CLOCKS = ("resolution", "triage")  # a breach of these escalates an investigating case
 ATTEMPTS = 3
 
@@ -59,11 +64,21 @@ def _claim(now: datetime, batch: int, *, breach: bool) -> Sequence[Row]:
         guard = running & SlaClock.warned_at.is_(None) & (SlaClock.at_risk_at <= now)
         guard &= SlaClock.due_at >= now  # an overdue clock gets a breach, not a warning
         values = {"warned_at": now}
-    candidates = select(SlaClock.id).where(guard).limit(batch).with_for_update(skip_locked=True)
+    # MATERIALIZED runs the locking LIMIT query once: as a plain IN (subquery) PostgreSQL may
+    # rescan it per row, and each rescan skips the rows just updated and takes more.
+    candidates = (
+        select(SlaClock.id)
+        .where(guard)
+        .order_by(SlaClock.due_at if breach else SlaClock.at_risk_at)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+        .cte("candidates")
+        .prefix_with("MATERIALIZED")
+    )
     try:
         claimed = db.session.execute(
             update(SlaClock)
-            .where(SlaClock.id.in_(candidates), guard)  # re-checked after any lock wait
+            .where(SlaClock.id.in_(select(candidates.c.id)), guard)  # re-checked after a wait
             .values(**values)
             .returning(SlaClock.id, SlaClock.dispute_id, SlaClock.name, SlaClock.due_at)
             .execution_options(synchronize_session=False)
@@ -134,7 +149,10 @@ def _record_breach(dispute_id: int, clocks: list[Row], now: datetime) -> bool:
     for _ in range(ATTEMPTS):
         try:
             dispute = db.session.scalars(
-                select(Dispute).where(Dispute.id == dispute_id).with_for_update()
+                select(Dispute)
+                .where(Dispute.id == dispute_id)
+                .options(joinedload(Dispute.team), selectinload(Dispute.sla_clocks))
+                .with_for_update(of=Dispute)
             ).one()
             names = [c.name for c in clocks]
             escalating = next((n for n in names if n in ESCALATING_CLOCKS), None)

@@ -20,10 +20,10 @@ def test_each_event_hash_covers_the_previous_hash_and_the_event(make):
     dispute = make.dispute(cast, "escalated")
     add_comment(dispute.ref, cast.analyst, "checked the IO", "internal")
     events = _chain(dispute.id)
-    assert [e.type for e in events] == [
+    assert [e.type for e in events if e.type != "sla_clock"] == [
         "filed", "assigned", "transition", "transition", "commented",
     ]  # fmt: skip
-    assert [e.seq for e in events] == [1, 2, 3, 4, 5]
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
     assert events[0].prev_hash == GENESIS
     for previous, event in zip(events, events[1:], strict=False):
         assert event.prev_hash == previous.hash

@@ -62,7 +62,9 @@ def test_system_escalation_is_recorded_as_system(make):
     cast = make.cast()
     dispute = make.dispute(cast, "investigating")
     fire_on(db.session.get(Dispute, dispute.id), None, "escalate", {"reason": "SLA breached"})
-    last = db.session.scalars(select(Event).order_by(Event.id.desc())).first()
+    last = db.session.scalars(
+        select(Event).where(Event.type == "transition").order_by(Event.id.desc())
+    ).first()
     assert (last.actor, last.actor_id, last.to_state) == ("system", None, "escalated")
 
 
