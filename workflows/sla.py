@@ -224,6 +224,18 @@ class ClockView:
     business_seconds_remaining: int  # negative once overdue; frozen while paused or stopped
     used: float  # share of the target used: 0.75 is at risk, above 1 is overdue
 
+    @property
+    def summary(self) -> str:
+        """Say how the clock stands in a few words ("3h 20m left", "1d 0h 10m over")."""
+        left = self.business_seconds_remaining
+        if self.badge == "met":
+            return "met"
+        if self.badge == "paused":
+            return f"paused, {format_business_time(max(left, 0))} left"
+        if left < 0:
+            return f"{format_business_time(-left)} over"
+        return f"{format_business_time(left)} left"
+
 
 def clock_view(clock: ClockLike, calendar: Calendar, now: datetime) -> ClockView:
     """Classify a clock for display as of `now` (or as of its pause or stop)."""

@@ -80,6 +80,16 @@ class Dispute(db.Model):
     def ref(self) -> str:
         return format_ref(self.id)
 
+    @property
+    def expected_resolution(self) -> datetime | None:
+        """When the case is due to be decided (its resolution clock), or when it was."""
+        if self.resolved_at:
+            return self.resolved_at
+        clock = next(
+            (c for c in self.sla_clocks if c.name == "resolution" and not c.stopped_at), None
+        )
+        return clock.due_at if clock else None
+
     def facts(self) -> Facts:
         """Return what the workflow needs to know about this dispute."""
         memo = self.credit_memos[-1] if self.credit_memos else None

@@ -7,12 +7,23 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Contract, DeliveryRecord, Dispute, Event, InvoiceLine, User, Watch
+from app.models import (
+    Contract,
+    DeliveryRecord,
+    Dispute,
+    Event,
+    InvoiceLine,
+    SlaClock,
+    User,
+    Watch,
+)
 from app.services.listing import dispute_events
 from app.services.queues import team_members
+from app.services.sla_clocks import clock_views
 from workflows.comparison import LineComparison, compare_line
 from workflows.dispute import BY_TRIGGER, Transition, allowed_triggers
 from workflows.permissions import comment_visibilities, may_assign
+from workflows.sla import ClockView
 
 
 @dataclass(frozen=True)
@@ -31,6 +42,7 @@ class CaseView:
     assignees: Sequence[User]  # whom the viewer may assign the case to; empty if they may not
     comment_visibilities: tuple[str, ...]
     watching: bool
+    clocks: list[tuple[SlaClock, ClockView]]  # each SLA clock and how it stands now
 
 
 def case_view(dispute: Dispute, user: User, now: datetime) -> CaseView:
@@ -49,6 +61,7 @@ def case_view(dispute: Dispute, user: User, now: datetime) -> CaseView:
         assignees=assignees,
         comment_visibilities=comment_visibilities(actor),
         watching=watching is not None,
+        clocks=list(zip(dispute.sla_clocks, clock_views(dispute, now), strict=True)),
     )
 
 

@@ -3,18 +3,32 @@
 import base64
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, tuple_
-from sqlalchemy.orm import joinedload
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import Advertiser, Dispute, Invoice, InvoiceLine, User
 from app.models.disputes import parse_ref
+from app.models.types import UtcDateTime, utcnow
+from app.services.sla_clocks import nearest_due, next_due_at
 from workflows.dispute import OPEN_STATES
 from workflows.errors import InvalidInput, NotPermitted
 from workflows.permissions import WORKERS
+from workflows.sla import ClockView
 
 PAGE_SIZE = 50
 
@@ -38,6 +52,7 @@ class QueueFilters:
 class QueuePage:
     rows: Sequence[Dispute]
     next_after: str | None
+    due: dict[int, ClockView | None] = field(default_factory=dict)  # each row's nearest clock
 
 
 def search_clause(q: str) -> ColumnElement[bool]:
@@ -89,15 +104,24 @@ def filtered(query: Select, filters: QueueFilters) -> Select:
     return query
 
 
-# Sort keys: most urgent first. Team queue: unassigned, then escalated, then the rest.
+# Cases with no clock counting down (waiting on the advertiser, say) sort after the rest.
+NO_CLOCK = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def _due_key() -> ColumnElement:
+    return func.coalesce(next_due_at(), literal(NO_CLOCK, UtcDateTime()))
+
+
+# Sort keys: the clock that falls due first. Team queue: unassigned, then escalated, first.
 def _my_keys() -> list[ColumnElement]:
-    return [Dispute.priority, Dispute.filed_at, Dispute.id]
+    return [_due_key(), Dispute.priority, Dispute.filed_at, Dispute.id]
 
 
 def _team_keys() -> list[ColumnElement]:
     return [
         case((Dispute.assignee_id.is_(None), 0), else_=1),
         case((Dispute.state == "escalated", 0), else_=1),
+        _due_key(),
         Dispute.priority,
         Dispute.filed_at,
         Dispute.id,
@@ -106,16 +130,22 @@ def _team_keys() -> list[ColumnElement]:
 
 def _page(query: Select, keys: list[ColumnElement], after: str | None) -> QueuePage:
     query = query.options(
-        joinedload(Dispute.advertiser), joinedload(Dispute.invoice), joinedload(Dispute.assignee)
+        joinedload(Dispute.advertiser),
+        joinedload(Dispute.invoice),
+        joinedload(Dispute.assignee),
+        joinedload(Dispute.team),  # its calendar, for the SLA badge
+        selectinload(Dispute.sla_clocks),
     )
     if after:
         query = query.where(tuple_(*keys) > tuple_(*_decode(after, keys)))
     rows = db.session.execute(query.add_columns(*keys).order_by(*keys).limit(PAGE_SIZE + 1)).all()
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
+    disputes, now = [row[0] for row in rows], utcnow()
     return QueuePage(
-        rows=[row[0] for row in rows],
+        rows=disputes,
         next_after=_encode(rows[-1][1:]) if more else None,
+        due={d.id: nearest_due(d, now) for d in disputes},
     )
 
 

@@ -3,7 +3,7 @@
 from flask import Blueprint, request
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import Dispute, Watch
@@ -21,7 +21,10 @@ TRACKERS = ("viewer", "approver", "analyst", "lead", "admin")
 def search():  # noqa: ANN201
     q = request.args.get("q", "").strip()
     query = visible_disputes(current_user).options(
-        joinedload(Dispute.advertiser), joinedload(Dispute.invoice), joinedload(Dispute.assignee)
+        joinedload(Dispute.advertiser),
+        joinedload(Dispute.invoice),
+        joinedload(Dispute.assignee),
+        selectinload(Dispute.sla_clocks),  # the expected resolution date
     )
     if q:
         query = query.where(search_clause(q))
