@@ -1,9 +1,10 @@
 """Evidence routes of the JSON API."""
 
-from flask import Response, g, jsonify, request, send_file
+from flask import Response, g, jsonify, request
 
 from app.api import bp
 from app.api.documents import instant
+from app.evidence.http import attachment
 from app.models import Evidence
 from app.services.evidence import list_evidence, open_download, upload_evidence
 from app.services.listing import load_dispute
@@ -49,19 +50,3 @@ def evidence_index(ref: str) -> Response:
 def evidence_download(evidence_id: int) -> Response:
     evidence, handle = open_download(evidence_id, g.user)
     return attachment(evidence, handle)
-
-
-def attachment(evidence: Evidence, handle) -> Response:  # noqa: ANN001
-    """Send a file as a download the browser will not try to render."""
-    response = send_file(
-        handle,
-        mimetype=evidence.content_type,
-        as_attachment=True,
-        download_name=evidence.filename,
-        etag=evidence.sha256,
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response

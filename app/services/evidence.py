@@ -7,6 +7,7 @@ from typing import IO
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.evidence.sniff import Refused, recognise
 from app.evidence.storage import LocalStore, TooLarge
@@ -122,7 +123,12 @@ def _refuse_when_closed(dispute: Dispute, what: str) -> None:
 
 def list_evidence(dispute: Dispute, user: User) -> Sequence[Evidence]:
     """Return the dispute's evidence; people outside billing do not see removed files."""
-    query = select(Evidence).where(Evidence.dispute_id == dispute.id).order_by(Evidence.id)
+    query = (
+        select(Evidence)
+        .where(Evidence.dispute_id == dispute.id)
+        .options(joinedload(Evidence.uploaded_by))  # the list shows each uploader: no N+1
+        .order_by(Evidence.id)
+    )
     if user.role == "viewer":
         query = query.where(Evidence.removed_at.is_(None))
     return db.session.scalars(query).all()

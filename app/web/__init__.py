@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import Flask, Response, redirect, render_template, request, url_for
+from flask import Flask, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.api.problems import problem
@@ -16,11 +16,11 @@ from app.web.auth import API_ONLY_ROLES
 
 def init_app(app: Flask) -> None:
     """Register the web blueprints and the login hooks."""
-    from app.web import auth, cases, filing, home, queues, tracking
+    from app.web import auth, cases, credits, evidence, filing, home, queues, reports, tracking
 
-    for blueprint in (auth.bp, home.bp, queues.bp, cases.bp, filing.bp, tracking.bp):
-        app.register_blueprint(blueprint)
-    for template_filter in (localtime, sentence, period, grouped, minor_units):
+    for module in (auth, home, queues, cases, evidence, credits, reports, filing, tracking):
+        app.register_blueprint(module.bp)
+    for template_filter in (localtime, sentence, period, grouped, minor_units, filesize, words):
         app.add_template_filter(template_filter)
     app.context_processor(lambda: {"nav": navigation()})
     login_manager.login_view = "auth.login"
@@ -28,21 +28,23 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.refresh_view = "auth.login"
     login_manager.needs_refresh_message = "Sign in again to confirm it is you."
-    for code in (400, 403, 404, 405):
+    for code in (400, 403, 404, 405, 413):
         app.register_error_handler(code, _error_page)
 
 
 def navigation() -> list[tuple[str, str]]:
     """List the main pages (endpoint, label) the signed-in user may open."""
-    from app.web import filing, queues, tracking
+    from app.web import credits, filing, queues, reports, tracking
 
     if not current_user.is_authenticated:
         return []
     pages = (
         ("queues.mine", "My queue", queues.QUEUE_ROLES),
         ("queues.team", "Team queue", queues.TEAM_ROLES),
+        ("credits.inbox_page", "Approvals", credits.INBOX_ROLES),
         ("filing.new", "File a dispute", filing.FILERS),
         ("tracking.search", "Track", tracking.TRACKERS),
+        ("reports.credits", "Reports", reports.REPORT_ROLES),
         ("home.workflow", "Workflow", None),
     )
     role = current_user.role
@@ -73,12 +75,30 @@ def minor_units(minor: int, signed: bool = False) -> str:
     return f"{sign}{whole:,}.{cents:02d}"
 
 
+def filesize(size: int) -> str:
+    """Show a file size the way people read them: 812 B, 14 KB, 3.2 MB."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
+    megabytes = size / (1024 * 1024)
+    return f"{megabytes:.0f} MB" if megabytes.is_integer() else f"{megabytes:.1f} MB"
+
+
 def grouped(amount: str) -> str:
     """Group the thousands of a decimal amount written as text: 12500.00 → 12,500.00."""
     try:
         return f"{Decimal(amount):,}"
     except (InvalidOperation, TypeError):
         return str(amount)
+
+
+ACRONYMS = {"ivt": "IVT", "gl": "GL", "po": "PO", "io": "IO"}
+
+
+def words(text: str) -> str:
+    """Write a code's acronyms as people do: ivt report → IVT report."""
+    return " ".join(ACRONYMS.get(word, word) for word in str(text).split(" "))
 
 
 def sentence(text: str) -> str:
@@ -93,16 +113,36 @@ def load_user(user_id: str) -> User | None:
     return user if user and user.active and user.role not in API_ONLY_ROLES else None
 
 
+def _path_of(url: str | None) -> str | None:
+    """Return the path and query of a URL (never its host: `next` stays on this site)."""
+    page = urlsplit(url or "")
+    return page.path + (f"?{page.query}" if page.query else "") if page.path else None
+
+
+def _to_login() -> Response:
+    """Send the browser to the login page, to come back to the page the person was on."""
+    if htmx:  # a redirect would swap the login page into a fragment; make the browser go
+        # Come back to the page, not to the fragment or form it asked for.
+        response = Response(status=401)
+        response.headers["HX-Redirect"] = url_for(
+            "auth.login", next=_path_of(htmx.current_url) or "/"
+        )
+        return response
+    if request.method != "GET":  # a form's address cannot be opened after signing in
+        return redirect(url_for("auth.login", next=_path_of(request.referrer) or "/"))
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
 @login_manager.unauthorized_handler
 def unauthorized() -> Response:
-    if htmx:  # a redirect would swap the login page into a fragment; make the browser go
-        # Come back to the page the person was on, not to the fragment or form it asked for.
-        page = urlsplit(htmx.current_url or "")
-        back = page.path + (f"?{page.query}" if page.query else "") if page.path else "/"
-        response = Response(status=401)
-        response.headers["HX-Redirect"] = url_for("auth.login", next=back)
-        return response
-    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return _to_login()
+
+
+@login_manager.needs_refresh_handler
+def needs_refresh() -> Response:
+    """Ask for the password again before money moves; then back to the case."""
+    flash(login_manager.needs_refresh_message, "info")
+    return _to_login()
 
 
 def _error_page(error):  # noqa: ANN001,ANN202

@@ -1,9 +1,10 @@
-"""Sign in and sign out."""
+"""Sign in and sign out; a sign-in stays fresh (good for approving money) for 15 minutes."""
 
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_required, login_user, logout_user
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
@@ -12,6 +13,8 @@ from app.services.users import authenticate
 
 bp = Blueprint("auth", __name__)
 API_ONLY_ROLES = ("integration",)  # machine users sign in with API tokens, never here
+FRESH_SECONDS = 15 * 60  # approving and issuing credits ask for the password again after this
+SIGNED_IN_AT = "signed_in_at"  # session key: when the password was last entered (epoch seconds)
 
 
 class LoginForm(FlaskForm):
@@ -26,6 +29,16 @@ def _safe_next(target: str | None) -> str:
     return url_for("home.index")
 
 
+@bp.before_app_request
+def expire_freshness() -> None:
+    """Mark the session stale once the password was entered more than 15 minutes ago."""
+    if request.blueprint == "api" or not session.get("_fresh"):  # the API has no sessions
+        return
+    signed_in_at = session.get(SIGNED_IN_AT)
+    if not isinstance(signed_in_at, int | float) or time.time() - signed_in_at > FRESH_SECONDS:
+        session["_fresh"] = False
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():  # noqa: ANN201
     form = LoginForm()
@@ -34,8 +47,11 @@ def login():  # noqa: ANN201
         user = authenticate(form.email.data, form.password.data)
         if user and user.role not in API_ONLY_ROLES:
             login_user(user)
+            session[SIGNED_IN_AT] = int(time.time())
             return redirect(_safe_next(request.args.get("next")))
         refused = "That email and password do not match an active account."
+    if not form.is_submitted() and current_user.is_authenticated:
+        form.email.data = current_user.email  # confirming who they are: they type the password
     status = 422 if form.is_submitted() else 200
     return render_template("auth/login.html", form=form, refused=refused), status
 

@@ -11,7 +11,7 @@ START_PAGES = {
     "analyst": "queues.mine",
     "lead": "queues.team",
     "viewer": "tracking.search",
-    "approver": "tracking.search",
+    "approver": "credits.inbox_page",
 }
 
 

@@ -1,5 +1,6 @@
 """Screenshots of the working screens, wide and narrow, into tests/screenshots/ to look at."""
 
+import io
 from datetime import date
 
 import pytest
@@ -8,6 +9,10 @@ from playwright.sync_api import Browser, Page, expect
 from app.extensions import db
 from app.models import Contract, DeliveryRecord, Dispute
 from app.services.comments import add_comment
+from app.services.credits import current_memo, decide
+from app.services.evidence import remove_evidence, upload_evidence
+from app.services.triggers import fire_trigger
+from tests import evidence_samples as samples
 from tests.e2e.helpers import NARROW, SCREENSHOTS, WIDE
 from tests.factories import PASSWORD, Cast, Factory
 
@@ -63,13 +68,14 @@ def seed(make: Factory, cast: Cast) -> Dispute:
 
 @pytest.fixture
 def screens(browser: Browser, live_server: str, make: Factory, csrf_on: None):
-    """Photograph a page as a user at both sizes: screens(user, path, name, ready_selector)."""
+    """Photograph a page as a user at both sizes: screens(user, path, name, ready_selector);
+    full=True photographs the whole page, not only what fits on the screen."""
     cast = make.cast()
     case = seed(make, cast)
     SCREENSHOTS.mkdir(exist_ok=True)
     contexts = {}
 
-    def shoot(user, path: str, name: str, ready: str) -> None:  # noqa: ANN001
+    def shoot(user, path: str, name: str, ready: str, full: bool = False) -> None:  # noqa: ANN001
         for size in (WIDE, NARROW):
             key = (user.id, size["width"])
             if key not in contexts:
@@ -83,7 +89,8 @@ def screens(browser: Browser, live_server: str, make: Factory, csrf_on: None):
             page: Page = contexts[key].pages[0]
             page.goto(path)
             expect(page.locator(ready).first).to_be_visible()
-            page.screenshot(path=SCREENSHOTS / f"{name}-{size['width']}x{size['height']}.png")
+            shot = SCREENSHOTS / f"{name}-{size['width']}x{size['height']}.png"
+            page.screenshot(path=shot, full_page=full)
 
     yield cast, case, shoot
     for context in contexts.values():
@@ -101,3 +108,76 @@ def test_screenshots_of_the_queues_the_case_and_tracking(screens):
     for name in ("queue", "team-queue", "dispute", "tracking", "file-a-dispute", "workflow"):
         for size in (WIDE, NARROW):
             assert (SCREENSHOTS / f"{name}-{size['width']}x{size['height']}.png").stat().st_size
+
+
+# Credits waiting in the inbox: advertiser, disputed and credited amounts (USD cents), reason,
+# GL reason, and how many of FILES the analyst attached.
+MEMOS = (
+    (1, 4_800_000, "31500.00", "rate_mismatch", "rate_correction", 3),
+    (3, 900_000, "4200.00", "delivery_shortfall", "delivery_shortfall", 2),
+    (4, 2_400_000, "18250.00", "makegood_not_applied", "makegood", 1),
+    (2, 120_000, "640.00", "cancelled_campaign_billed", "billing_adjustment", 3),
+    (5, 6_000_000, "2750.00", "rate_mismatch", "rate_correction", 2),
+)
+FILES = (  # name, content, kind, note
+    ("IO-2026-0412 signed.pdf", samples.pdf, "insertion_order", "Signed IO, rate 4.20 CPM"),
+    ("delivery-oct.csv", samples.csv, "delivery_report", ""),
+    ("Re: October invoice.eml", samples.eml, "correspondence", "Agency asks for the IO rate"),
+)
+
+
+def resolve_with_credit(make: Factory, cast: Cast, advertiser, memo: tuple) -> Dispute:  # noqa: ANN001
+    """File, investigate and resolve a case with a partial credit, its evidence attached."""
+    _, amount, credit, reason, gl_reason, files = memo
+    case = make.dispute(cast, "investigating", assignee=cast.analyst, advertiser=advertiser,
+                        amount=amount, reason=reason)  # fmt: skip
+    for name, content, kind, note in FILES[:files]:
+        upload_evidence(case.ref, cast.analyst, io.BytesIO(content() + case.ref.encode()), name,
+                        None, kind, note)  # fmt: skip
+    fire_trigger(case.ref, cast.analyst, "resolve", {
+        "outcome": "credit_partial", "root_cause": "rate_card_error", "credit_amount": credit,
+        "note": "Rate card applied instead of the IO rate.", "gl_reason": gl_reason,
+    })  # fmt: skip
+    return case
+
+
+def test_screenshots_of_evidence_credit_memo_inbox_and_reports(screens, make):
+    cast, _, shoot = screens
+    second = make.user("approver", approval_limit=5_000_000, email="dana.whitfield@test.example",
+                       name="Dana Whitfield")  # fmt: skip
+    advertisers = [make.advertiser(cast.team, owner=cast.viewer, name=n) for n in NAMES]
+    cases = [resolve_with_credit(make, cast, advertisers[m[0]], m) for m in MEMOS]
+    # The large one has one approval of the two it needs: the panel shows it all.
+    decide(current_memo(cases[0]).id, cast.approver, "approve", "IO confirms 4.20; approved.")
+
+    # A case still being worked: its checklist half done, one file taken off.
+    open_case = make.dispute(cast, "investigating", assignee=cast.analyst,
+                             advertiser=advertisers[0], amount=1_250_000,
+                             reason="invalid_traffic")  # fmt: skip
+    wrong, _ = upload_evidence(open_case.ref, cast.analyst, io.BytesIO(samples.txt()),
+                               "notes.txt", None, "ivt_report")  # fmt: skip
+    remove_evidence(wrong.id, cast.analyst)
+    upload_evidence(open_case.ref, cast.analyst, io.BytesIO(samples.csv()), "delivery-oct.csv",
+                    None, "delivery_report", "Ad server export, Oct 1–31")  # fmt: skip
+
+    # Two issued memos for the printable page and the report.
+    decide(current_memo(cases[1]).id, cast.approver, "approve", "Delivery report confirms it.")
+    decide(current_memo(cases[3]).id, cast.lead, "approve", "Small and documented.")
+    for issued in (cases[1], cases[3]):
+        fire_trigger(issued.ref, cast.approver, "issue_credit", {})
+    memo = current_memo(fresh_dispute(cases[3]))
+
+    shoot(second, f"/disputes/{cases[0].ref}", "credit-panel", "#case-credit .decide", full=True)
+    shoot(cast.analyst, f"/disputes/{open_case.ref}", "evidence-panel", "#case-evidence .upload",
+          full=True)  # fmt: skip
+    shoot(second, "/approvals", "approvals-inbox", "#inbox tbody tr")
+    shoot(cast.approver, f"/credit-memos/{memo.id}", "credit-memo", ".memo-doc")
+    shoot(cast.approver, "/reports", "reports", "#report .totals")
+    for name in ("credit-panel", "evidence-panel", "approvals-inbox", "credit-memo", "reports"):
+        for size in (WIDE, NARROW):
+            assert (SCREENSHOTS / f"{name}-{size['width']}x{size['height']}.png").stat().st_size
+
+
+def fresh_dispute(case: Dispute) -> Dispute:
+    db.session.expire_all()
+    return db.session.get(Dispute, case.id)

@@ -2,15 +2,21 @@
 
 import html
 import re
+import time
 from html.parser import HTMLParser
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_login.utils import _create_identifier
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Comment, Dispute, Event, User, Watch
+from app.models import Approval, Comment, CreditMemo, Dispute, Event, Evidence, User, Watch
+from app.services.credits import current_memo, decide
+from app.services.triggers import fire_trigger
+from app.web.auth import FRESH_SECONDS, SIGNED_IN_AT
+from tests.factories import Cast, Factory
 
 HX = {"HX-Request": "true"}
 CASE_LINK = re.compile(r'href="/disputes/(DSP-\d+)"')
@@ -32,11 +38,23 @@ class Web:
             return self.app.test_client()
         if user.id not in self._clients:
             client = self.app.test_client()
+            # Flask-Login ties a session to the client's address and browser.
+            with self.app.test_request_context(environ_base=client.environ_base):
+                identifier = _create_identifier()
             with client.session_transaction() as session:
                 session["_user_id"] = str(user.id)
                 session["_fresh"] = True
+                session["_id"] = identifier
+                session[SIGNED_IN_AT] = int(time.time())
             self._clients[user.id] = client
         return self._clients[user.id]
+
+    def stale(self, user: User) -> FlaskClient:
+        """A client of this user who entered their password more than 15 minutes ago."""
+        client = self(user)
+        with client.session_transaction() as session:
+            session[SIGNED_IN_AT] = int(time.time()) - FRESH_SECONDS - 60
+        return client
 
 
 def text(answer: Any) -> str:
@@ -81,7 +99,57 @@ def snapshot(dispute: Dispute) -> dict[str, Any]:
         "events": count(Event),
         "comments": count(Comment),
         "watches": count(Watch),
+        "evidence": count(Evidence),
+        "removed": db.session.scalar(
+            select(func.count()).where(
+                Evidence.dispute_id == dispute.id, Evidence.removed_at.isnot(None)
+            )
+        ),
+        "memos": [(m.status, m.number) for m in fresh.credit_memos],
+        "approvals": db.session.scalar(
+            select(func.count())
+            .select_from(Approval)
+            .join(CreditMemo)
+            .where(CreditMemo.dispute_id == dispute.id)
+        ),
     }
+
+
+# A partial credit as an analyst resolves it; the amount is chosen per test.
+CREDIT = {
+    "outcome": "credit_partial",
+    "root_cause": "rate_card_error",
+    "note": "The IO rate was loaded a month late.",
+    "gl_reason": "rate_correction",
+}
+
+
+def case_with_memo(
+    make: Factory,
+    cast: Cast,
+    stage: str = "pending",
+    *,
+    credit: str = "400.00",
+    amount: int = 100_000,
+    **dispute: Any,
+) -> Dispute:
+    """A case its assignee (the analyst) resolved with a partial credit, and its memo at `stage`:
+    pending, approved or issued."""
+    assignee = dispute.pop("assignee", cast.analyst)
+    case = make.dispute(cast, "investigating", assignee=assignee, amount=amount, **dispute)
+    make.required_evidence(case, assignee)
+    fire_trigger(case.ref, assignee, "resolve", {**CREDIT, "credit_amount": credit})
+    if stage in ("approved", "issued"):
+        decide(current_memo(case).id, cast.approver, "approve", "Matches the IO.")
+    if stage == "issued":
+        fire_trigger(case.ref, cast.approver, "issue_credit", {})
+    db.session.refresh(case)
+    return case
+
+
+def memo_of(case: Dispute) -> CreditMemo:
+    db.session.expire_all()
+    return current_memo(db.session.get(Dispute, case.id))
 
 
 class _Rows(HTMLParser):

@@ -36,7 +36,7 @@ def test_an_htmx_request_gets_the_area_and_a_plain_one_the_whole_page(web: Web, 
     assert "HX-Request" in partial.headers["Vary"]
 
 
-@pytest.mark.parametrize("area", ["header", "actions", "timeline"])
+@pytest.mark.parametrize("area", ["header", "actions", "evidence", "credit", "timeline"])
 def test_each_area_of_the_case_page_renders_alone(web: Web, cast, case, area):
     answer = web(cast.analyst).get(f"/disputes/{case.ref}/{area}", headers=HX)
     assert answer.status_code == 200

@@ -11,7 +11,7 @@ from tests.web.helpers import Web, snapshot
 ROLES = ("analyst", "lead", "approver", "viewer", "admin")
 EVERYONE = frozenset(ROLES)
 WORKERS = frozenset({"analyst", "lead"})
-CASE_AREAS = ("", "/header", "/actions", "/timeline")
+CASE_AREAS = ("", "/header", "/actions", "/evidence", "/credit", "/timeline")
 
 # Each page: who may open it. Everyone else signed in gets 403; nobody signed in goes to /login.
 PAGES = {
@@ -21,6 +21,10 @@ PAGES = {
     "/disputes/new/invoices": WORKERS,
     "/disputes/new/lines": WORKERS,
     "/track": EVERYONE,
+    "/approvals": frozenset({"lead", "approver"}),
+    "/reports": frozenset({"lead", "approver", "admin"}),
+    "/reports/credits.csv?month=2026-11": frozenset({"lead", "approver", "admin"}),
+    "/reports/credits.json?month=2026-11": frozenset({"lead", "approver", "admin"}),
     "/workflow": EVERYONE,
     **{f"/disputes/{{ref}}{area}": EVERYONE for area in CASE_AREAS},
 }
@@ -28,7 +32,7 @@ START_PAGES = {
     "analyst": "/queue",
     "lead": "/team",
     "viewer": "/track",
-    "approver": "/track",
+    "approver": "/approvals",
     "admin": "/workflow",
 }
 

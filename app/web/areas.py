@@ -1,0 +1,128 @@
+"""The areas of the dispute page: what each one shows, and how a change to one is answered."""
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.evidence.sniff import ACCEPTED
+from app.extensions import db, htmx
+from app.models import Dispute
+from app.models.disputes import parse_ref
+from app.models.types import utcnow
+from app.services.case_view import CaseView, case_view, compared_lines, timeline
+from app.services.evidence import FileTooLarge, UnsupportedFile
+from app.services.listing import load_dispute
+from app.services.watching import WATCHERS
+from app.web.panels import credit_panel, evidence_panel, evidence_waits
+from workflows.codes import CREDIT_OUTCOMES, GL_REASONS, ROOT_CAUSES
+from workflows.dispute import TRANSITIONS, selectable_outcomes
+from workflows.errors import (
+    DomainError,
+    GuardsFailed,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    StaleCase,
+)
+from workflows.money import REPORTING_CURRENCY
+
+AREAS = ("header", "actions", "comparison", "evidence", "credit", "timeline")
+HIDDEN_FIELDS = ("trigger", "version")
+# Guards that judge several fields at once: their message goes under the group of fields.
+FIELD_GROUPS = {g.name for t in TRANSITIONS for g in t.guards if len(g.fields) > 1}
+# How each refusal answers an htmx request; anything else is a conflict with the case's state.
+REFUSAL_STATUS = {
+    NotPermitted: 403,
+    InvalidInput: 422,
+    GuardsFailed: 422,
+    UnsupportedFile: 415,
+    FileTooLarge: 413,
+}
+
+Extra = Callable[[Dispute, CaseView], dict[str, Any]]
+EXTRAS: dict[str, Extra] = {
+    "actions": lambda d, view: {"evidence_waits": evidence_waits(d, current_user, utcnow())},
+    "comparison": lambda d, view: {"lines": compared_lines(d)},
+    "evidence": lambda d, view: {"evidence": evidence_panel(d, current_user)},
+    "credit": lambda d, view: {"credit": credit_panel(d, current_user, view)},
+    "timeline": lambda d, view: {"events": timeline(d, current_user)},
+}
+
+
+def load_case(ref: str) -> Dispute:
+    """Load a case the user may see: 404 when there is none, 403 when it is not theirs."""
+    try:
+        return load_dispute(ref, current_user)
+    except NotFound:
+        dispute_id = parse_ref(ref)
+        abort(403 if dispute_id and db.session.get(Dispute, dispute_id) else 404)
+
+
+def case_context(dispute: Dispute, areas: Iterable[str]) -> dict[str, Any]:
+    """Gather what the named areas of the case page show."""
+    view = case_view(dispute, current_user, utcnow())
+    context = {
+        "view": view,
+        "d": dispute,
+        "outcomes": selectable_outcomes(),
+        "root_causes": ROOT_CAUSES,
+        "gl_reasons": GL_REASONS,
+        "credit_outcomes": CREDIT_OUTCOMES,
+        "accepted_types": ACCEPTED,
+        "reporting_currency": REPORTING_CURRENCY,
+        "may_watch": current_user.role in WATCHERS,
+    }
+    for area in areas:
+        context.update(EXTRAS.get(area, lambda d, v: {})(dispute, view))
+    return context
+
+
+def render_area(name: str, ref: str, status: int = 200, **extra: Any) -> tuple[str, int]:
+    """Render one area of the case page, freshly loaded."""
+    db.session.expire_all()
+    context = case_context(load_case(ref), [name])
+    return render_template(f"cases/_{name}.html", **context, **extra), status
+
+
+def after_change(ref: str, area: str, message: str) -> Response | tuple[str, int]:
+    """Answer a successful change: the area re-rendered and the others told to refresh."""
+    if not htmx:
+        flash(message, "info")
+        return redirect(url_for("cases.show", ref=ref))
+    body, status = render_area(area, ref, notice=message)
+    # The other areas of the page listen for this and reload themselves.
+    trigger = json.dumps({"case-changed": {"area": area}})
+    return Response(body, status, headers={"HX-Trigger": trigger})
+
+
+def refused(
+    ref: str, area: str, error: DomainError, fields: Iterable[str] = ()
+) -> Response | tuple[str, int]:
+    """Answer a refused change, changing nothing: stale, not permitted, or input to fix.
+
+    `fields` are the area's form fields that may have been left out (an unchosen file).
+    """
+    if not htmx:
+        if isinstance(error, NotPermitted):
+            abort(403)
+        flash(error.detail, "error")
+        return redirect(url_for("cases.show", ref=ref))
+    if isinstance(error, StaleCase):
+        return render_template("cases/_stale.html", ref=ref), 409
+    status = REFUSAL_STATUS.get(type(error), 409)
+    problems = getattr(error, "errors", None) or {
+        name.removesuffix("_given"): message
+        for name, message in getattr(error, "failures", {}).items()
+    }
+    # A problem with a field the person filled in is shown beside it; the rest above the form.
+    sent = {*request.form, *request.files, *fields, *FIELD_GROUPS} - set(HIDDEN_FIELDS)
+    inline = {k: v for k, v in problems.items() if k in sent}
+    rest = [v for k, v in problems.items() if k not in inline]
+    message = "; ".join(rest) if problems else error.detail
+    return render_area(
+        area, ref, status, error=message or None, errors=inline,
+        failed=request.form.get("trigger"), form=request.form,
+    )  # fmt: skip

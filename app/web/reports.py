@@ -1,0 +1,81 @@
+"""Month-end reports: the credit memos issued in a month, on screen and as CSV or JSON."""
+
+from collections import defaultdict
+
+from flask import Blueprint, Response, abort, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Dispute
+from app.models.disputes import parse_ref
+from app.models.types import utcnow
+from app.services.access import visible_clause
+from app.services.reports import credit_rows, month_bounds, render
+from app.web.rendering import page_or_partial, roles_required
+from workflows.errors import InvalidInput
+from workflows.money import REPORTING_CURRENCY, parse_amount
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+REPORT_ROLES = ("lead", "approver", "admin")
+MEDIA_TYPES = {"csv": "text/csv", "json": "application/json"}
+
+
+def _rows(month: str) -> list[dict[str, str]]:
+    """The export's rows for the month, of the cases this user may see (a lead: their team's)."""
+    rows = credit_rows(month)
+    ids = {parse_ref(row["dispute"]) for row in rows}
+    visible = set(
+        db.session.scalars(
+            select(Dispute.id).where(Dispute.id.in_(ids), visible_clause(current_user))
+        )
+    )
+    return [row for row in rows if parse_ref(row["dispute"]) in visible]
+
+
+def _totals(rows: list[dict[str, str]]) -> dict:
+    """Add the rows up: per currency, in the reporting currency, and per GL reason."""
+    by_currency: dict[str, int] = defaultdict(int)
+    by_gl_reason: dict[str, int] = defaultdict(int)
+    for row in rows:
+        by_currency[row["currency"]] += parse_amount(row["amount"])
+        by_gl_reason[row["gl_reason"]] += parse_amount(row["reporting_amount"])
+    return {
+        "by_currency": sorted(by_currency.items()),
+        "by_gl_reason": sorted(by_gl_reason.items(), key=lambda item: -item[1]),
+        "reporting": sum(by_gl_reason.values()),
+    }
+
+
+@bp.get("")
+@roles_required(*REPORT_ROLES)
+def credits():  # noqa: ANN201
+    month = request.args.get("month") or f"{utcnow():%Y-%m}"
+    rows, errors = [], {}
+    try:
+        rows = _rows(month)
+    except InvalidInput as error:
+        errors = error.errors
+    response = page_or_partial(
+        "reports/credits.html", "reports/_credits.html", month=month, rows=rows, errors=errors,
+        totals=_totals(rows), reporting=REPORTING_CURRENCY,
+    )  # fmt: skip
+    response.status_code = 422 if errors else 200
+    return response
+
+
+@bp.get("/credits.<any(csv, json):fmt>")
+@roles_required(*REPORT_ROLES)
+def export(fmt: str):  # noqa: ANN201
+    month = request.args.get("month", "")
+    try:
+        start, _ = month_bounds(month)
+        rows = _rows(month)
+    except InvalidInput:
+        abort(400)
+    name = f"credits-{start:%Y-%m}.{fmt}"
+    return Response(
+        render(rows, fmt),
+        mimetype=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

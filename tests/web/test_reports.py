@@ -1,0 +1,110 @@
+"""The reports page: credit memos issued in a month, their totals, and the CSV / JSON downloads."""
+
+import csv
+import io
+import json
+from dataclasses import replace
+
+import pytest
+
+from app.models.types import utcnow
+from app.services.reports import credit_rows, render
+from tests.factories import Cast
+from tests.web.helpers import HX, Web, case_with_memo, is_full_page, table_rows, text
+
+ROLES = ("analyst", "lead", "approver", "viewer", "admin")
+READERS = frozenset({"lead", "approver", "admin"})
+PATHS = ("/reports", "/reports/credits.csv", "/reports/credits.json")
+
+
+def this_month() -> str:
+    return f"{utcnow():%Y-%m}"
+
+
+def role(cast: Cast, name: str):  # noqa: ANN201
+    return cast.by_role()[name]
+
+
+@pytest.fixture
+def issued(make, cast):  # noqa: ANN001,ANN201
+    """Three memos issued this month: two of the first team, one of the other team."""
+    other = replace(cast, lead=cast.other_lead, analyst=cast.other_analyst)
+    ours = [case_with_memo(make, cast, "issued", credit=c) for c in ("400.00", "125.50")]
+    theirs = case_with_memo(make, other, "issued", credit="300.00",
+                            advertiser=make.advertiser(cast.other_team))  # fmt: skip
+    return ours, theirs
+
+
+@pytest.mark.parametrize("who", ROLES)
+@pytest.mark.parametrize("path", PATHS)
+def test_reports_open_for_leads_approvers_and_admins(web: Web, cast, path, who):
+    answer = web(role(cast, who)).get(f"{path}?month=2026-11")
+    assert answer.status_code == (200 if who in READERS else 403)
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_someone_signed_out_is_sent_to_the_login_page(web: Web, path):
+    answer = web(None).get(f"{path}?month=2026-11")
+    assert answer.status_code == 302 and answer.headers["Location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_the_navigation_shows_reports_to_who_may_read_them(web: Web, cast, who):
+    page = text(web(role(cast, who)).get("/workflow"))
+    assert ('href="/reports"' in page) == (who in READERS)
+
+
+def test_the_page_lists_the_month_with_totals(web: Web, cast, issued):
+    page = text(web(cast.approver).get(f"/reports?month={this_month()}"))
+    numbers = [row[0] for row in table_rows(page)[1:4]]
+    assert numbers == sorted(r["number"] for r in credit_rows(this_month()))
+    assert "USD 825.50" in page  # 400.00 + 125.50 + 300.00
+    assert f'value="{this_month()}"' in page
+
+
+def test_the_month_defaults_to_this_one(web: Web, cast, issued):
+    page = text(web(cast.admin).get("/reports"))
+    assert f'value="{this_month()}"' in page and "CM-" in page
+
+
+def test_another_month_has_nothing(web: Web, cast, issued):
+    page = text(web(cast.approver).get("/reports?month=2001-01"))
+    assert "No credit memo was issued in 2001-01." in page and "USD 0.00" in page
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_the_downloads_are_the_rows_of_the_export_command(web: Web, cast, issued, fmt):
+    month = this_month()
+    answer = web(cast.approver).get(f"/reports/credits.{fmt}?month={month}")
+    assert answer.status_code == 200
+    assert answer.get_data(as_text=True) == render(credit_rows(month), fmt)
+    assert answer.headers["Content-Disposition"] == f'attachment; filename="credits-{month}.{fmt}"'
+    assert answer.mimetype == {"csv": "text/csv", "json": "application/json"}[fmt]
+
+
+def test_the_csv_totals_equal_the_page_totals(web: Web, cast, issued):
+    body = web(cast.admin).get(f"/reports/credits.csv?month={this_month()}").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert len(rows) == 3
+    assert sum(float(r["reporting_amount"]) * 100 for r in rows) == 82_550
+
+
+def test_a_lead_sees_their_teams_memos_only(web: Web, cast, issued):
+    ours, theirs = issued
+    answer = web(cast.lead).get(f"/reports/credits.json?month={this_month()}")
+    assert {row["dispute"] for row in json.loads(answer.data)} == {c.ref for c in ours}
+    page = text(web(cast.lead).get(f"/reports?month={this_month()}"))
+    assert theirs.ref not in page and "USD 525.50" in page
+
+
+@pytest.mark.parametrize("month", ["2026-13", "nonsense", "2026-W01"])
+def test_a_bad_month_is_refused(web: Web, cast, month):
+    page = web(cast.approver).get(f"/reports?month={month}")
+    assert page.status_code == 422 and "Choose a month such as 2026-11." in text(page)
+    assert web(cast.approver).get(f"/reports/credits.csv?month={month}").status_code == 400
+
+
+def test_htmx_gets_the_report_alone(web: Web, cast, issued):
+    client = web(cast.approver)
+    partial = text(client.get(f"/reports?month={this_month()}", headers=HX))
+    assert partial.lstrip().startswith('<section id="report"') and not is_full_page(partial)
