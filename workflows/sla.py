@@ -212,6 +212,7 @@ class ClockLike(Protocol):
 
 
 BADGES = ("on_track", "at_risk", "breached", "paused", "met")
+TICKING = ("running", "breached")  # not stopped and not paused: still counting down
 
 
 @dataclass(frozen=True)

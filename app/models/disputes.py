@@ -1,6 +1,6 @@
 """Disputes, the invoice lines they contest, comments, and the append-only audit trail."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
@@ -10,7 +10,8 @@ from app.extensions import db
 from app.models.billing import Advertiser, Invoice, InvoiceLine
 from app.models.people import Team, User
 from app.models.types import UtcDateTime, as_id, utcnow
-from workflows.dispute import Facts
+from workflows.dispute import OPEN_STATES, Facts
+from workflows.sla import TICKING
 
 if TYPE_CHECKING:
     from app.models.credits import CreditMemo
@@ -18,6 +19,17 @@ if TYPE_CHECKING:
     from app.models.sla import SlaClock
 
 REF_PREFIX = "DSP-"
+NO_CLOCK = datetime(9999, 12, 31, tzinfo=UTC)  # next_due_at of a case with no clock counting
+CLOSED_BAND = 9
+
+
+def queue_band(state: str, assignee_id: int | None) -> int:
+    """Order the team queue: unassigned first, then escalated, then the rest; closed last."""
+    if state not in OPEN_STATES:
+        return CLOSED_BAND
+    if assignee_id is None:
+        return 0
+    return 1 if state == "escalated" else 2
 
 
 def format_ref(dispute_id: int) -> str:
@@ -35,6 +47,16 @@ class Dispute(db.Model):
     __table_args__ = (
         Index("ix_disputes_team_state_assignee", "team_id", "state", "assignee_id"),
         Index("ix_disputes_assignee_state", "assignee_id", "state"),
+        Index("ix_disputes_my_queue", "assignee_id", "next_due_at", "priority", "filed_at", "id"),
+        Index(
+            "ix_disputes_team_queue",
+            "team_id",
+            "queue_band",
+            "next_due_at",
+            "priority",
+            "filed_at",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,6 +79,9 @@ class Dispute(db.Model):
     awaiting_info_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # The queues' sort keys, kept by the write path so a page is an index range scan.
+    queue_band: Mapped[int] = mapped_column(default=0)
+    next_due_at: Mapped[datetime] = mapped_column(UtcDateTime, default=lambda: NO_CLOCK)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -89,6 +114,12 @@ class Dispute(db.Model):
             (c for c in self.sla_clocks if c.name == "resolution" and not c.stopped_at), None
         )
         return clock.due_at if clock else None
+
+    def refresh_queue_keys(self) -> None:
+        """Recompute the queue sort keys from the state, the assignee and the clocks."""
+        self.queue_band = queue_band(self.state, self.assignee_id)
+        ticking = (c.due_at for c in self.sla_clocks if c.status in TICKING and not c.stopped_at)
+        self.next_due_at = min(ticking, default=NO_CLOCK)
 
     def facts(self) -> Facts:
         """Return what the workflow needs to know about this dispute."""

@@ -117,6 +117,7 @@ def _create(user: User, filing: Filing, invoice: Invoice | None, now: datetime) 
         },
     )
     apply_clock_effects(dispute, "file", now, partial(append_event, dispute, user, at=now))
+    dispute.refresh_queue_keys()
     return dispute
 
 

@@ -4,7 +4,7 @@ import base64
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import (
     ColumnElement,
@@ -13,7 +13,6 @@ from sqlalchemy import (
     case,
     exists,
     func,
-    literal,
     or_,
     select,
     tuple_,
@@ -22,9 +21,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import Advertiser, Dispute, Invoice, InvoiceLine, User
-from app.models.disputes import parse_ref
-from app.models.types import UtcDateTime, utcnow
-from app.services.sla_clocks import nearest_due, next_due_at
+from app.models.disputes import CLOSED_BAND, parse_ref
+from app.models.types import utcnow
+from app.services.sla_clocks import nearest_due
 from workflows.dispute import OPEN_STATES
 from workflows.errors import InvalidInput, NotPermitted
 from workflows.permissions import WORKERS
@@ -104,24 +103,15 @@ def filtered(query: Select, filters: QueueFilters) -> Select:
     return query
 
 
-# Cases with no clock counting down (waiting on the advertiser, say) sort after the rest.
-NO_CLOCK = datetime(9999, 12, 31, tzinfo=UTC)
-
-
-def _due_key() -> ColumnElement:
-    return func.coalesce(next_due_at(), literal(NO_CLOCK, UtcDateTime()))
-
-
-# Sort keys: the clock that falls due first. Team queue: unassigned, then escalated, first.
+# Sort keys, most urgent first; each list matches an index on disputes (see the model).
 def _my_keys() -> list[ColumnElement]:
-    return [_due_key(), Dispute.priority, Dispute.filed_at, Dispute.id]
+    return [Dispute.next_due_at, Dispute.priority, Dispute.filed_at, Dispute.id]
 
 
 def _team_keys() -> list[ColumnElement]:
     return [
-        case((Dispute.assignee_id.is_(None), 0), else_=1),
-        case((Dispute.state == "escalated", 0), else_=1),
-        _due_key(),
+        Dispute.queue_band,  # unassigned, then escalated, then the rest
+        Dispute.next_due_at,
         Dispute.priority,
         Dispute.filed_at,
         Dispute.id,
@@ -177,7 +167,7 @@ def my_queue(user: User, filters: QueueFilters, after: str | None = None) -> Que
     """Return a page of the user's open cases, most urgent first."""
     if user.role not in WORKERS:
         raise NotPermitted("queues belong to analysts and leads")
-    query = select(Dispute).where(Dispute.assignee_id == user.id, Dispute.state.in_(OPEN_STATES))
+    query = select(Dispute).where(Dispute.assignee_id == user.id, Dispute.queue_band < CLOSED_BAND)
     return _page(filtered(query, filters), _my_keys(), after)
 
 
@@ -185,7 +175,7 @@ def team_queue(user: User, filters: QueueFilters, after: str | None = None) -> Q
     """Return a page of the lead's team's open cases, unassigned and escalated first."""
     if user.role != "lead":
         raise NotPermitted("the team queue belongs to leads")
-    query = select(Dispute).where(Dispute.team_id == user.team_id, Dispute.state.in_(OPEN_STATES))
+    query = select(Dispute).where(Dispute.team_id == user.team_id, Dispute.queue_band < CLOSED_BAND)
     return _page(filtered(query, filters), _team_keys(), after)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import ScalarSelect, func, select
 
 from app.models import Dispute, SlaClock, Team
 from workflows.sla import (
+    TICKING,
     Calendar,
     ClockView,
     add_business_time,
@@ -20,7 +21,6 @@ from workflows.sla import (
 )
 
 Record = Callable[..., None]  # CaseChange.record: record("sla_clock", data={...})
-TICKING = ("running", "breached")  # not stopped and not paused: still counting down
 
 
 def calendar_for(team: Team) -> Calendar:

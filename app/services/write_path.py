@@ -56,6 +56,7 @@ def change_case(
             raise RuntimeError("a change to a dispute must record at least one event")
         # Touching the row makes every change bump the version, so concurrent writers collide.
         dispute.updated_at = change.now
+        dispute.refresh_queue_keys()
         db.session.flush()
         for event in change.events:
             append_event(dispute, user, at=change.now, **event)
