@@ -4,6 +4,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from workflows.codes import a_role
+from workflows.money import REPORTING_CURRENCY, format_amount
+
 MATRIX_VERSION = "2026-11"
 SPLIT_WINDOW = timedelta(days=30)  # memos on one invoice this close together count as one
 
@@ -65,7 +68,7 @@ def refusal(memo: Memo, person: Person) -> str | None:
     if person.role == "admin":
         return "segregation of duties: admins do not approve credits"
     if person.role not in tier.roles:
-        return f"{tier.rule}; a {person.role} does not qualify"
+        return f"{tier.rule}; {a_role(person.role)} does not qualify"
     if person.user_id == memo.preparer_id:
         return "segregation of duties: the preparer never approves their own memo"
     if person.user_id == memo.assignee_id:
@@ -82,13 +85,15 @@ def refusal(memo: Memo, person: Person) -> str | None:
 def missing(memo: Memo) -> list[str]:
     """List what the memo still needs before it is approved (empty when approved)."""
     tier = tier_for(memo.gated_amount)
+    who = " or ".join(tier.roles)
     needs = []
     count = len({a.user_id for a in memo.approvers if a.role in tier.roles})
     if count < tier.approvals:
         left = tier.approvals - count
-        needs.append(f"{left} more approval{'s' if left > 1 else ''} ({tier.rule})")
+        needs.append(f"{left} more approval{'s' if left > 1 else ''} ({who})")
     if not any(a.limit >= memo.gated_amount for a in memo.approvers):
-        needs.append("an approver whose limit covers the amount")
+        covers = f"{REPORTING_CURRENCY} {format_amount(memo.gated_amount)}"
+        needs.append(f"an approval by {a_role(who)} whose limit covers {covers}")
     return needs
 
 

@@ -47,3 +47,8 @@ GL_REASONS = (
     "duplicate_invoice",
     "tax_correction",
 )
+
+
+def a_role(role: str) -> str:
+    """Name a role with its article, for messages: "an analyst", "a lead"."""
+    return ("an " if role[:1] in "aeiou" else "a ") + role

@@ -40,3 +40,9 @@ def comment_visibilities(actor: Actor) -> tuple[str, ...]:
 def reads_internal_comments(actor: Actor) -> bool:
     """Tell whether the actor may read comments meant for the billing team only."""
     return actor.role in ("analyst", "lead", "approver", "admin")
+
+
+def may_remove_evidence(actor: Actor, team_id: int | None, uploader_id: int) -> bool:
+    """Tell whether the actor may take evidence off a case: its uploader or the team's lead."""
+    is_lead = actor.role == "lead" and actor.team_id is not None and actor.team_id == team_id
+    return is_lead or actor.user_id == uploader_id

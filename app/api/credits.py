@@ -7,6 +7,7 @@ from app.api.documents import instant
 from app.api.requests import json_body
 from app.models import CreditMemo, Dispute
 from app.models.disputes import format_ref
+from app.models.types import MAX_ID
 from app.services.credits import approvers_now, current_memo, decide, memo_facts
 from app.services.listing import load_dispute
 from workflows import approvals as matrix
@@ -55,7 +56,7 @@ def credit_memo_show(ref: str) -> Response:
     return jsonify(memo_document(memo, dispute))
 
 
-@bp.post("/credit-memos/<int:memo_id>/approvals")
+@bp.post(f"/credit-memos/<int(min=1, max={MAX_ID}):memo_id>/approvals")
 def credit_memo_decide(memo_id: int) -> Response:
     body = json_body()
     memo = decide(memo_id, g.user, body.get("decision"), body.get("comment"))

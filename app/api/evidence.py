@@ -6,6 +6,7 @@ from app.api import bp
 from app.api.documents import instant
 from app.evidence.http import attachment
 from app.models import Evidence
+from app.models.types import MAX_ID
 from app.services.evidence import list_evidence, open_download, upload_evidence
 from app.services.listing import load_dispute
 from workflows.errors import InvalidInput
@@ -46,7 +47,7 @@ def evidence_index(ref: str) -> Response:
     return jsonify(items=[evidence_document(e) for e in list_evidence(dispute, g.user)])
 
 
-@bp.get("/evidence/<int:evidence_id>/download")
+@bp.get(f"/evidence/<int(min=1, max={MAX_ID}):evidence_id>/download")
 def evidence_download(evidence_id: int) -> Response:
     evidence, handle = open_download(evidence_id, g.user)
     return attachment(evidence, handle)

@@ -5,7 +5,7 @@ from datetime import datetime
 from app.extensions import db
 from app.models import Comment, User
 from app.services.write_path import change_case, load_for_change
-from workflows.codes import COMMENT_VISIBILITIES
+from workflows.codes import COMMENT_VISIBILITIES, a_role
 from workflows.errors import InvalidInput, NotPermitted
 from workflows.permissions import comment_visibilities
 
@@ -22,12 +22,12 @@ def add_comment(
     """Add a comment; viewers write for the account team, the billing team may write internal."""
     allowed = comment_visibilities(user.as_actor())
     if not allowed:
-        raise NotPermitted(f"a {user.role} cannot comment on disputes")
+        raise NotPermitted(f"{a_role(user.role)} cannot comment on disputes")
     visibility = visibility or allowed[0]
     if visibility not in COMMENT_VISIBILITIES:
         raise InvalidInput({"visibility": "internal or account_team"})
     if visibility not in allowed:
-        raise NotPermitted(f"a {user.role} may only write {' or '.join(allowed)} comments")
+        raise NotPermitted(f"{a_role(user.role)} may only write {' or '.join(allowed)} comments")
     body = (body or "").strip() if isinstance(body, str) else ""
     if not body:
         raise InvalidInput({"body": "write a comment"})

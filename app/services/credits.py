@@ -187,12 +187,18 @@ def inbox(user: User) -> Sequence[tuple[CreditMemo, Dispute]]:
     return [(m, d) for m, d in rows if matrix.refusal(memo_facts(m, d), me) is None]
 
 
-def issued_in_month(start: datetime, end: datetime) -> Sequence[CreditMemo]:
-    """Return the memos issued in [start, end), with what the month-end export shows."""
-    return db.session.scalars(
+def issued_in_month(start: datetime, end: datetime, user: User | None) -> Sequence[CreditMemo]:
+    """Return the memos issued in [start, end) on cases the user may see (all for the CLI)."""
+    query = (
         select(CreditMemo)
-        .where(CreditMemo.status == "issued", CreditMemo.issued_at >= start,
-               CreditMemo.issued_at < end)
+        .where(
+            CreditMemo.status == "issued",
+            CreditMemo.issued_at >= start,
+            CreditMemo.issued_at < end,
+        )
         .options(selectinload(CreditMemo.approvals).joinedload(Approval.approver))
         .order_by(CreditMemo.number)
-    ).all()  # fmt: skip
+    )
+    if user is not None:
+        query = query.join(Dispute, Dispute.id == CreditMemo.dispute_id).where(visible_clause(user))
+    return db.session.scalars(query).all()

@@ -21,6 +21,7 @@ from app.services.write_path import change_case, load_for_change
 from workflows.dispute import OPEN_STATES
 from workflows.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
 from workflows.evidence import KINDS
+from workflows.permissions import may_remove_evidence
 
 UPLOADERS = ("analyst", "lead")
 QUIET_DOWNLOADS = timedelta(minutes=1)
@@ -167,8 +168,7 @@ def open_download(evidence_id: int, user: User) -> tuple[Evidence, IO[bytes]]:
 def remove_evidence(evidence_id: int, user: User) -> Evidence:
     """Take evidence off the case (its uploader or the team's lead); the file is kept."""
     evidence, dispute = _visible_evidence(evidence_id, user)
-    is_lead = user.role == "lead" and user.team_id == dispute.team_id
-    if not (is_lead or evidence.uploaded_by_id == user.id):
+    if not may_remove_evidence(user.as_actor(), dispute.team_id, evidence.uploaded_by_id):
         raise NotPermitted("only the uploader or the team's lead may remove evidence")
     if evidence.removed_at:
         raise Conflict("this evidence was removed already")

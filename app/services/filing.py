@@ -15,7 +15,7 @@ from app.models import Dispute, DisputedLine, IdempotencyKey, Invoice, User
 from app.models.types import utcnow
 from app.services.audit import append_event
 from app.services.sla_clocks import apply_clock_effects
-from workflows.codes import INTAKE_CHANNELS, REASON_CODES
+from workflows.codes import INTAKE_CHANNELS, REASON_CODES, a_role
 from workflows.dispute import OPEN_STATES
 from workflows.errors import Conflict, InvalidInput, NotPermitted
 from workflows.money import BadAmount, format_amount, parse_amount, priority_for
@@ -43,7 +43,7 @@ def file_dispute(
 ) -> Dispute:
     """Validate and file a dispute in one transaction; replay a known Idempotency-Key."""
     if not may_file(user.as_actor()):
-        raise NotPermitted(f"a {user.role} cannot file disputes")
+        raise NotPermitted(f"{a_role(user.role)} cannot file disputes")
     try:
         invoice = db.session.scalar(
             select(Invoice)

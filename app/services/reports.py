@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Dispute
+from app.models import Dispute, User
 from app.models.disputes import format_ref
 from app.services.credits import issued_in_month
 from workflows.errors import InvalidInput
@@ -32,9 +32,9 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
             datetime(after.year, after.month, 1, tzinfo=UTC))  # fmt: skip
 
 
-def credit_rows(month: str) -> list[dict[str, str]]:
-    """Return one row per memo issued in the month, in number order."""
-    memos = issued_in_month(*month_bounds(month))
+def credit_rows(month: str, user: User | None = None) -> list[dict[str, str]]:
+    """Return one row per memo issued in the month, in number order (only the user's cases)."""
+    memos = issued_in_month(*month_bounds(month), user)
     disputes = {
         d.id: d
         for d in db.session.scalars(

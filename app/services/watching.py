@@ -5,6 +5,7 @@ from sqlalchemy import delete, select
 from app.extensions import db
 from app.models import User, Watch
 from app.services.write_path import change_case, load_for_change
+from workflows.codes import a_role
 from workflows.errors import NotPermitted
 
 WATCHERS = ("analyst", "lead", "approver", "viewer")
@@ -13,7 +14,7 @@ WATCHERS = ("analyst", "lead", "approver", "viewer")
 def set_watching(ref: str, user: User, watching: bool) -> bool:
     """Start or stop following a case the user may see; answer whether they now watch it."""
     if user.role not in WATCHERS:
-        raise NotPermitted(f"a {user.role} does not watch cases")
+        raise NotPermitted(f"{a_role(user.role)} does not watch cases")
     dispute = load_for_change(ref, user, None)
     current = db.session.scalar(
         select(Watch.id).where(Watch.dispute_id == dispute.id, Watch.user_id == user.id)

@@ -16,6 +16,7 @@ from workflows import approvals as matrix
 from workflows import evidence as rules
 from workflows.dispute import OPEN_STATES, TRANSITIONS, Transition, may_fire
 from workflows.guards import EVIDENCE
+from workflows.permissions import may_remove_evidence
 
 APPROVING_ROLES = {role for tier in matrix.TIERS for role in tier.roles}
 
@@ -38,11 +39,10 @@ class EvidencePanel:
 
 def may_remove(evidence: Evidence, dispute: Dispute, user: User) -> bool:
     """Tell whether remove_evidence would let this user remove this file now."""
-    is_lead = user.role == "lead" and user.team_id == dispute.team_id
     return (
         evidence.removed_at is None
         and dispute.state in OPEN_STATES
-        and (is_lead or evidence.uploaded_by_id == user.id)
+        and may_remove_evidence(user.as_actor(), dispute.team_id, evidence.uploaded_by_id)
     )
 
 
