@@ -230,7 +230,7 @@ class ClockView:
         """Say how the clock stands in a few words ("3h 20m left", "1d 0h 10m over")."""
         left = self.business_seconds_remaining
         if self.badge == "met":
-            return "met"
+            return "met in time"
         if self.badge == "paused":
             return f"paused, {format_business_time(max(left, 0))} left"
         if left < 0:
