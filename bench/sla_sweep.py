@@ -57,12 +57,14 @@ GENERATE = [
         FROM generate_series(1, :n) g""",
     f"""INSERT INTO disputes (advertiser_id, invoice_id, team_id, reason_code, description,
                               disputed_amount, currency, priority, intake_channel, state,
-                              assignee_id, filed_at, updated_at, version)
+                              assignee_id, filed_at, updated_at, version, queue_band,
+                              next_due_at)
         SELECT 1 + g % {ADVERTISERS}, g, 1 + (1 + g % {ADVERTISERS}) % {TEAMS}, 'rate_mismatch',
                'generated', 100000, 'USD', 'P3', 'api', 'investigating',
                {TEAMS} + (1 + (1 + g % {ADVERTISERS}) % {TEAMS} - 1) * {ANALYSTS_PER_TEAM}
                    + 1 + g % {ANALYSTS_PER_TEAM},
-               :now - interval '2 days', :now - interval '1 day', 3
+               :now - interval '2 days', :now - interval '1 day', 3,
+               2, :now + interval '12 days'
         FROM generate_series(1, :n) g""",
     """INSERT INTO events (dispute_id, seq, at, actor, type, data, prev_hash, hash)
         SELECT d.id, s, d.filed_at, 'bench', 'generated', '{}', repeat('0', 64),

@@ -7,13 +7,13 @@ from typing import Any
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.api.problems import status_for
 from app.evidence.sniff import ACCEPTED
 from app.extensions import db, htmx
 from app.models import Dispute
 from app.models.disputes import parse_ref
 from app.models.types import utcnow
 from app.services.case_view import CaseView, case_view, compared_lines, timeline
-from app.services.evidence import FileTooLarge, UnsupportedFile
 from app.services.listing import load_dispute
 from app.services.watching import WATCHERS
 from app.web.panels import credit_panel, evidence_panel, evidence_waits
@@ -21,8 +21,6 @@ from workflows.codes import CREDIT_OUTCOMES, GL_REASONS, ROOT_CAUSES
 from workflows.dispute import TRANSITIONS, selectable_outcomes
 from workflows.errors import (
     DomainError,
-    GuardsFailed,
-    InvalidInput,
     NotFound,
     NotPermitted,
     StaleCase,
@@ -33,14 +31,6 @@ AREAS = ("header", "actions", "comparison", "evidence", "credit", "timeline")
 HIDDEN_FIELDS = ("trigger", "version")
 # Guards that judge several fields at once: their message goes under the group of fields.
 FIELD_GROUPS = {g.name for t in TRANSITIONS for g in t.guards if len(g.fields) > 1}
-# How each refusal answers an htmx request; anything else is a conflict with the case's state.
-REFUSAL_STATUS = {
-    NotPermitted: 403,
-    InvalidInput: 422,
-    GuardsFailed: 422,
-    UnsupportedFile: 415,
-    FileTooLarge: 413,
-}
 
 Extra = Callable[[Dispute, CaseView], dict[str, Any]]
 EXTRAS: dict[str, Extra] = {
@@ -112,7 +102,7 @@ def refused(
         return redirect(url_for("cases.show", ref=ref))
     if isinstance(error, StaleCase):
         return render_template("cases/_stale.html", ref=ref), 409
-    status = REFUSAL_STATUS.get(type(error), 409)
+    status = status_for(error)  # the same answer the API gives
     problems = getattr(error, "errors", None) or {
         name.removesuffix("_given"): message
         for name, message in getattr(error, "failures", {}).items()
