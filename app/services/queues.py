@@ -17,7 +17,7 @@ from sqlalchemy import (
     select,
     tuple_,
 )
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Advertiser, Dispute, Invoice, InvoiceLine, User
@@ -119,11 +119,13 @@ def _team_keys() -> list[ColumnElement]:
 
 
 def _page(query: Select, keys: list[ColumnElement], after: str | None) -> QueuePage:
+    # Related rows load in their own queries, after the page is cut: joined into the page
+    # query they can lead the planner to join every remaining row before the LIMIT.
     query = query.options(
-        joinedload(Dispute.advertiser),
-        joinedload(Dispute.invoice),
-        joinedload(Dispute.assignee),
-        joinedload(Dispute.team),  # its calendar, for the SLA badge
+        selectinload(Dispute.advertiser),
+        selectinload(Dispute.invoice),
+        selectinload(Dispute.assignee),
+        selectinload(Dispute.team),  # its calendar, for the SLA badge
         selectinload(Dispute.sla_clocks),
     )
     if after:
