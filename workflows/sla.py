@@ -122,7 +122,6 @@ HOUR = 60 * 60
 BUSINESS_DAY = 8 * HOUR
 
 CLOCKS = ("triage", "resolution", "escalation", "credit")
-PRIORITIES = ("P1", "P2", "P3", "P4")
 
 TARGETS: dict[str, dict[str, int]] = {
     "triage": {"P1": 4 * HOUR, "P2": 8 * HOUR, "P3": BUSINESS_DAY, "P4": 2 * BUSINESS_DAY},

@@ -4,8 +4,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ScalarSelect, func, select
-
 from app.models import Dispute, SlaClock, Team
 from workflows.sla import (
     TICKING,
@@ -105,20 +103,3 @@ def nearest_due(dispute: Dispute, now: datetime) -> ClockView | None:
     if not ticking:
         return None
     return clock_view(min(ticking, key=lambda c: c.due_at), calendar_for(dispute.team), now)
-
-
-def next_due_at() -> ScalarSelect:
-    """Select, per dispute row, the due instant of its first ticking clock (NULL when none).
-
-    For queue queries: `.order_by(next_due_at().asc().nulls_last())`.
-    """
-    return (
-        select(func.min(SlaClock.due_at))
-        .where(
-            SlaClock.dispute_id == Dispute.id,
-            SlaClock.status.in_(TICKING),
-            SlaClock.stopped_at.is_(None),
-        )
-        .correlate(Dispute)
-        .scalar_subquery()
-    )

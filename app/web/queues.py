@@ -16,7 +16,7 @@ from app.services.queues import (
     team_queue,
     team_workload,
 )
-from app.web.rendering import page_or_partial, roles_required
+from app.web.rendering import page_or_partial, roles_required, wants_partial
 from workflows.codes import PRIORITIES, PRODUCTS, REASON_CODES
 from workflows.dispute import OPEN_STATES
 from workflows.errors import DomainError, InvalidInput
@@ -81,11 +81,19 @@ def claim():  # noqa: ANN201
 def team():  # noqa: ANN201
     filters = _filters()
     page = _page_of(team_queue, filters)
+    # The workload and the member list are only on the full page; a fragment skips them.
+    page_only = (
+        {}
+        if wants_partial()
+        else {
+            "members": team_members(current_user),
+            "workload": team_workload(current_user),
+        }
+    )
     return page_or_partial(
         "queues/team.html", "queues/_team_rows.html" if request.args.get("after")
         else "queues/_team_table.html",
-        page=page, filters=filters, now=utcnow(), members=team_members(current_user),
-        workload=team_workload(current_user), **CHOICES,
+        page=page, filters=filters, now=utcnow(), **page_only, **CHOICES,
     )  # fmt: skip
 
 

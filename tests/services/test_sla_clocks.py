@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Dispute, SlaClock
-from app.services.sla_clocks import clock_views, nearest_due, next_due_at
+from app.models.disputes import NO_CLOCK
+from app.services.sla_clocks import clock_views, nearest_due
 from app.services.sla_sweep import sweep
 from app.services.triggers import fire_trigger
 from tests.services.sla_support import (
@@ -182,12 +183,12 @@ def test_queues_can_sort_by_the_nearest_due_ticking_clock(make):
     later = investigating_at(make, cast, now)  # only its resolution clock ticks
     done = investigating_at(make, cast, now)
     fire_trigger(done.ref, cast.analyst, "resolve", RESOLVE, now=now)
-    due = next_due_at()
+    db.session.expire_all()
     rows = db.session.execute(
-        select(Dispute.id, due.label("next_due_at")).order_by(due.asc().nulls_last(), Dispute.id)
+        select(Dispute.id, Dispute.next_due_at).order_by(Dispute.next_due_at, Dispute.id)
     ).all()
     assert [r.id for r in rows] == [soon.id, later.id, done.id]
-    assert rows[0].next_due_at == clock(soon, "triage").due_at and rows[2].next_due_at is None
+    assert rows[0].next_due_at == clock(soon, "triage").due_at and rows[2].next_due_at == NO_CLOCK
     db.session.expire_all()
     view = nearest_due(db.session.get(Dispute, soon.id), now)
     assert (view.name, view.badge, view.business_seconds_remaining) == ("triage", "on_track", DAY)
