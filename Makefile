@@ -18,7 +18,11 @@ install: $(VENV)/.installed
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	@echo "Serving on http://127.0.0.1:5000 (Ctrl-C to stop)"
+	@# The outbox worker runs beside the server and stops with it; e-mail lands in instance/mail/.
+	@$(FLASK) outbox deliver --loop 5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "Outbox worker running (pid $$worker): demo e-mail is written to instance/mail/*.eml"; \
+	echo "Serving on http://127.0.0.1:5000 (Ctrl-C to stop)"; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 lint: install

@@ -4,6 +4,7 @@ from app.models.billing import Advertiser, Contract, DeliveryRecord, Invoice, In
 from app.models.credits import Approval, CreditMemo, MemoSequence
 from app.models.disputes import Comment, Dispute, DisputedLine, Event, IdempotencyKey, Watch
 from app.models.evidence import Evidence
+from app.models.notices import Notification, NotificationPreference
 from app.models.people import ApiToken, Team, User
 from app.models.sla import Outbox, SlaClock
 
@@ -23,6 +24,8 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "MemoSequence",
+    "Notification",
+    "NotificationPreference",
     "Outbox",
     "SlaClock",
     "Team",

@@ -2,8 +2,9 @@
 
 from datetime import datetime
 from typing import Any
+from uuid import uuid4
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -44,7 +45,10 @@ class Outbox(db.Model):
     """A notification or webhook queued in the transaction that caused it, delivered later."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_delivered_at_id", "delivered_at", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_delivered_at_id", "delivered_at", "id"),
+        Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))  # sla_warning, sla_breach, …
@@ -54,3 +58,9 @@ class Outbox(db.Model):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     attempts: Mapped[int] = mapped_column(default=0)
+    channel: Mapped[str] = mapped_column(String(10), default="notify")
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    key: Mapped[str | None] = mapped_column(String(36), unique=True, default=lambda: str(uuid4()))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    response_code: Mapped[int | None]

@@ -14,6 +14,7 @@ from app.models import Dispute, User
 from app.models.types import utcnow
 from app.services.access import get_visible_dispute
 from app.services.audit import append_event
+from app.services.notices import queue_change_notices
 from workflows.errors import StaleCase
 
 STALE_MESSAGE = "this case changed since you loaded it; reload it and try again"
@@ -60,6 +61,7 @@ def change_case(
         db.session.flush()
         for event in change.events:
             append_event(dispute, user, at=change.now, **event)
+        queue_change_notices(change)
         if commit:
             db.session.commit()
     except (StaleDataError, IntegrityError):

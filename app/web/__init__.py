@@ -11,6 +11,7 @@ from flask_login import current_user
 from app.api.problems import problem
 from app.extensions import db, htmx, login_manager
 from app.models import User
+from app.web import notifications
 from app.web.auth import API_ONLY_ROLES
 
 
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
 
     for module in (auth, home, queues, cases, evidence, credits, reports, filing, tracking):
         app.register_blueprint(module.bp)
+    app.register_blueprint(notifications.bp)
     for template_filter in (localtime, sentence, period, grouped, minor_units, filesize, words):
         app.add_template_filter(template_filter)
     app.context_processor(lambda: {"nav": navigation()})

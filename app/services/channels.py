@@ -1,0 +1,15 @@
+"""Which function delivers each outbox channel."""
+
+from app.services.mail import send_email_row
+from app.services.notice_delivery import deliver_notice
+from app.services.outbox import DeliveryResult, Handler, deliver_pending
+
+
+def channels() -> dict[str, Handler]:
+    """The delivery function of each channel."""
+    return {"notify": deliver_notice, "email": send_email_row}
+
+
+def deliver_all(**options) -> DeliveryResult:  # noqa: ANN003
+    """Deliver everything due through every channel (the worker's one round)."""
+    return deliver_pending(channels(), **options)

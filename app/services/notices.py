@@ -1,0 +1,146 @@
+"""Queue the notices a change to a case calls for, in the transaction of that change.
+
+Each notice is an outbox row (channel "notify") for one person; the delivery worker turns it
+into the bell's notice and, by that person's preference, an e-mail.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import or_, select
+
+from app.extensions import db
+from app.models import Advertiser, CreditMemo, Outbox, User, Watch
+from workflows.notices import handle_of, mentioned_handles
+from workflows.permissions import reads_internal_comments
+
+# The rejection's audit type was first written "credit_memo_rejectd"; old and new both count.
+REJECTED = ("credit_memo_rejected", "credit_memo_rejectd")
+
+if TYPE_CHECKING:
+    from app.models import Dispute
+    from app.services.write_path import CaseChange
+
+
+def enqueue(
+    kind: str,
+    recipient_id: int | None,
+    dispute: "Dispute | None",
+    now: datetime,
+    payload: dict[str, Any] | None = None,
+    *,
+    channel: str = "notify",
+) -> Outbox:
+    """Add one row to the outbox (the caller's transaction commits it)."""
+    row = Outbox(
+        kind=kind,
+        channel=channel,
+        recipient_id=recipient_id,
+        dispute_id=dispute.id if dispute is not None else None,
+        payload={"ref": dispute.ref, **(payload or {})} if dispute is not None else payload or {},
+        created_at=now,
+        next_attempt_at=now,
+        attempts=0,
+        status="pending",
+    )
+    db.session.add(row)
+    return row
+
+
+def queue_change_notices(change: "CaseChange") -> None:
+    """Queue a notice for everyone the change concerns, never for the person who made it."""
+    dispute, now = change.dispute, change.now
+    actor_id = change.user.id if change.user else None
+    told: set[tuple[str, int]] = set()
+
+    def tell(kind: str, people: Iterable[int | None], **payload: Any) -> None:
+        for person in people:
+            if person is not None and person != actor_id and (kind, person) not in told:
+                told.add((kind, person))
+                enqueue(kind, person, dispute, now, payload)
+
+    for event in change.events:
+        kind, data = event["type"], event.get("data") or {}
+        if kind in ("assigned", "reassigned"):
+            tell("assigned", [dispute.assignee_id], by=_email(change))
+        elif kind == "transition":
+            trigger = event.get("trigger")
+            if trigger == "escalate":
+                reason = data.get("reason", "")
+                tell("escalated", [dispute.assignee_id, *_leads(dispute.team_id)], reason=reason)
+            elif trigger == "info_received":
+                tell("info_received", [dispute.assignee_id])
+            tell("watched_changed", _watchers(dispute.id), state=dispute.state, trigger=trigger)
+        elif kind == "commented":
+            author = change.user.name or change.user.email if change.user else "system"
+            internal = data.get("visibility") == "internal"
+            tell("mentioned", _mentioned(dispute, data.get("body", ""), internal), author=author)
+        elif kind == "credit_memo_prepared":
+            memo = db.session.get(CreditMemo, data["memo_id"])
+            amount = f"{data.get('currency', '')} {data.get('amount', '')}".strip()
+            tell("memo_awaiting_approval", _approvers(memo, dispute), amount=amount)
+        elif kind in ("credit_memo_approved", *REJECTED):
+            memo = db.session.get(CreditMemo, data["memo_id"])
+            outcome = "memo_approved" if kind == "credit_memo_approved" else "memo_rejected"
+            if outcome == "memo_rejected" or memo.status == "approved":
+                tell(outcome, [memo.preparer_id], comment=data.get("comment", ""))
+        elif kind == "credit_memo_issued":
+            tell("credit_issued", _account_owners(dispute.advertiser_id), number=data["number"])
+
+
+def _email(change: "CaseChange") -> str:
+    return change.user.email if change.user else "system"
+
+
+def _leads(team_id: int) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(User.id).where(User.team_id == team_id, User.role == "lead", User.active)
+        )
+    )
+
+
+def _watchers(dispute_id: int) -> list[int]:
+    return list(db.session.scalars(select(Watch.user_id).where(Watch.dispute_id == dispute_id)))
+
+
+def _account_owners(advertiser_id: int) -> list[int | None]:
+    owners = db.session.execute(
+        select(Advertiser.sales_owner_id, Advertiser.cs_owner_id).where(
+            Advertiser.id == advertiser_id
+        )
+    ).one()
+    return list(owners)
+
+
+def _approvers(memo: CreditMemo, dispute: "Dispute") -> list[int]:
+    from app.services.credits import approvers_now  # credits writes through the write path
+
+    return [user.id for user in approvers_now(memo, dispute)]
+
+
+def mentionable(dispute: "Dispute", internal: bool) -> list[User]:
+    """Return the active people who can see the case (and read an internal comment)."""
+    who = [
+        (User.role.in_(("analyst", "lead"))) & (User.team_id == dispute.team_id),
+        User.role.in_(("approver", "admin")),
+        User.id == dispute.filed_by_id,
+    ]
+    if not internal:
+        owners = select(Advertiser.sales_owner_id, Advertiser.cs_owner_id).where(
+            Advertiser.id == dispute.advertiser_id
+        )
+        owner_ids = [i for i in db.session.execute(owners).one() if i is not None]
+        who.append((User.role == "viewer") & User.id.in_(owner_ids))
+    people = db.session.scalars(
+        select(User).where(User.active, or_(*who)).order_by(User.email)
+    ).all()
+    return [p for p in people if not internal or reads_internal_comments(p.as_actor())]
+
+
+def _mentioned(dispute: "Dispute", body: str, internal: bool) -> list[int]:
+    handles = mentioned_handles(body)
+    if not handles:
+        return []
+    return [p.id for p in mentionable(dispute, internal) if handle_of(p.email) in handles]

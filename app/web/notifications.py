@@ -1,0 +1,119 @@
+"""The bell in the header, the notifications page, e-mail preferences, @mention lookup."""
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from app.models.disputes import format_ref
+from app.models.types import as_id
+from app.services.access import get_visible_dispute
+from app.services.bell import mark_all_read, mark_read, notices_for, unread_count
+from app.services.notice_delivery import email_modes, set_email_modes
+from app.services.notices import mentionable
+from app.web.rendering import page_or_partial, roles_required
+from workflows.errors import InvalidInput, NotFound
+from workflows.notices import DEFAULT_EMAIL_MODE, EMAIL_MODES, KINDS, handle_of
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+READERS = ("analyst", "lead", "approver", "viewer", "admin")
+MENTION_RESULTS = 8
+
+
+@bp.get("/bell")
+@roles_required(*READERS)
+def bell():  # noqa: ANN201
+    poll = current_app.config["NOTIFY_POLL_SECONDS"]
+    return render_template("notifications/_bell.html", unread=unread_count(current_user), poll=poll)
+
+
+@bp.get("")
+@roles_required(*READERS)
+def index():  # noqa: ANN201
+    unread_only = request.args.get("unread") == "1"
+    return page_or_partial("notifications/index.html", "notifications/_list.html",
+                           **_listing(unread_only))  # fmt: skip
+
+
+@bp.get("/<notice_id>/open")
+@roles_required(*READERS)
+def open_notice(notice_id: str):  # noqa: ANN201
+    try:
+        notice = mark_read(current_user, as_id(notice_id))
+    except NotFound:
+        abort(404)
+    if notice.dispute_id is None:
+        return redirect(url_for("notifications.index"))
+    return redirect(url_for("cases.show", ref=format_ref(notice.dispute_id)))
+
+
+@bp.post("/<notice_id>/read")
+@roles_required(*READERS)
+def read(notice_id: str):  # noqa: ANN201
+    try:
+        mark_read(current_user, as_id(notice_id))
+    except NotFound:
+        abort(404)
+    return _list_again()
+
+
+@bp.post("/read-all")
+@roles_required(*READERS)
+def read_all():  # noqa: ANN201
+    mark_all_read(current_user)
+    return _list_again()
+
+
+def _list_again():  # noqa: ANN202
+    unread_only = request.args.get("unread") == "1"
+    if request.headers.get("HX-Request"):
+        return render_template("notifications/_list.html", **_listing(unread_only))
+    return redirect(url_for("notifications.index", unread="1" if unread_only else None))
+
+
+def _listing(unread_only: bool) -> dict:
+    notices = notices_for(current_user, unread_only)
+    return {"notices": notices, "unread_only": unread_only, "format_ref": format_ref}
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@roles_required(*READERS)
+def settings():  # noqa: ANN201
+    errors, saved = {}, False
+    if request.method == "POST":
+        wanted = {kind: request.form[kind] for kind in KINDS if kind in request.form}
+        try:
+            set_email_modes(current_user, wanted)
+            saved = True
+        except InvalidInput as error:
+            errors = error.errors
+    modes = {kind: DEFAULT_EMAIL_MODE for kind in KINDS} | email_modes(current_user)
+    status = 422 if errors else 200
+    return render_template("notifications/settings.html", kinds=KINDS, modes=modes,
+                           choices=EMAIL_MODES, errors=errors, saved=saved), status  # fmt: skip
+
+
+@bp.get("/mentionable/<ref>")
+@roles_required("analyst", "lead", "approver", "viewer")
+def mention_lookup(ref: str):  # noqa: ANN201
+    """The people who can see the case whose handle or name starts with ?q (autocomplete)."""
+    try:
+        dispute = get_visible_dispute(ref, current_user)
+    except NotFound:
+        abort(404)
+    internal = request.args.get("visibility") == "internal" and current_user.role != "viewer"
+    q = request.args.get("q", "").strip().lower().lstrip("@")[:60]
+    people = [
+        {"handle": handle_of(p.email), "name": p.name or p.email, "role": p.role}
+        for p in mentionable(dispute, internal)
+        if p.id != current_user.id
+        and (handle_of(p.email).startswith(q) or (p.name or "").lower().startswith(q))
+    ]
+    return jsonify(people[:MENTION_RESULTS])

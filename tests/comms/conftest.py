@@ -1,0 +1,28 @@
+"""Fixtures of the communication tests: the cast, a live SMTP server wired into the app."""
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+
+from tests.comms.mailbox import Mailbox, smtp_server
+from tests.factories import Cast, Factory
+from tests.web.helpers import Web
+
+
+@pytest.fixture
+def cast(make: Factory) -> Cast:
+    return make.cast()
+
+
+@pytest.fixture
+def web(app: Flask) -> Web:
+    return Web(app)
+
+
+@pytest.fixture
+def mailbox(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Mailbox]:
+    with smtp_server() as box:
+        monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+        monkeypatch.setitem(app.config, "MAIL_PORT", box.port)
+        yield box
