@@ -11,7 +11,7 @@ from flask_login import current_user
 from app.api.problems import problem
 from app.extensions import db, htmx, login_manager
 from app.models import User
-from app.web import notifications
+from app.web import notifications, outbox_admin
 from app.web.auth import API_ONLY_ROLES
 
 
@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     for module in (auth, home, queues, cases, evidence, credits, reports, filing, tracking):
         app.register_blueprint(module.bp)
     app.register_blueprint(notifications.bp)
+    app.register_blueprint(outbox_admin.bp)
     for template_filter in (localtime, sentence, period, grouped, minor_units, filesize, words):
         app.add_template_filter(template_filter)
     app.context_processor(lambda: {"nav": navigation()})
@@ -48,6 +49,7 @@ def navigation() -> list[tuple[str, str]]:
         ("tracking.search", "Track", tracking.TRACKERS),
         ("reports.credits", "Reports", reports.REPORT_ROLES),
         ("home.workflow", "Workflow", None),
+        ("outbox_admin.index", "Outbox", ("admin",)),
     )
     role = current_user.role
     return [(endpoint, label) for endpoint, label, roles in pages if not roles or role in roles]
