@@ -46,6 +46,11 @@ class Config:
     MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE / "mail"))
     MAIL_MESSAGE_ID_DOMAIN = os.environ.get("MAIL_MESSAGE_ID_DOMAIN", "disputedesk.local")
     NOTIFY_POLL_SECONDS = int(os.environ.get("NOTIFY_POLL_SECONDS", "30"))
+    # Webhooks go only to hosts listed here (exact, *.suffix, or CIDR), never to metadata or
+    # link-local addresses; loopback only when allowed (tests, a local receiver).
+    WEBHOOK_ALLOWED_HOSTS = os.environ.get("WEBHOOK_ALLOWED_HOSTS", "")
+    WEBHOOK_ALLOW_LOOPBACK = os.environ.get("WEBHOOK_ALLOW_LOOPBACK", "") == "1"
+    WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
 
 
 class TestConfig(Config):

@@ -110,18 +110,19 @@ def _instant(value: str | None) -> datetime | None:
 @sla.command("sweep")
 @click.option("--now", help="Sweep as of this ISO-8601 instant instead of the clock's time.")
 @click.option("--loop", type=click.IntRange(min=1), help="Sweep every SECONDS until stopped.")
-def sla_sweep(now: str | None, loop: int | None) -> None:
+@click.option("--batch", type=click.IntRange(min=1), default=100, help="Cases per transaction.")
+def sla_sweep(now: str | None, loop: int | None, batch: int) -> None:
     """Warn clocks at risk, breach overdue ones, escalate; print what it did."""
     moment = _instant(now)
     if loop is None:
-        click.echo(sweep(moment))
+        click.echo(sweep(moment, breach_batch=batch))
         return
     if moment is not None:
         raise click.UsageError("--now and --loop do not go together")
     while True:
         started = time.monotonic()
         try:
-            click.echo(f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ} {sweep()}")
+            click.echo(f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ} {sweep(breach_batch=batch)}")
         except Exception as error:  # a failed sweep is retried on the next tick
             db.session.rollback()
             click.echo(f"sweep failed: {error}", err=True)

@@ -7,6 +7,7 @@ from app.models.evidence import Evidence
 from app.models.notices import Notification, NotificationPreference
 from app.models.people import ApiToken, Team, User
 from app.models.sla import Outbox, SlaClock
+from app.models.webhooks import WebhookSubscription
 
 __all__ = [
     "Advertiser",
@@ -31,4 +32,5 @@ __all__ = [
     "Team",
     "User",
     "Watch",
+    "WebhookSubscription",
 ]

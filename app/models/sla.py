@@ -64,3 +64,6 @@ class Outbox(db.Model):
     key: Mapped[str | None] = mapped_column(String(36), unique=True, default=lambda: str(uuid4()))
     last_error: Mapped[str | None] = mapped_column(Text)
     response_code: Mapped[int | None]
+    subscription_id: Mapped[int | None] = mapped_column(
+        ForeignKey("webhook_subscriptions.id"), index=True
+    )

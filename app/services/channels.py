@@ -3,11 +3,17 @@
 from app.services.mail import send_email_row
 from app.services.notice_delivery import deliver_notice
 from app.services.outbox import DeliveryResult, Handler, deliver_pending
+from app.services.webhook_delivery import fan_out_event, post_webhook
 
 
 def channels() -> dict[str, Handler]:
     """The delivery function of each channel."""
-    return {"notify": deliver_notice, "email": send_email_row}
+    return {
+        "notify": deliver_notice,
+        "email": send_email_row,
+        "event": fan_out_event,
+        "webhook": post_webhook,
+    }
 
 
 def deliver_all(**options) -> DeliveryResult:  # noqa: ANN003

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import Dispute, DisputedLine, IdempotencyKey, Invoice, User
 from app.models.types import utcnow
 from app.services.audit import append_event
+from app.services.notices import queue_event
 from app.services.sla_clocks import apply_clock_effects
 from workflows.codes import INTAKE_CHANNELS, REASON_CODES, a_role
 from workflows.dispute import OPEN_STATES
@@ -118,6 +119,8 @@ def _create(user: User, filing: Filing, invoice: Invoice | None, now: datetime) 
     )
     apply_clock_effects(dispute, "file", now, partial(append_event, dispute, user, at=now))
     dispute.refresh_queue_keys()
+    queue_event("dispute.filed", dispute, now, invoice=invoice.number, priority=dispute.priority,
+                disputed_amount=format_amount(amount), currency=invoice.currency)  # fmt: skip
     return dispute
 
 

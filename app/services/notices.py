@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 
 from app.extensions import db
 from app.models import Advertiser, CreditMemo, Outbox, User, Watch
+from workflows.money import format_amount
 from workflows.notices import handle_of, mentioned_handles
 from workflows.permissions import reads_internal_comments
 
@@ -48,6 +49,11 @@ def enqueue(
     return row
 
 
+def queue_event(name: str, dispute: "Dispute", now: datetime, **data: Any) -> None:
+    """Queue a webhook event; the worker sends it to each subscription that wants it."""
+    enqueue(name, None, dispute, now, {"state": dispute.state, **data}, channel="event")
+
+
 def queue_change_notices(change: "CaseChange") -> None:
     """Queue a notice for everyone the change concerns, never for the person who made it."""
     dispute, now = change.dispute, change.now
@@ -62,10 +68,15 @@ def queue_change_notices(change: "CaseChange") -> None:
 
     for event in change.events:
         kind, data = event["type"], event.get("data") or {}
-        if kind in ("assigned", "reassigned"):
-            tell("assigned", [dispute.assignee_id], by=_email(change))
+        if kind in ("assigned", "reassigned", "claimed"):
+            if kind != "claimed":
+                tell("assigned", [dispute.assignee_id], by=_email(change))
+            queue_event("dispute.assigned", dispute, now, assignee=data.get("to"))
         elif kind == "transition":
             trigger = event.get("trigger")
+            queue_event("dispute.state_changed", dispute, now, trigger=trigger,
+                        from_state=event.get("from_state"), to_state=event.get("to_state"),
+                        actor=_email(change))  # fmt: skip
             if trigger == "escalate":
                 reason = data.get("reason", "")
                 tell("escalated", [dispute.assignee_id, *_leads(dispute.team_id)], reason=reason)
@@ -85,8 +96,22 @@ def queue_change_notices(change: "CaseChange") -> None:
             outcome = "memo_approved" if kind == "credit_memo_approved" else "memo_rejected"
             if outcome == "memo_rejected" or memo.status == "approved":
                 tell(outcome, [memo.preparer_id], comment=data.get("comment", ""))
+            if outcome == "memo_approved" and memo.status == "approved":
+                queue_event("credit_memo.approved", dispute, now, **_memo(memo))
         elif kind == "credit_memo_issued":
             tell("credit_issued", _account_owners(dispute.advertiser_id), number=data["number"])
+            memo = db.session.get(CreditMemo, data["memo_id"])
+            queue_event("credit_memo.issued", dispute, now, **_memo(memo))
+        elif kind == "credit_memo_reversed":
+            memo = db.session.get(CreditMemo, data["memo_id"])
+            queue_event("credit_memo.reversed", dispute, now, **_memo(memo), reversal=data)
+        elif kind == "sla_clock" and data.get("action") == "breach":
+            queue_event("sla.breached", dispute, now, clock=data["clock"], due_at=data["due_at"])
+
+
+def _memo(memo: CreditMemo) -> dict[str, Any]:
+    return {"memo_id": memo.id, "number": memo.number, "status": memo.status,
+            "amount": format_amount(memo.amount), "currency": memo.currency}  # fmt: skip
 
 
 def _email(change: "CaseChange") -> str:

@@ -1,14 +1,14 @@
 """The SLA sweep: warn clocks at risk, breach overdue ones, escalate what breached.
 
 Warnings are set-based: one guarded UPDATE per batch over the clocks that crossed 75% since
-the last sweep, committed with their notices. Breaches are handled case by case, and each
-case in ONE transaction: its overdue clocks marked breached, their audit events, the leads'
-notices and the escalation they cause commit together or not at all. A sweep killed at any
-moment leaves each case either wholly handled or untouched (its clocks still running and
-overdue), and the next sweep handles what is left, so every breach is audited, notified and
-escalated exactly once. Several sweeps may run at once: on PostgreSQL candidate rows are
-taken with FOR UPDATE SKIP LOCKED, so two sweeps never handle the same case, and every
-write re-checks its guard (and the case's version) after a wait.
+the last sweep, committed with their notices. Breaches are handled a batch of cases at a
+time, each batch in ONE transaction: the cases are locked, and their overdue clocks marked
+breached, their audit events, the leads' notices and the escalations they cause commit
+together or not at all. A sweep killed at any moment leaves each case either wholly handled
+or untouched (its clocks still running and overdue), and the next sweep handles what is
+left, so every breach is audited, notified and escalated exactly once. Several sweeps may
+run at once: on PostgreSQL the cases are locked with FOR UPDATE SKIP LOCKED, so two sweeps
+never take the same case; on SQLite the case's version check makes the later one retry.
 """
 
 from collections import defaultdict
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Row, func, insert, select, update
+from sqlalchemy import ColumnElement, Row, insert, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
@@ -33,7 +33,8 @@ from workflows.errors import StaleCase
 # transactions and memory, and lets concurrent sweeps share the work.
 BATCH = 500
 ESCALATING_CLOCKS = ("resolution", "triage")  # a breach of these escalates an investigating case
-ATTEMPTS = 3
+BREACH_BATCH = 100  # cases per breach transaction: bounds how long their locks are held
+MAX_COLLISIONS = 50
 
 
 @dataclass(frozen=True)
@@ -46,21 +47,26 @@ class SweepResult:
         return f"warned {self.warned}, breached {self.breached}, escalated {self.escalated}"
 
 
-def sweep(now: datetime | None = None, batch: int = BATCH) -> SweepResult:
+def sweep(
+    now: datetime | None = None, batch: int = BATCH, breach_batch: int = BREACH_BATCH
+) -> SweepResult:
     """Run one sweep as of `now`; running it again at the same instant changes nothing."""
     now = now or utcnow()
     warned = breached = escalated = 0
     while claimed := _claim_warnings(now, batch):
         warned += len(claimed)
-    passed: set[int] = set()  # cases another transaction holds now: the next sweep takes them
-    while cases := _overdue_cases(now, batch, passed):
-        for dispute_id in cases:
-            handled = _breach_case(dispute_id, now)
-            if handled is None:
-                passed.add(dispute_id)
-            else:
-                breached += handled[0]
-                escalated += handled[1]
+    collisions = 0
+    while collisions < MAX_COLLISIONS:
+        try:
+            handled = _breach_batch(now, breach_batch)
+        except StaleCase:  # SQLite: another sweep committed these cases first; read again
+            collisions += 1
+            continue
+        if handled is None:
+            break
+        breached, escalated = breached + handled[1], escalated + handled[2]
+    else:
+        current_app.logger.warning("SLA sweep: kept colliding; the next sweep finishes")
     return SweepResult(warned, breached, escalated)
 
 
@@ -140,57 +146,54 @@ def _leads(team_ids: set[int]) -> dict[int, list[int]]:
     return leads
 
 
-def _overdue_cases(now: datetime, batch: int, passed: set[int]) -> list[int]:
-    """The cases with a running clock past its due time, the longest overdue first."""
-    query = (
-        select(SlaClock.dispute_id)
-        .where(SlaClock.status == "running", SlaClock.due_at < now)
-        .group_by(SlaClock.dispute_id)
-        .order_by(func.min(SlaClock.due_at), SlaClock.dispute_id)
-        .limit(batch)
-    )
-    if passed:
-        query = query.where(SlaClock.dispute_id.not_in(passed))
-    found = list(db.session.scalars(query))
-    db.session.rollback()  # end the read; each case gets its own transaction
-    return found
+def _breach_batch(now: datetime, batch: int) -> tuple[int, int, int] | None:
+    """Lock a batch of overdue cases and handle them all in ONE transaction; commit.
 
-
-def _breach_case(dispute_id: int, now: datetime) -> tuple[int, bool] | None:
-    """Breach a case's overdue clocks, audit, notify and escalate it in one transaction.
-
-    Answers (clocks breached, escalated?), or None when another transaction holds the case.
+    Answers (cases, clocks breached, cases escalated), or None when no case is left (or every
+    one left is held by another transaction: the next sweep takes those).
     """
-    for _ in range(ATTEMPTS):
-        try:
-            dispute = db.session.scalars(
-                select(Dispute)
-                .where(Dispute.id == dispute_id)
-                .options(joinedload(Dispute.team), selectinload(Dispute.sla_clocks))
-                .with_for_update(of=Dispute, skip_locked=True)
-                .execution_options(populate_existing=True)
-            ).first()
-            if dispute is None:
-                db.session.rollback()
-                return None
-            overdue = [c for c in dispute.sla_clocks if c.status == "running" and c.due_at < now]
-            if not overdue:  # another sweep, or the case's own change, came first
-                db.session.rollback()
-                return 0, False
-            escalating = next((c.name for c in overdue if c.name in ESCALATING_CLOCKS), None)
-            escalate = escalating is not None and dispute.state == "investigating"
-            leads = _leads({dispute.team_id})[dispute.team_id] or [None]
-            with change_case(dispute, None, now) as change:
-                for clock in overdue:
-                    clock.status, clock.breached_at = "breached", now
-                    about = {"clock": clock.name, "due_at": clock.due_at.isoformat()}
-                    change.record("sla_clock", data={**about, "action": "breach"})
-                    for lead in leads:
-                        enqueue("sla_breach", lead, dispute, now, about)
-                if escalate:
-                    apply_trigger(change, "escalate", {"reason": f"SLA breached: {escalating}"})
-            return len(overdue), escalate
-        except StaleCase:
-            continue  # the case changed between our read and our write: read it again
-    current_app.logger.warning("SLA sweep: %s kept changing; the next sweep takes it", dispute_id)
-    return None
+    overdue_cases = select(SlaClock.dispute_id).where(
+        SlaClock.status == "running", SlaClock.due_at < now
+    )
+    try:
+        disputes = db.session.scalars(
+            select(Dispute)
+            .where(Dispute.id.in_(overdue_cases))
+            .order_by(Dispute.id)
+            .limit(batch)
+            .options(joinedload(Dispute.team), selectinload(Dispute.sla_clocks))
+            .with_for_update(of=Dispute, skip_locked=True)
+            .execution_options(populate_existing=True)
+        ).all()
+        if not disputes:
+            db.session.rollback()
+            return None
+        leads = _leads({d.team_id for d in disputes})
+        breached = escalated = 0
+        for dispute in disputes:
+            clocks, escalates = _breach_case(dispute, now, leads[dispute.team_id] or [None])
+            breached, escalated = breached + clocks, escalated + escalates
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return len(disputes), breached, escalated
+
+
+def _breach_case(dispute: Dispute, now: datetime, leads: list[int | None]) -> tuple[int, bool]:
+    """Breach a locked case's overdue clocks, audit, notify and escalate it (no commit)."""
+    overdue = [c for c in dispute.sla_clocks if c.status == "running" and c.due_at < now]
+    if not overdue:  # the case's own change stopped the clock before we locked it
+        return 0, False
+    escalating = next((c.name for c in overdue if c.name in ESCALATING_CLOCKS), None)
+    escalate = escalating is not None and dispute.state == "investigating"
+    with change_case(dispute, None, now, commit=False) as change:
+        for clock in overdue:
+            clock.status, clock.breached_at = "breached", now
+            about = {"clock": clock.name, "due_at": clock.due_at.isoformat()}
+            change.record("sla_clock", data={**about, "action": "breach"})
+            for lead in leads:
+                enqueue("sla_breach", lead, dispute, now, about)
+        if escalate:
+            apply_trigger(change, "escalate", {"reason": f"SLA breached: {escalating}"})
+    return len(overdue), escalate

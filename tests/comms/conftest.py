@@ -6,6 +6,7 @@ import pytest
 from flask import Flask
 
 from tests.comms.mailbox import Mailbox, smtp_server
+from tests.comms.receiver import Receiver, http_receiver
 from tests.factories import Cast, Factory
 from tests.web.helpers import Web
 
@@ -26,3 +27,12 @@ def mailbox(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Mailbox]:
         monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
         monkeypatch.setitem(app.config, "MAIL_PORT", box.port)
         yield box
+
+
+@pytest.fixture
+def receiver(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Receiver]:
+    """An HTTP receiver on loopback, with loopback allowed as a webhook destination."""
+    with http_receiver() as found:
+        monkeypatch.setitem(app.config, "WEBHOOK_ALLOWED_HOSTS", "127.0.0.1")
+        monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_LOOPBACK", True)
+        yield found

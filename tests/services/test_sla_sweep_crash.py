@@ -52,7 +52,7 @@ def assert_each_breach_handled_once(disputes: list[Dispute], lead_id: int) -> No
     assert list(find_broken_events())[-1:] == [db.session.scalar(select(func.count(Event.id)))]
 
 
-def test_a_sweep_that_fails_midway_commits_whole_cases_and_the_next_finishes_them(
+def test_a_sweep_that_fails_midway_commits_whole_batches_and_the_next_finishes_them(
     make, monkeypatch
 ):
     cast = make.cast()
@@ -62,13 +62,13 @@ def test_a_sweep_that_fails_midway_commits_whole_cases_and_the_next_finishes_the
     def dies_on_the_third_case(change, trigger, data):  # noqa: ANN001, ANN202
         calls.append(change.dispute.id)
         if len(calls) == 3:
-            raise KeyboardInterrupt  # the process is interrupted inside the third transaction
+            raise KeyboardInterrupt  # interrupted in the second batch's transaction
         return real_trigger(change, trigger, data)
 
     monkeypatch.setattr(sla_sweep, "apply_trigger", dies_on_the_third_case)
     with pytest.raises(KeyboardInterrupt):
-        sweep(OVERDUE)
-    assert breached_clocks() == 2  # the third case rolled back whole: clock still running
+        sweep(OVERDUE, breach_batch=2)
+    assert breached_clocks() == 2  # the second batch rolled back whole: clocks still running
     monkeypatch.setattr(sla_sweep, "apply_trigger", real_trigger)
     assert sweep(OVERDUE) == SweepResult(breached=3, escalated=3)
     assert_each_breach_handled_once(disputes, cast.lead.id)
@@ -83,7 +83,7 @@ def test_kill_9_on_a_running_sweep_then_another_sweep_handles_every_breach_once(
     db.session.commit()
     env = os.environ | {"DATABASE_URL": database_url}
     command = [sys.executable, "-m", "flask", "--app", "wsgi", "sla", "sweep",
-               "--now", OVERDUE.isoformat()]  # fmt: skip
+               "--now", OVERDUE.isoformat(), "--batch", "2"]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while breached_clocks() < 3 and process.poll() is None and time.monotonic() < deadline:

@@ -1,0 +1,95 @@
+"""Webhooks as plain data: the events, the signature, and which addresses may receive them."""
+
+import hashlib
+import hmac
+import ipaddress
+from urllib.parse import urlsplit
+
+EVENTS = (
+    "dispute.filed",
+    "dispute.state_changed",
+    "dispute.assigned",
+    "credit_memo.approved",
+    "credit_memo.issued",
+    "credit_memo.reversed",
+    "sla.breached",
+)
+SIGNATURE_HEADER = "Disputedesk-Signature"
+TOLERANCE_SECONDS = 300  # receivers refuse a signature older (or newer) than this
+
+# Never a destination, whatever an admin allows: cloud metadata services and link-local.
+METADATA = {
+    ipaddress.ip_address(a) for a in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200")
+}
+LINK_LOCAL = (ipaddress.ip_network("169.254.0.0/16"), ipaddress.ip_network("fe80::/10"))
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    """The header value: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>." + raw body>."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+def verify(
+    secret: str, header: str, body: bytes, now: int, tolerance: int = TOLERANCE_SECONDS
+) -> bool:
+    """Check a signature header as a receiver should: right key, right body, fresh."""
+    parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
+    if not parts.get("t", "").isdigit() or "v1" not in parts:
+        return False
+    timestamp = int(parts["t"])
+    if abs(now - timestamp) > tolerance:
+        return False
+    expected = sign(secret, timestamp, body).split("v1=", 1)[1]
+    return hmac.compare_digest(expected, parts["v1"])
+
+
+def host_allowed(host: str, allowed: tuple[str, ...]) -> bool:
+    """Tell whether an admin's allow-list names this host: exact, *.suffix, or an IP network."""
+    host = host.lower().rstrip(".")
+    for entry in allowed:
+        entry = entry.strip().lower()
+        if not entry:
+            continue
+        if entry.startswith("*.") and host.endswith(entry[1:]):
+            return True
+        if host == entry:
+            return True
+        try:
+            if ipaddress.ip_address(host) in ipaddress.ip_network(entry, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def url_problem(url: str, allowed: tuple[str, ...]) -> str | None:
+    """Say what is wrong with a subscription's URL, or None when it may be used."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        return "not a valid URL"
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return "an http:// or https:// URL with a host"
+    if parts.username or parts.password:
+        return "credentials do not belong in the URL; sign with the secret instead"
+    if not host_allowed(parts.hostname, allowed):
+        return f"{parts.hostname} is not on the allowed hosts (WEBHOOK_ALLOWED_HOSTS)"
+    return None
+
+
+def address_problem(address: str, allowed: tuple[str, ...], allow_loopback: bool) -> str | None:
+    """Say why a resolved address must not be connected to, or None when it may."""
+    ip = ipaddress.ip_address(address)
+    if getattr(ip, "ipv4_mapped", None):
+        ip = ip.ipv4_mapped
+    if ip in METADATA or any(ip in net for net in LINK_LOCAL):
+        return f"{ip} is a link-local or metadata address"
+    if ip.is_loopback:
+        return None if allow_loopback else f"{ip} is loopback (WEBHOOK_ALLOW_LOOPBACK is off)"
+    if ip.is_unspecified or ip.is_multicast or ip.is_reserved:
+        return f"{ip} is not a unicast address"
+    if ip.is_private and not host_allowed(str(ip), tuple(a for a in allowed if "/" in a)):
+        return f"{ip} is a private address not in the allowed networks"
+    return None
