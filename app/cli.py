@@ -8,7 +8,7 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from app import outbox_cli
+from app import inbound_cli, outbox_cli
 from app.extensions import db
 from app.models import User
 from app.models.disputes import format_ref
@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(sla)
     app.cli.add_command(credits)
     app.cli.add_command(outbox_cli.outbox)
+    app.cli.add_command(inbound_cli.inbound)
 
 
 @click.command("create-user")

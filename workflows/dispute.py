@@ -86,7 +86,8 @@ TRANSITIONS = (
         (NOT_WAITING, NOTE),
     ),
     Transition(
-        "info_received", ("investigating", "escalated"), None, ("assignee", "lead"), (WAITING,)
+        "info_received", ("investigating", "escalated"), None, ("assignee", "lead", "system"),
+        (WAITING,),
     ),
 )  # fmt: skip
 BY_TRIGGER = {t.trigger: t for t in TRANSITIONS}

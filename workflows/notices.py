@@ -28,6 +28,7 @@ KINDS: dict[str, Kind] = {
     ),
     "mentioned": Kind("Someone mentions you in a comment", "{ref}: {author} mentioned you"),
     "watched_changed": Kind("A case you watch changed", "{ref} is now {state}"),
+    "advertiser_message": Kind("The advertiser wrote on your case", "{ref}: {from} wrote"),
 }
 
 EMAIL_MODES = ("immediate", "digest", "off")

@@ -35,4 +35,11 @@ def http_error(error: HTTPException) -> Response:
     return problem(error.code or 500, error.name, error.description or "")
 
 
-from app.api import catalog, credits, disputes, evidence, openapi  # noqa: E402,F401
+from app.api import (  # noqa: E402,F401
+    catalog,
+    correspondence,  # noqa: E402,F401
+    credits,
+    disputes,
+    evidence,
+    openapi,
+)

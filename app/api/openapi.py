@@ -267,6 +267,29 @@ PATHS = {
         )
     },
     "/api/v1/openapi.json": {"get": _op("This document", "200", security=[])},
+    "/api/v1/advertisers/{ref}/contacts": {
+        "get": _op("The advertiser's billing contacts", "200", 401, 404, parameters=REF),
+        "put": _op(
+            "Replace them: {contacts: [{name, email}]} (lead of its team, integration)",
+            "200",
+            401,
+            403,
+            404,
+            422,
+            parameters=REF,
+        ),
+    },
+    "/api/v1/inbound-email": {
+        "post": _op(
+            "A raw RFC 822 reply (message/rfc822); threaded to its case or triage",
+            "201",
+            401,
+            403,
+            409,
+            413,
+            422,
+        ),
+    },
 }
 
 DOCUMENT = {

@@ -1,6 +1,7 @@
 """The persistent model: people, billing records, disputes and their audit trail."""
 
 from app.models.billing import Advertiser, Contract, DeliveryRecord, Invoice, InvoiceLine
+from app.models.correspondence import BillingContact, InboundEmail
 from app.models.credits import Approval, CreditMemo, MemoSequence
 from app.models.disputes import Comment, Dispute, DisputedLine, Event, IdempotencyKey, Watch
 from app.models.evidence import Evidence
@@ -13,6 +14,7 @@ __all__ = [
     "Advertiser",
     "ApiToken",
     "Approval",
+    "BillingContact",
     "Comment",
     "Contract",
     "CreditMemo",
@@ -22,6 +24,7 @@ __all__ = [
     "Event",
     "Evidence",
     "IdempotencyKey",
+    "InboundEmail",
     "Invoice",
     "InvoiceLine",
     "MemoSequence",

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from app.models import Dispute, User
+from app.services.correspondence import queue_advertiser_message, wants_advertiser_message
 from app.services.credits import issue_memo, prepare_memo
 from app.services.sla_clocks import apply_clock_effects
 from app.services.write_path import CaseChange, change_case, load_for_change
@@ -13,7 +14,8 @@ from workflows.codes import CREDIT_OUTCOMES
 from workflows.dispute import SYSTEM
 from workflows.errors import InvalidInput
 
-INPUT_FIELDS = ("note", "reason", "outcome", "root_cause", "credit_amount", "gl_reason")
+INPUT_FIELDS = ("note", "reason", "outcome", "root_cause", "credit_amount", "gl_reason",
+                "message_advertiser")  # fmt: skip
 
 
 def fire_trigger(
@@ -63,6 +65,8 @@ def apply_trigger(change: CaseChange, trigger: str, data: Mapping[str, Any]) -> 
     elif trigger == "issue_credit":
         issue_memo(change)
     apply_clock_effects(dispute, trigger, change.now, change.record)
+    if wants_advertiser_message(trigger, given):
+        queue_advertiser_message(change, trigger, given)
 
 
 def allowed_triggers(dispute: Dispute, user: User, now: datetime) -> list[str]:

@@ -11,7 +11,7 @@ from flask_login import current_user
 from app.api.problems import problem
 from app.extensions import db, htmx, login_manager
 from app.models import User
-from app.web import notifications, outbox_admin, webhooks_admin
+from app.web import correspondence, notifications, outbox_admin, webhooks_admin
 from app.web.auth import API_ONLY_ROLES
 
 
@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(notifications.bp)
     app.register_blueprint(outbox_admin.bp)
     app.register_blueprint(webhooks_admin.bp)
+    app.register_blueprint(correspondence.bp)
     for template_filter in (localtime, sentence, period, grouped, minor_units, filesize, words):
         app.add_template_filter(template_filter)
     app.context_processor(lambda: {"nav": navigation()})
@@ -51,6 +52,7 @@ def navigation() -> list[tuple[str, str]]:
         ("reports.credits", "Reports", reports.REPORT_ROLES),
         ("home.workflow", "Workflow", None),
         ("webhooks_admin.index", "Webhooks", ("admin",)),
+        ("correspondence.inbound", "Inbound", ("lead",)),
     )
     role = current_user.role
     return [(endpoint, label) for endpoint, label, roles in pages if not roles or role in roles]

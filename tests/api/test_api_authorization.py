@@ -176,6 +176,9 @@ COVERED_ELSEWHERE = {
     ("GET", "/evidence/{}/download"): "test_api_evidence.py",
     ("GET", "/disputes/{}/credit-memo"): "test_api_credits.py",
     ("POST", "/credit-memos/{}/approvals"): "test_api_credits.py",
+    ("GET", "/advertisers/{}/contacts"): "tests/comms/test_correspondence_access.py",
+    ("PUT", "/advertisers/{}/contacts"): "tests/comms/test_correspondence_access.py",
+    ("POST", "/inbound-email"): "tests/comms/test_correspondence_access.py",
 }
 
 

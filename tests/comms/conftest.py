@@ -36,3 +36,10 @@ def receiver(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Receiver]:
         monkeypatch.setitem(app.config, "WEBHOOK_ALLOWED_HOSTS", "127.0.0.1")
         monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_LOOPBACK", True)
         yield found
+
+
+@pytest.fixture
+def api(client, make: Factory):  # noqa: ANN001, ANN201
+    from tests.api.helpers import Api
+
+    return Api(client, make)

@@ -1,0 +1,37 @@
+"""flask --app wsgi inbound read FILE…: take replies saved as .eml files (IMAP is left out)."""
+
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import User
+from app.services.inbound_mail import receive
+from workflows.errors import DomainError
+
+
+@click.group()
+def inbound() -> None:
+    """Inbound e-mail from advertisers."""
+
+
+@inbound.command("read")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--as", "as_email", help="The integration user receiving (default: the first).")
+def read(files: tuple[str, ...], as_email: str | None) -> None:
+    """Thread each .eml file onto its case, or leave it in the leads' triage list."""
+    query = select(User).where(User.role == "integration", User.active.is_(True))
+    if as_email:
+        query = query.where(User.email == as_email.lower())
+    receiver = db.session.scalars(query.order_by(User.id)).first()
+    if receiver is None:
+        raise click.ClickException("no active integration user to receive the mail")
+    for name in files:
+        try:
+            record = receive(Path(name).read_bytes(), receiver)
+        except DomainError as error:
+            click.echo(f"{name}: refused: {error}", err=True)
+            continue
+        where = f"DSP-{record.dispute_id:06d}" if record.dispute_id else f"triage ({record.reason})"
+        click.echo(f"{name}: {record.status} → {where}")
