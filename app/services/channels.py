@@ -1,6 +1,6 @@
 """Which function delivers each outbox channel."""
 
-from app.services.mail import send_email_row
+from app.services.mail import close_connection, send_email_row
 from app.services.notice_delivery import deliver_notice
 from app.services.outbox import DeliveryResult, Handler, deliver_pending
 from app.services.webhook_delivery import fan_out_event, post_webhook
@@ -18,4 +18,7 @@ def channels() -> dict[str, Handler]:
 
 def deliver_all(**options) -> DeliveryResult:  # noqa: ANN003
     """Deliver everything due through every channel (the worker's one round)."""
-    return deliver_pending(channels(), **options)
+    try:
+        return deliver_pending(channels(), **options)
+    finally:
+        close_connection()

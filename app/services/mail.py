@@ -11,7 +11,7 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 
 from app.models import Outbox
 from app.services.outbox import DeliveryFailed
@@ -71,22 +71,49 @@ def send(message: EmailMessage, key: str) -> None:
         partial.write_bytes(message.as_bytes())
         partial.replace(folder / f"{key}.eml")  # whole file or none
         return
-    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
     try:
-        with smtp_class(
-            config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]
-        ) as smtp:
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if config["MAIL_USERNAME"]:
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            smtp.send_message(message)
+        try:
+            _connection().send_message(message)
+        except smtplib.SMTPServerDisconnected:  # a kept connection timed out: once more
+            close_connection()
+            _connection().send_message(message)
     except smtplib.SMTPRecipientsRefused as error:
         raise DeliveryFailed(f"recipient refused: {error.recipients}", permanent=True) from None
     except smtplib.SMTPResponseException as error:
+        close_connection()
         permanent = 500 <= error.smtp_code < 600
         raise DeliveryFailed(
             f"SMTP {error.smtp_code}: {error.smtp_error!r}", error.smtp_code, permanent
         ) from None
     except (OSError, smtplib.SMTPException) as error:
+        close_connection()
         raise DeliveryFailed(f"SMTP: {error}") from None
+
+
+def _connection() -> smtplib.SMTP:
+    """The SMTP connection of this round of delivery, opened on first use."""
+    if (smtp := g.get("_smtp")) is not None:
+        return smtp
+    config = current_app.config
+    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+    smtp = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
+    try:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    except BaseException:
+        smtp.close()
+        raise
+    g._smtp = smtp
+    return smtp
+
+
+def close_connection() -> None:
+    """Say goodbye to the SMTP server at the end of a round (or after an error)."""
+    smtp = g.pop("_smtp", None)
+    if smtp is not None:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()

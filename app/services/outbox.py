@@ -90,7 +90,10 @@ def claim(now: datetime, batch: int) -> Sequence[Outbox]:
         raise
     if not ids:
         return []
-    return db.session.scalars(select(Outbox).where(Outbox.id.in_(ids)).order_by(Outbox.id)).all()
+    rows = db.session.scalars(select(Outbox).where(Outbox.id.in_(ids)).order_by(Outbox.id)).all()
+    for row in rows:  # read-only from here: each row's commit must not expire (reload) the rest
+        db.session.expunge(row)
+    return rows
 
 
 def deliver_one(row: Outbox, by_channel: dict[str, Handler], now: datetime) -> str:
@@ -100,11 +103,10 @@ def deliver_one(row: Outbox, by_channel: dict[str, Handler], now: datetime) -> s
         if handler is None:
             raise DeliveryFailed(f"no delivery for channel {row.channel!r}", permanent=True)
         code = handler(row, now)
-        row.status, row.delivered_at, row.response_code, row.last_error = (
-            "delivered",
-            now,
-            code,
-            None,
+        db.session.execute(
+            update(Outbox)
+            .where(Outbox.id == row.id)
+            .values(status="delivered", delivered_at=now, response_code=code, last_error=None)
         )
         db.session.commit()
         return "delivered"
