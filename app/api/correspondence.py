@@ -2,7 +2,7 @@
 
 from flask import Response, g, jsonify, request
 
-from app.api import bp
+from app.api.blueprint import bp
 from app.api.requests import json_body
 from app.extensions import db
 from app.models import Advertiser

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 
 from app.extensions import db
 from app.models import Advertiser, CreditMemo, Outbox, User, Watch
+from app.queries.memos import approvers_now
 from workflows.money import format_amount
 from workflows.notices import handle_of, mentioned_handles
 from workflows.permissions import reads_internal_comments
@@ -21,7 +22,6 @@ REJECTED = ("credit_memo_rejected", "credit_memo_rejectd")
 
 if TYPE_CHECKING:
     from app.models import Dispute
-    from app.services.write_path import CaseChange
 
 
 def enqueue(
@@ -54,7 +54,7 @@ def queue_event(name: str, dispute: "Dispute", now: datetime, **data: Any) -> No
     enqueue(name, None, dispute, now, {"state": dispute.state, **data}, channel="event")
 
 
-def queue_change_notices(change: "CaseChange") -> None:
+def queue_change_notices(change: Any) -> None:  # a write_path.CaseChange (it imports us)
     """Queue a notice for everyone the change concerns, never for the person who made it."""
     dispute, now = change.dispute, change.now
     actor_id = change.user.id if change.user else None
@@ -114,7 +114,7 @@ def _memo(memo: CreditMemo) -> dict[str, Any]:
             "amount": format_amount(memo.amount), "currency": memo.currency}  # fmt: skip
 
 
-def _email(change: "CaseChange") -> str:
+def _email(change: Any) -> str:
     return change.user.email if change.user else "system"
 
 
@@ -140,8 +140,6 @@ def _account_owners(advertiser_id: int) -> list[int | None]:
 
 
 def _approvers(memo: CreditMemo, dispute: "Dispute") -> list[int]:
-    from app.services.credits import approvers_now  # credits writes through the write path
-
     return [user.id for user in approvers_now(memo, dispute)]
 
 

@@ -30,7 +30,7 @@ from app.services.write_path import change_case
 from workflows.errors import StaleCase
 
 # Warnings per transaction, and overdue cases per read of the candidates: bounds a backlog's
-# transactions and memory, and lets concurrent sweeps share the work.
+# transactions and what each holds in RAM, and lets concurrent sweeps share the work.
 BATCH = 500
 ESCALATING_CLOCKS = ("resolution", "triage")  # a breach of these escalates an investigating case
 BREACH_BATCH = 100  # cases per breach transaction: bounds how long their locks are held

@@ -6,7 +6,7 @@ from typing import Any
 
 from app.models import Dispute, User
 from app.services.correspondence import queue_advertiser_message, wants_advertiser_message
-from app.services.credits import issue_memo, prepare_memo
+from app.services.memo_effects import issue_memo, prepare_memo
 from app.services.sla_clocks import apply_clock_effects
 from app.services.write_path import CaseChange, change_case, load_for_change
 from workflows import dispute as workflow

@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from app.models.disputes import format_ref
 from app.models.types import as_id
-from app.services.access import get_visible_dispute
+from app.queries.access import get_visible_dispute
 from app.services.bell import mark_all_read, mark_read, notices_for, unread_count
 from app.services.notice_delivery import email_modes, set_email_modes
 from app.services.notices import mentionable

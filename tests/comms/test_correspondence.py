@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Dispute, Event, Evidence, InboundEmail, Outbox
+from app.services.approvals import decide
 from app.services.channels import deliver_all
 from app.services.correspondence import set_contacts
-from app.services.credits import decide
 from app.services.triggers import fire_trigger
 from tests.api.helpers import Api
 from tests.evidence_samples import pdf

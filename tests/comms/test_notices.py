@@ -4,9 +4,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Outbox, Watch
+from app.services.approvals import decide
 from app.services.assignment import assign
 from app.services.comments import add_comment
-from app.services.credits import decide
 from app.services.triggers import fire_trigger
 from tests.factories import Cast
 from tests.web.helpers import case_with_memo, memo_of
