@@ -52,7 +52,7 @@ MAY_FIRE = {
     "reopen": {"lead"},
     "issue_credit": {"approver", "system"},
     "request_info": ASSIGNEES | {"lead"},
-    "info_received": ASSIGNEES | {"lead"},
+    "info_received": ASSIGNEES | {"lead", "system"},  # system: the advertiser's reply came in
 }
 
 
