@@ -32,6 +32,8 @@ INTAKE_CHANNELS = ("portal", "api", "email", "phone", "import")
 ADVERTISER_KINDS = ("agency", "supplier", "seller")
 ADVERTISER_TIERS = ("strategic", "standard")
 UNIT_KINDS = ("cpm", "cpc", "flat")
+LINE_KINDS = ("charge", "make_good", "adjustment")  # amount > 0, = 0, < 0
+DELIVERY_SOURCES = ("first_party", "third_party")
 
 COMMENT_VISIBILITIES = ("internal", "account_team")
 

@@ -181,6 +181,11 @@ PATHS = {
         "get": _op("Read the comments you may see", "200", 401, 404, parameters=REF),
         "post": _op("Comment", "201", 400, 401, 403, 404, 422, body="NewComment", parameters=REF),
     },
+    "/api/v1/disputes/{ref}/comparison": {
+        "get": _op(
+            "Compare the disputed lines with contract and delivery", "200", 401, 404, parameters=REF
+        )  # fmt: skip
+    },
     "/api/v1/advertisers": {
         "get": _op("List advertisers", "200", 401, 422, parameters=_query("limit", "cursor"))
     },

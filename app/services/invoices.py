@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Advertiser, Invoice, InvoiceLine, User
-from workflows.codes import UNIT_KINDS
+from workflows.codes import LINE_KINDS, UNIT_KINDS
 from workflows.errors import Conflict, InvalidInput, NotPermitted
-from workflows.money import CURRENCIES, BadAmount, parse_amount
+from workflows.money import CURRENCIES, BadAmount, parse_rate, parse_signed_amount
 
 MAX_UNITS = 10**15  # a trillion impressions a line is already absurd
 
@@ -23,6 +23,10 @@ class LineInput:
     billed_units: object
     billed_rate: object
     amount: object
+    kind: object = "charge"
+
+
+KIND_SIGN = {"charge": 1, "make_good": 0, "adjustment": -1}  # the sign each kind's amount has
 
 
 def create_invoice(
@@ -90,7 +94,10 @@ def _lines(given: object, errors: dict[str, str]) -> list[InvoiceLine]:
     if not given:
         errors["lines"] = "an invoice needs at least one line"
         return []
-    lines = [LineInput(**{f: x.get(f) for f in LineInput.__dataclass_fields__}) for x in given]
+    fields = [f for f in LineInput.__dataclass_fields__ if f != "kind"]
+    lines = [
+        LineInput(**{f: x.get(f) for f in fields}, kind=x.get("kind", "charge")) for x in given
+    ]
     rows, seen = [], set()
     for i, line in enumerate(lines, start=1):
         where = f"lines[{i}]"
@@ -110,10 +117,18 @@ def _lines(given: object, errors: dict[str, str]) -> list[InvoiceLine]:
         if type(line.billed_units) is not int or not 0 <= line.billed_units <= MAX_UNITS:
             errors[where] = "billed_units must be a whole number, zero or more"
             continue
+        if line.kind not in LINE_KINDS:
+            errors[where] = "kind is one of " + ", ".join(LINE_KINDS)
+            continue
         try:
-            rate, amount = parse_amount(line.billed_rate), parse_amount(line.amount)
+            rate, amount = parse_rate(line.billed_rate), parse_signed_amount(line.amount)
         except BadAmount as error:
             errors[where] = f"billed_rate and amount: {error}"
+            continue
+        if (amount > 0) - (amount < 0) != KIND_SIGN[line.kind]:
+            errors[where] = (
+                "a charge's amount is above zero, a make_good's is zero, an adjustment's below"
+            )
             continue
         rows.append(
             InvoiceLine(
@@ -122,8 +137,9 @@ def _lines(given: object, errors: dict[str, str]) -> list[InvoiceLine]:
                 campaign_ref=line.campaign_ref.strip(),
                 unit_kind=line.unit_kind,
                 billed_units=line.billed_units,
-                billed_rate=rate,
+                billed_rate_micros=rate,
                 amount=amount,
+                kind=line.kind,
             )
         )
     return rows

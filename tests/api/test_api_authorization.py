@@ -95,6 +95,7 @@ ROUTES = (
     ),
     Route("read a dispute", "GET", "/disputes/{ref}", SEES_THE_CASE),
     Route("read the timeline", "GET", "/disputes/{ref}/events", SEES_THE_CASE),
+    Route("read the comparison", "GET", "/disputes/{ref}/comparison", SEES_THE_CASE),
     Route(
         "start the case",
         "POST",

@@ -16,6 +16,7 @@ LINES = [
         "billed_units": 4_000,
         "billed_rate": "0.85",
         "amount": "3400.00",
+        "kind": "charge",
     },
     {
         "line_no": 2,
@@ -25,6 +26,7 @@ LINES = [
         "billed_units": 1_200_000,
         "billed_rate": "6.25",
         "amount": "7500.00",
+        "kind": "charge",
     },
 ]
 
@@ -57,6 +59,42 @@ def test_the_billing_system_pushes_an_invoice_and_can_read_it_back(api: Api, cas
     assert invoice["advertiser_ref"] == cast.advertiser.ref
     assert (invoice["period_start"], invoice["period_end"]) == ("2026-11-01", "2026-11-30")
     assert invoice["open_disputes"] == []
+
+
+MAKE_GOOD = LINES[0] | {
+    "line_no": 3,
+    "billed_rate": "0.8075",
+    "amount": "0.00",
+    "kind": "make_good",
+}
+ADJUSTMENT = LINES[1] | {"line_no": 4, "billed_units": 0, "amount": "-125.50", "kind": "adjustment"}
+
+
+def test_invoices_carry_zero_make_goods_negative_adjustments_and_six_decimal_rates(api, cast):
+    caller = api(cast.integration)
+    response = caller.post("/invoices", invoice_body(cast, lines=[*LINES, MAKE_GOOD, ADJUSTMENT]))
+    assert response.status_code == 201
+    lines = caller.get("/invoices/INV-2026-11-0042").get_json()["lines"]
+    assert lines[2:] == [MAKE_GOOD, ADJUSTMENT]
+    assert caller.get("/invoices/INV-2026-11-0042").get_json()["total"] == "10774.50"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        LINES[0] | {"amount": "0.00"},  # a zero charge is a make-good
+        LINES[0] | {"amount": "-1.00"},  # a negative charge is an adjustment
+        MAKE_GOOD | {"amount": "5.00"},
+        ADJUSTMENT | {"amount": "5.00"},
+        LINES[0] | {"kind": "refund"},
+        LINES[0] | {"billed_rate": "0.8500001"},  # a seventh decimal
+    ],
+)
+def test_an_invoice_line_whose_kind_and_amount_disagree_is_refused(api, cast, line):
+    response = api(cast.integration).post("/invoices", invoice_body(cast, lines=[line]))
+    assert response.status_code == 422
+    assert "lines[1]" in response.get_json()["errors"]
+    assert api(cast.integration).get("/invoices/INV-2026-11-0042").status_code == 404
 
 
 def test_a_pushed_invoice_can_be_disputed_up_to_its_total(api: Api, cast: Cast) -> None:
