@@ -91,6 +91,22 @@ SCHEMAS = {
             "lines": {"type": "array", "items": {"type": "object"}},
         },
     },
+    "ContractFeed": {
+        "type": "object",
+        "required": ["contracts"],
+        "properties": {
+            "contracts": {"type": "array", "maxItems": 500, "items": {"type": "object"}},
+            "dry_run": {"type": "boolean"},
+        },
+    },
+    "DeliveryFeed": {
+        "type": "object",
+        "required": ["records"],
+        "properties": {
+            "records": {"type": "array", "maxItems": 5000, "items": {"type": "object"}},
+            "dry_run": {"type": "boolean"},
+        },
+    },
     "Dispute": {
         "type": "object",
         "properties": {
@@ -180,6 +196,28 @@ PATHS = {
     "/api/v1/disputes/{ref}/comments": {
         "get": _op("Read the comments you may see", "200", 401, 404, parameters=REF),
         "post": _op("Comment", "201", 400, 401, 403, 404, 422, body="NewComment", parameters=REF),
+    },
+    "/api/v1/feeds/contracts": {
+        "post": _op(
+            "Record contracts with their lines (all or nothing)",
+            "200",
+            400,
+            401,
+            403,
+            422,
+            body="ContractFeed",
+        )  # fmt: skip
+    },
+    "/api/v1/feeds/delivery": {
+        "post": _op(
+            "Record delivery rows by external_ref (all or nothing)",
+            "200",
+            400,
+            401,
+            403,
+            422,
+            body="DeliveryFeed",
+        )  # fmt: skip
     },
     "/api/v1/disputes/{ref}/comparison": {
         "get": _op(
