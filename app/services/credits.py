@@ -20,6 +20,7 @@ from workflows.money import format_amount, parse_amount, to_reporting
 
 LIVE = ("pending_approval", "approved", "issued")  # memos that count towards a split credit
 DECISIONS = ("approve", "reject")
+DECISION_EVENTS = {"approve": "credit_memo_approved", "reject": "credit_memo_rejected"}
 
 
 def current_memo(dispute: Dispute) -> CreditMemo | None:
@@ -111,7 +112,7 @@ def decide(
         )  # fmt: skip
         db.session.flush()
         data = {"memo_id": memo.id, "decision": decision, "comment": comment, "rule": tier.rule}
-        change.record(f"credit_memo_{decision}d", data=data)
+        change.record(DECISION_EVENTS[decision], data=data)
         if decision == "reject":
             memo.status = "rejected"
             apply_trigger(change, "return_for_rework", {"reason": comment})

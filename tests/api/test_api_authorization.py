@@ -159,6 +159,7 @@ ROUTES = (
           body=lambda scene: {"contracts": [feed_contract(scene)]}),
     Route("send delivery records", "POST", "/feeds/delivery", answers(403, integration=200),
           body=lambda scene: {"records": [FEED_RECORD]}),
+    Route("list memos to post", "GET", "/credit-memos/unposted", answers(403, integration=200)),
 )  # fmt: skip
 
 
@@ -190,6 +191,7 @@ def test_each_person_gets_the_answer_the_table_gives(
 
 # Routes whose own test module holds their table of people and answers.
 COVERED_ELSEWHERE = {
+    ("POST", "/credit-memos/{}/posting"): "test_api_posting.py",
     ("GET", "/disputes/{}/evidence"): "test_api_evidence.py",
     ("POST", "/disputes/{}/evidence"): "test_api_evidence.py",
     ("GET", "/evidence/{}/download"): "test_api_evidence.py",
