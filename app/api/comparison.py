@@ -2,8 +2,8 @@
 
 from flask import Response, g, jsonify
 
-from app.api import bp
-from app.services.comparison import compare_dispute
+from app.api.blueprint import bp
+from app.queries.comparison import compare_dispute
 from app.services.listing import load_dispute
 from workflows.money import format_amount
 

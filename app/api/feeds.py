@@ -2,7 +2,7 @@
 
 from flask import Response, g, jsonify
 
-from app.api import bp
+from app.api.blueprint import bp
 from app.api.requests import json_body
 from app.services.feeds import FeedResult, import_contracts, import_delivery
 from workflows.errors import InvalidInput

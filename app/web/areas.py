@@ -13,8 +13,8 @@ from app.extensions import db, htmx
 from app.models import Dispute
 from app.models.disputes import parse_ref
 from app.models.types import utcnow
+from app.queries.comparison import compare_dispute
 from app.services.case_view import CaseView, case_view, timeline
-from app.services.comparison import compare_dispute
 from app.services.listing import load_dispute
 from app.services.watching import WATCHERS
 from app.web.panels import credit_panel, evidence_panel, evidence_waits

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Contract, DeliveryRecord, Invoice
+from app.queries.comparison import compare_lines
 from app.seed import seed_demo
-from app.services.comparison import compare_lines
 
 PER = {"cpm": 1000, "cpc": 1, "flat": 1}
 NOW = datetime.fromisoformat("2026-11-20T15:00:00+00:00")
