@@ -8,7 +8,7 @@ from sqlalchemy import select, text, update
 
 from app.extensions import db
 from app.models import CreditMemo, Event
-from app.services.credits import decide
+from app.services.approvals import decide
 from app.services.triggers import fire_trigger
 from tests.api.test_api_posting import CREDIT
 
