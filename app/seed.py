@@ -137,6 +137,6 @@ def _invoice(rng, advertiser, currency, products, today, n, month) -> Invoice:  
         )
         delivered = units if kind == "flat" else int(units * rng.uniform(0.85, 1.0))
         invalid = int(delivered * rng.uniform(0, 0.04))
-        db.session.add_all(delivery_rows(n, campaign, start, end, delivered, invalid))
+        db.session.add_all(delivery_rows(n, kind, campaign, start, end, delivered, invalid))
     db.session.add(invoice)
     return invoice

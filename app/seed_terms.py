@@ -38,11 +38,12 @@ def contract_variants(advertiser: Advertiser, n: int, base: list[Contract]) -> l
 
 
 def delivery_rows(
-    n: int, campaign: str, start: date, end: date, delivered: int, invalid: int
+    n: int, kind: str, campaign: str, start: date, end: date, delivered: int, invalid: int
 ) -> list[DeliveryRecord]:
     """Return the delivery rows of one campaign-month: monthly, or weekly across the edge."""
     rows = []
-    if n % 4 == 1:  # weekly rows from the first; the last week runs into the next month
+    # weekly rows from the first day; the last week runs into the next month
+    if n % 4 == 1 and kind != "flat":
         days = (end - start).days + 1
         weeks = (days + 6) // 7
         for week in range(weeks):

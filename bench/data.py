@@ -248,7 +248,8 @@ def _events(g, state, outcome, filed, resolved, assignee, amount) -> list[dict]:
         at = filed + (end - filed) * (seq - 1) / (len(steps) - 1)
         row = {"id": None, "dispute_id": g, "seq": seq, "at": at, "actor_id": None,
                "actor": "system", "type": kind, "trigger": trigger, "from_state": before,
-               "to_state": after, "data": data, "prev_hash": prev}  # fmt: skip
+               "to_state": after, "data": data, "prev_hash": prev,
+               "written_type": None}  # fmt: skip
         row["hash"] = prev = _hash(prev, row)
         rows.append(row)
     return rows

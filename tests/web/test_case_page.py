@@ -179,7 +179,7 @@ def test_the_comparison_sets_billed_beside_contracted_and_delivered(web: Web, ma
         "3,060.00",
         "+1,940.00",
     ]
-    assert first[10] == "1,940.00"  # proposed credit: the contract has no tolerance
+    assert first[9] == "1,940.00"  # proposed credit: the contract has no tolerance
     # Line 2 has no delivery record: no expected amount is guessed, and the page says why.
     assert second[3] == "no data" and second[7:9] == ["—", "—"]
     assert "No first_party delivery rows for " + invoice.lines[1].campaign_ref in second_notes[0]
