@@ -37,8 +37,8 @@ def create_invoice(
     period_start: object,
     period_end: object,
     lines: object,
-) -> Invoice:
-    """Record an invoice from the billing system, whole or not at all."""
+) -> tuple[Invoice, bool]:
+    """Record an invoice from the billing system, whole or not at all; say if it was new."""
     if user.role != "integration":
         raise NotPermitted("only the billing system's integration user pushes invoices")
     errors: dict[str, str] = {}
@@ -62,8 +62,12 @@ def create_invoice(
     rows = _lines(lines, errors)
     if errors:
         raise InvalidInput(errors)
-    if db.session.scalar(select(Invoice.id).where(Invoice.number == number.strip())):
-        raise Conflict(f"invoice {number} already exists")
+    existing = db.session.scalar(select(Invoice).where(Invoice.number == number.strip()))
+    if existing is not None:
+        if _same_invoice(existing, advertiser, currency, start, end, rows):
+            db.session.rollback()
+            return existing, False  # the same invoice sent again: idempotent by its number
+        raise Conflict(f"invoice {number} already exists with other contents")
     invoice = Invoice(
         number=number.strip(),
         advertiser=advertiser,
@@ -74,7 +78,19 @@ def create_invoice(
     )
     db.session.add(invoice)
     db.session.commit()
-    return invoice
+    return invoice, True
+
+
+LINE_FIELDS = ("line_no", "product", "campaign_ref", "unit_kind", "billed_units",
+               "billed_rate_micros", "amount", "kind")  # fmt: skip
+
+
+def _same_invoice(existing: Invoice, advertiser, currency, start, end, rows) -> bool:  # noqa: ANN001
+    def lines(given: list[InvoiceLine]) -> list[tuple]:
+        return sorted(tuple(getattr(x, f) for f in LINE_FIELDS) for x in given)
+
+    head = (existing.advertiser_id, existing.currency, existing.period_start, existing.period_end)
+    return head == (advertiser.id, currency, start, end) and lines(existing.lines) == lines(rows)
 
 
 def _date(value: object, field: str, errors: dict[str, str]) -> date | None:

@@ -128,6 +128,17 @@ def test_an_invoice_number_that_exists_is_a_409_and_the_first_invoice_is_kept(
     assert caller.get("/invoices/INV-2026-11-0042").get_json()["total"] == "10900.00"
 
 
+def test_the_same_invoice_pushed_again_is_answered_200_and_stored_once(api: Api, cast: Cast):
+    caller = api(cast.integration)
+    first = caller.post("/invoices", invoice_body(cast))
+    before = stored_counts()
+
+    again = caller.post("/invoices", invoice_body(cast))
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.get_json() == first.get_json() and stored_counts() == before
+
+
 @pytest.mark.parametrize("number", ["INV/2026/0042", "INV 2026 0042", "INV#42", "INV?42"])
 def test_an_invoice_is_readable_at_its_location_whatever_its_number_holds(
     api: Api, cast: Cast, number: str
