@@ -9,6 +9,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from app import inbound_cli, outbox_cli
+from app.cli_import import import_group
 from app.extensions import db
 from app.models import User
 from app.models.disputes import format_ref
@@ -29,6 +30,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(credits)
     app.cli.add_command(outbox_cli.outbox)
     app.cli.add_command(inbound_cli.inbound)
+    app.cli.add_command(import_group)
 
 
 @click.command("create-user")

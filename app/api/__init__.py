@@ -35,11 +35,8 @@ def http_error(error: HTTPException) -> Response:
     return problem(error.code or 500, error.name, error.description or "")
 
 
-from app.api import (  # noqa: E402,F401
-    catalog,
-    correspondence,  # noqa: E402,F401
-    credits,
-    disputes,
-    evidence,
-    openapi,
-)
+from app.api import catalog, credits, disputes, evidence, openapi  # noqa: E402,F401
+from app.api import comparison as _comparison  # noqa: E402,F401
+from app.api import correspondence as _correspondence  # noqa: E402,F401
+from app.api import feeds as _feeds  # noqa: E402,F401
+from app.api import posting as _posting  # noqa: E402,F401
