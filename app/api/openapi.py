@@ -5,6 +5,7 @@ from typing import Any
 from flask import Response, jsonify
 
 from app.api.blueprint import bp
+from app.api.openapi_comms import comms_paths
 from app.api.openapi_money import MONEY_SCHEMAS, money_paths
 from workflows.codes import GL_REASONS, OUTCOMES, REASON_CODES, ROOT_CAUSES
 from workflows.dispute import BY_TRIGGER, STATES
@@ -268,32 +269,10 @@ PATHS = {
         )
     },
     "/api/v1/openapi.json": {"get": _op("This document", "200", security=[])},
-    "/api/v1/advertisers/{ref}/contacts": {
-        "get": _op("The advertiser's billing contacts", "200", 401, 404, parameters=REF),
-        "put": _op(
-            "Replace them: {contacts: [{name, email}]} (lead of its team, integration)",
-            "200",
-            401,
-            403,
-            404,
-            422,
-            parameters=REF,
-        ),
-    },
-    "/api/v1/inbound-email": {
-        "post": _op(
-            "A raw RFC 822 reply (message/rfc822); threaded to its case or triage",
-            "201",
-            401,
-            403,
-            409,
-            413,
-            422,
-        ),
-    },
 }
 
 PATHS |= money_paths(_op, _query)
+PATHS |= comms_paths(_op)
 SCHEMAS |= MONEY_SCHEMAS
 
 DOCUMENT = {
