@@ -11,6 +11,7 @@ from app.models import Approval, CreditMemo, Dispute, User
 from app.queries.access import visible_clause
 from workflows import approvals as matrix
 from workflows.errors import NotFound, NotPermitted
+from workflows.permissions import roles_with
 
 
 def current_memo(dispute: Dispute) -> CreditMemo | None:
@@ -58,14 +59,14 @@ def approvers_now(memo: CreditMemo, dispute: Dispute) -> list[User]:
         return []
     facts = memo_facts(memo, dispute)
     candidates = db.session.scalars(
-        select(User).where(User.role.in_(("lead", "approver")), User.active.is_(True))
+        select(User).where(User.role.in_(roles_with("approve_credits")), User.active.is_(True))
     ).all()
     return [u for u in candidates if matrix.refusal(facts, person(u)) is None]
 
 
 def inbox(user: User) -> Sequence[tuple[CreditMemo, Dispute]]:
     """Return the memos this user may approve now, oldest first."""
-    if user.role not in ("lead", "approver"):
+    if not user.can("approve_credits"):
         raise NotPermitted("only leads and approvers approve credit memos")
     rows = db.session.execute(
         select(CreditMemo, Dispute)

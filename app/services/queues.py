@@ -26,10 +26,11 @@ from app.models.types import utcnow
 from app.services.sla_clocks import nearest_due
 from workflows.dispute import OPEN_STATES
 from workflows.errors import InvalidInput, NotPermitted
-from workflows.permissions import WORKERS
+from workflows.permissions import roles_with
 from workflows.sla import ClockView
 
 PAGE_SIZE = 50
+WORKERS = roles_with("work_cases")  # whose load the team queue shows, whom a case can go to
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ def _decode(token: str, keys: list[ColumnElement]) -> list:
 
 def my_queue(user: User, filters: QueueFilters, after: str | None = None) -> QueuePage:
     """Return a page of the user's open cases, most urgent first."""
-    if user.role not in WORKERS:
+    if not user.can("work_cases"):
         raise NotPermitted("queues belong to analysts and leads")
     query = select(Dispute).where(Dispute.assignee_id == user.id, Dispute.queue_band < CLOSED_BAND)
     return _page(filtered(query, filters), _my_keys(), after)
@@ -175,7 +176,7 @@ def my_queue(user: User, filters: QueueFilters, after: str | None = None) -> Que
 
 def team_queue(user: User, filters: QueueFilters, after: str | None = None) -> QueuePage:
     """Return a page of the lead's team's open cases, unassigned and escalated first."""
-    if user.role != "lead":
+    if not user.can("lead_team"):
         raise NotPermitted("the team queue belongs to leads")
     query = select(Dispute).where(Dispute.team_id == user.team_id, Dispute.queue_band < CLOSED_BAND)
     return _page(filtered(query, filters), _team_keys(), after)
@@ -200,7 +201,11 @@ def team_workload(user: User) -> list[Workload]:
             func.min(Dispute.filed_at),
         )
         .outerjoin(Dispute, open_case)
-        .where(User.team_id == user.team_id, User.role.in_(WORKERS), User.active.is_(True))
+        .where(
+            User.team_id == user.team_id,
+            User.role.in_(WORKERS),
+            User.active.is_(True),
+        )
         .group_by(User.id)
         .order_by(func.count(Dispute.id).desc(), User.email)
     ).all()
@@ -211,6 +216,10 @@ def team_members(user: User) -> Sequence[User]:
     """Return the active analysts and leads of the user's team."""
     return db.session.scalars(
         select(User)
-        .where(User.team_id == user.team_id, User.role.in_(WORKERS), User.active.is_(True))
+        .where(
+            User.team_id == user.team_id,
+            User.role.in_(WORKERS),
+            User.active.is_(True),
+        )
         .order_by(User.email)
     ).all()

@@ -12,7 +12,8 @@ from app.extensions import db
 from app.models import Dispute, User
 from app.models.disputes import format_ref
 from app.queries.memos import issued_in_month
-from workflows.errors import InvalidInput
+from workflows.codes import a_role
+from workflows.errors import InvalidInput, NotPermitted
 from workflows.money import REPORTING_CURRENCY, format_amount
 
 COLUMNS = (
@@ -34,6 +35,8 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
 
 def credit_rows(month: str, user: User | None = None) -> list[dict[str, str]]:
     """Return one row per memo issued in the month, in number order (only the user's cases)."""
+    if user is not None and not user.can("read_reports"):
+        raise NotPermitted(f"{a_role(user.role)} does not read the credit reports")
     memos = issued_in_month(*month_bounds(month), user)
     disputes = {
         d.id: d

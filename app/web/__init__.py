@@ -11,7 +11,6 @@ from flask_login import current_user
 from app.api.problems import problem
 from app.extensions import db, htmx, login_manager
 from app.models import User
-from app.web.auth import API_ONLY_ROLES
 
 
 def init_app(app: Flask) -> None:
@@ -32,23 +31,22 @@ def init_app(app: Flask) -> None:
         app.register_error_handler(code, _error_page)
 
 
+PAGES = (  # the main pages and the capability each asks of its visitor, as its gate does
+    ("queues.mine", "My queue", "work_cases"),
+    ("queues.team", "Team queue", "lead_team"),
+    ("credits.inbox_page", "Approvals", "approve_credits"),
+    ("filing.new", "File a dispute", "file_disputes"),
+    ("tracking.search", "Track", "track_cases"),
+    ("reports.credits", "Reports", "read_reports"),
+    ("home.workflow", "Workflow", "sign_in"),
+)
+
+
 def navigation() -> list[tuple[str, str]]:
     """List the main pages (endpoint, label) the signed-in user may open."""
-    from app.web import credits, filing, queues, reports, tracking
-
     if not current_user.is_authenticated:
         return []
-    pages = (
-        ("queues.mine", "My queue", queues.QUEUE_ROLES),
-        ("queues.team", "Team queue", queues.TEAM_ROLES),
-        ("credits.inbox_page", "Approvals", credits.INBOX_ROLES),
-        ("filing.new", "File a dispute", filing.FILERS),
-        ("tracking.search", "Track", tracking.TRACKERS),
-        ("reports.credits", "Reports", reports.REPORT_ROLES),
-        ("home.workflow", "Workflow", None),
-    )
-    role = current_user.role
-    return [(endpoint, label) for endpoint, label, roles in pages if not roles or role in roles]
+    return [(endpoint, label) for endpoint, label, needs in PAGES if current_user.can(needs)]
 
 
 def localtime(value: datetime | None, fmt: str = "%b %d, %H:%M") -> str:
@@ -110,7 +108,7 @@ def sentence(text: str) -> str:
 def load_user(user_id: str) -> User | None:
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
     # Machine users never hold a web session, even one made before their role changed.
-    return user if user and user.active and user.role not in API_ONLY_ROLES else None
+    return user if user and user.active and user.can("sign_in") else None
 
 
 def _path_of(url: str | None) -> str | None:

@@ -15,7 +15,7 @@ from app.models.disputes import parse_ref
 from app.models.types import utcnow
 from app.services.case_view import CaseView, case_view, compared_lines, timeline
 from app.services.listing import load_dispute
-from app.services.watching import WATCHERS
+from app.services.watching import may_watch
 from app.web.panels import credit_panel, evidence_panel, evidence_waits
 from workflows.codes import CREDIT_OUTCOMES, GL_REASONS, ROOT_CAUSES
 from workflows.dispute import TRANSITIONS, selectable_outcomes
@@ -63,7 +63,7 @@ def case_context(dispute: Dispute, areas: Iterable[str]) -> dict[str, Any]:
         "credit_outcomes": CREDIT_OUTCOMES,
         "accepted_types": ACCEPTED,
         "reporting_currency": REPORTING_CURRENCY,
-        "may_watch": current_user.role in WATCHERS,
+        "may_watch": may_watch(current_user),
     }
     for area in areas:
         context.update(EXTRAS.get(area, lambda d, v: {})(dispute, view))

@@ -13,14 +13,12 @@ from app.queries.memos import current_memo, inbox
 from app.services.approvals import decide
 from app.services.triggers import fire_trigger
 from app.web.areas import after_change, load_case, refused
-from app.web.panels import APPROVING_ROLES
-from app.web.rendering import page_or_partial, roles_required
+from app.web.rendering import page_or_partial, requires
 from workflows.errors import Conflict, DomainError, NotFound
 from workflows.money import REPORTING_CURRENCY
 
 bp = Blueprint("credits", __name__)
 MEMO_ID = f"<int(min=1, max={MAX_ID}):memo_id>"
-INBOX_ROLES = tuple(sorted(APPROVING_ROLES))
 
 
 def _memo(memo_id: int) -> tuple[CreditMemo, Dispute]:
@@ -72,7 +70,7 @@ def issue(memo_id: int):  # noqa: ANN201
 
 
 @bp.get("/approvals")
-@roles_required(*INBOX_ROLES)
+@requires("approve_credits")
 def inbox_page():  # noqa: ANN201
     rows = inbox(current_user)
     counts = dict(

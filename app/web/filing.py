@@ -8,12 +8,11 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import Advertiser, Invoice
 from app.services.filing import Filing, file_dispute
-from app.web.rendering import roles_required
+from app.web.rendering import requires
 from workflows.codes import REASON_CODES
 from workflows.errors import Conflict, InvalidInput
 
 bp = Blueprint("filing", __name__, url_prefix="/disputes")
-FILERS = ("analyst", "lead")
 # What to say about a field left empty, in the words of the form rather than of the service.
 LEFT_EMPTY = {
     "invoice_number": "choose an invoice",
@@ -53,20 +52,20 @@ def _render(status: int = 200, **context):  # noqa: ANN003,ANN202
 
 
 @bp.get("/new")
-@roles_required(*FILERS)
+@requires("file_disputes")
 def new():  # noqa: ANN201
     return _render()
 
 
 @bp.get("/new/invoices")
-@roles_required(*FILERS)
+@requires("file_disputes")
 def invoice_options():  # noqa: ANN201
     invoices = _invoices(request.args.get("advertiser", ""))
     return render_template("filing/_invoice_options.html", invoices=invoices, form={})
 
 
 @bp.get("/new/lines")
-@roles_required(*FILERS)
+@requires("file_disputes")
 def invoice_lines():  # noqa: ANN201
     invoice = _invoice(request.args.get("invoice_number", ""))
     return render_template(
@@ -75,7 +74,7 @@ def invoice_lines():  # noqa: ANN201
 
 
 @bp.post("/new")
-@roles_required(*FILERS)
+@requires("file_disputes")
 def create():  # noqa: ANN201
     form = request.form
     lines = tuple(

@@ -11,14 +11,11 @@ from app.extensions import db
 from app.models import Approval, CreditMemo, Dispute, Evidence, User
 from app.queries.memos import approvers_now, current_memo, memo_facts, person
 from app.services.case_view import CaseView
-from app.services.evidence import UPLOADERS, list_evidence
+from app.services.evidence import list_evidence, may_add_evidence, may_remove_evidence
 from workflows import approvals as matrix
 from workflows import evidence as rules
-from workflows.dispute import OPEN_STATES, TRANSITIONS, Transition, may_fire
+from workflows.dispute import TRANSITIONS, Transition, may_fire
 from workflows.guards import EVIDENCE
-from workflows.permissions import may_remove_evidence
-
-APPROVING_ROLES = {role for tier in matrix.TIERS for role in tier.roles}
 
 
 @dataclass(frozen=True)
@@ -37,23 +34,17 @@ class EvidencePanel:
     max_bytes: int
 
 
-def may_remove(evidence: Evidence, dispute: Dispute, user: User) -> bool:
-    """Tell whether remove_evidence would let this user remove this file now."""
-    return (
-        evidence.removed_at is None
-        and dispute.state in OPEN_STATES
-        and may_remove_evidence(user.as_actor(), dispute.team_id, evidence.uploaded_by_id)
-    )
-
-
 def evidence_panel(dispute: Dispute, user: User) -> EvidencePanel:
     """Gather the checklist, the files the user may see, and what they may do with them."""
     checklist = rules.checklist(dispute.reason_code, dispute.facts().evidence_kinds)
     unmet = [requirement for requirement, met in checklist if not met]
     return EvidencePanel(
         checklist=checklist,
-        rows=[EvidenceRow(e, may_remove(e, dispute, user)) for e in list_evidence(dispute, user)],
-        may_upload=dispute.state in OPEN_STATES and user.role in UPLOADERS,
+        rows=[
+            EvidenceRow(e, may_remove_evidence(e, dispute, user))
+            for e in list_evidence(dispute, user)
+        ],
+        may_upload=may_add_evidence(dispute, user),
         kinds=rules.KINDS,
         suggested_kind=unmet[0].kinds[0] if unmet else None,
         max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
@@ -116,6 +107,6 @@ def credit_panel(dispute: Dispute, user: User, view: CaseView) -> CreditPanel | 
         missing=matrix.missing(facts) if pending else [],
         approvers=approvers_now(memo, dispute),
         may_decide=pending and refusal is None,
-        refusal=refusal if user.role in APPROVING_ROLES else None,
+        refusal=refusal if user.can("approve_credits") else None,
         may_issue=any(t.trigger == "issue_credit" for t in view.actions),
     )

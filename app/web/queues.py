@@ -16,14 +16,12 @@ from app.services.queues import (
     team_queue,
     team_workload,
 )
-from app.web.rendering import page_or_partial, roles_required, wants_partial
+from app.web.rendering import page_or_partial, requires, wants_partial
 from workflows.codes import PRIORITIES, PRODUCTS, REASON_CODES
 from workflows.dispute import OPEN_STATES
 from workflows.errors import DomainError, InvalidInput
 
 bp = Blueprint("queues", __name__)
-QUEUE_ROLES = ("analyst", "lead")  # who works a queue of their own
-TEAM_ROLES = ("lead",)
 CHOICES = {
     "states": OPEN_STATES,
     "priorities": PRIORITIES,
@@ -54,7 +52,7 @@ def _filters() -> QueueFilters:
 
 
 @bp.get("/queue")
-@roles_required(*QUEUE_ROLES)
+@requires("work_cases")
 def mine():  # noqa: ANN201
     filters = _filters()
     page = _page_of(my_queue, filters)
@@ -66,7 +64,7 @@ def mine():  # noqa: ANN201
 
 
 @bp.post("/queue/claim")
-@roles_required(*QUEUE_ROLES)
+@requires("work_cases")
 def claim():  # noqa: ANN201
     dispute = claim_next(current_user)
     if dispute is None:
@@ -77,7 +75,7 @@ def claim():  # noqa: ANN201
 
 
 @bp.get("/team")
-@roles_required(*TEAM_ROLES)
+@requires("lead_team")
 def team():  # noqa: ANN201
     filters = _filters()
     page = _page_of(team_queue, filters)
@@ -98,7 +96,7 @@ def team():  # noqa: ANN201
 
 
 @bp.post("/team/reassign")
-@roles_required(*TEAM_ROLES)
+@requires("lead_team")
 def reassign():  # noqa: ANN201
     refs = request.form.getlist("refs")
     try:

@@ -7,12 +7,11 @@ from flask_login import current_user
 
 from app.models.types import utcnow
 from app.services.reports import credit_rows, month_bounds, render
-from app.web.rendering import page_or_partial, roles_required
+from app.web.rendering import page_or_partial, requires
 from workflows.errors import InvalidInput
 from workflows.money import REPORTING_CURRENCY, parse_amount
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-REPORT_ROLES = ("lead", "approver", "admin")
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/json"}
 
 
@@ -36,7 +35,7 @@ def _totals(rows: list[dict[str, str]]) -> dict:
 
 
 @bp.get("")
-@roles_required(*REPORT_ROLES)
+@requires("read_reports")
 def credits():  # noqa: ANN201
     month = request.args.get("month") or f"{utcnow():%Y-%m}"
     rows, errors = [], {}
@@ -53,7 +52,7 @@ def credits():  # noqa: ANN201
 
 
 @bp.get("/credits.<any(csv, json):fmt>")
-@roles_required(*REPORT_ROLES)
+@requires("read_reports")
 def export(fmt: str):  # noqa: ANN201
     month = request.args.get("month", "")
     try:

@@ -9,15 +9,14 @@ from app.extensions import db
 from app.models import Dispute, Watch
 from app.queries.access import visible_disputes
 from app.services.queues import search_clause
-from app.web.rendering import page_or_partial, roles_required
+from app.web.rendering import page_or_partial, requires
 
 bp = Blueprint("tracking", __name__)
 RESULTS = 50
-TRACKERS = ("viewer", "approver", "analyst", "lead", "admin")
 
 
 @bp.get("/track")
-@roles_required(*TRACKERS)
+@requires("track_cases")
 def search():  # noqa: ANN201
     q = request.args.get("q", "").strip()
     query = visible_disputes(current_user).options(
