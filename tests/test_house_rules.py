@@ -283,3 +283,10 @@ def test_no_role_rule_is_copied_outside_the_workflow_domain():
         for line in role_rules(path.read_text())
     }
     assert copied == set(), "ask workflows.permissions.can(...) instead"
+
+
+@pytest.mark.parametrize("path", python_files("app/queries"), ids=lambda p: p.name)
+def test_queries_read_without_calling_commands_or_views(path):
+    tree = ast.parse(path.read_text(), filename=str(path))
+    outside = ("app.services", "app.web", "app.api")
+    assert [m for m in imported_modules(tree) if m.startswith(outside)] == []

@@ -1,13 +1,11 @@
 """Attach, list, download and remove evidence; every upload and removal is audited."""
 
 import unicodedata
-from collections.abc import Sequence
 from datetime import timedelta
 from typing import IO
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from app.evidence.sniff import Refused, recognise
 from app.evidence.storage import LocalStore, TooLarge
@@ -148,19 +146,6 @@ def _closed(dispute: Dispute, what: str) -> Conflict | None:
     if dispute.state not in OPEN_STATES:
         return Conflict(f"cannot {what} a case that is {dispute.state}")
     return None
-
-
-def list_evidence(dispute: Dispute, user: User) -> Sequence[Evidence]:
-    """Return the dispute's evidence; people outside billing do not see removed files."""
-    query = (
-        select(Evidence)
-        .where(Evidence.dispute_id == dispute.id)
-        .options(joinedload(Evidence.uploaded_by))  # the list shows each uploader: no N+1
-        .order_by(Evidence.id)
-    )
-    if not user.can("see_removed_evidence"):
-        query = query.where(Evidence.removed_at.is_(None))
-    return db.session.scalars(query).all()
 
 
 def _visible_evidence(evidence_id: int, user: User) -> tuple[Evidence, Dispute]:

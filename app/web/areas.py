@@ -13,8 +13,8 @@ from app.extensions import db, htmx
 from app.models import Dispute
 from app.models.disputes import parse_ref
 from app.models.types import utcnow
-from app.services.case_view import CaseView, case_view, compared_lines, timeline
-from app.services.listing import load_dispute
+from app.queries.case_view import CaseView, case_view, compared_lines, timeline
+from app.queries.listing import load_dispute
 from app.services.watching import may_watch
 from app.web.panels import credit_panel, evidence_panel, evidence_waits
 from workflows.codes import CREDIT_OUTCOMES, GL_REASONS, ROOT_CAUSES

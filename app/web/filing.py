@@ -1,12 +1,12 @@
 """File a dispute on behalf of an advertiser: advertiser, then invoice, then lines."""
 
+from collections.abc import Sequence
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from app.extensions import db
-from app.models import Advertiser, Invoice
+from app.models import Invoice
+from app.queries.filing import advertisers, invoice_with_lines, invoices_of
 from app.services.filing import Filing, file_dispute
 from app.web.rendering import requires
 from workflows.codes import REASON_CODES
@@ -21,29 +21,17 @@ LEFT_EMPTY = {
 }
 
 
-def _invoices(advertiser_id: str) -> list[Invoice]:
-    if not advertiser_id.isdigit():
-        return []
-    return db.session.scalars(
-        select(Invoice)
-        .where(Invoice.advertiser_id == int(advertiser_id))
-        .order_by(Invoice.period_start.desc())
-    ).all()
-
-
-def _invoice(number: str) -> Invoice | None:
-    return db.session.scalar(
-        select(Invoice).where(Invoice.number == number).options(selectinload(Invoice.lines))
-    )
+def _invoices(advertiser_id: str) -> Sequence[Invoice]:
+    return invoices_of(int(advertiser_id) if advertiser_id.isdigit() else None)
 
 
 def _render(status: int = 200, **context):  # noqa: ANN003,ANN202
     form = request.form if request.method == "POST" else request.args
     context = {
         "form": form,
-        "advertisers": db.session.scalars(select(Advertiser).order_by(Advertiser.name)).all(),
+        "advertisers": advertisers(),
         "invoices": _invoices(form.get("advertiser", "")),
-        "invoice": _invoice(form.get("invoice_number", "")),
+        "invoice": invoice_with_lines(form.get("invoice_number", "")),
         "reasons": REASON_CODES,
         "chosen_lines": set(form.getlist("lines")),
         **context,
@@ -67,7 +55,7 @@ def invoice_options():  # noqa: ANN201
 @bp.get("/new/lines")
 @requires("file_disputes")
 def invoice_lines():  # noqa: ANN201
-    invoice = _invoice(request.args.get("invoice_number", ""))
+    invoice = invoice_with_lines(request.args.get("invoice_number", ""))
     return render_template(
         "filing/_lines.html", invoice=invoice, form=request.args, chosen_lines=set()
     )
@@ -80,7 +68,7 @@ def create():  # noqa: ANN201
     lines = tuple(
         (int(no), form.get(f"amount_{no}", "")) for no in form.getlist("lines") if no.isdigit()
     )
-    invoice = _invoice(form.get("invoice_number", ""))
+    invoice = invoice_with_lines(form.get("invoice_number", ""))
     filing = Filing(
         invoice_number=form.get("invoice_number", ""),
         reason_code=form.get("reason_code", ""),

@@ -7,8 +7,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from app.models.types import utcnow
-from app.services.assignment import claim_next, reassign_many
-from app.services.queues import (
+from app.queries.queues import (
     QueueFilters,
     QueuePage,
     my_queue,
@@ -16,6 +15,7 @@ from app.services.queues import (
     team_queue,
     team_workload,
 )
+from app.services.assignment import claim_next, reassign_many
 from app.web.rendering import page_or_partial, requires, wants_partial
 from workflows.codes import PRIORITIES, PRODUCTS, REASON_CODES
 from workflows.dispute import OPEN_STATES

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, request
 from flask_login import current_user
 
 from app.models.types import utcnow
-from app.services.reports import credit_rows, month_bounds, render
+from app.queries.reports import credit_rows, month_bounds, render
 from app.web.rendering import page_or_partial, requires
 from workflows.errors import InvalidInput
 from workflows.money import REPORTING_CURRENCY, parse_amount

@@ -23,7 +23,7 @@ from app.extensions import db
 from app.models import Advertiser, Dispute, Invoice, InvoiceLine, User
 from app.models.disputes import CLOSED_BAND, parse_ref
 from app.models.types import utcnow
-from app.services.sla_clocks import nearest_due
+from app.queries.clocks import nearest_due
 from workflows.dispute import OPEN_STATES
 from workflows.errors import InvalidInput, NotPermitted
 from workflows.permissions import roles_with
