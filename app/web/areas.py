@@ -101,7 +101,7 @@ def refused(
         flash(error.detail, "error")
         return redirect(url_for("cases.show", ref=ref))
     if isinstance(error, StaleCase):
-        return render_template("cases/_stale.html", ref=ref), 409
+        return render_template("cases/_stale.html", ref=ref, area=area), 409
     status = status_for(error)  # the same answer the API gives
     problems = getattr(error, "errors", None) or {
         name.removesuffix("_given"): message
