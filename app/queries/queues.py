@@ -24,6 +24,7 @@ from app.models import Advertiser, Dispute, Invoice, InvoiceLine, User
 from app.models.disputes import CLOSED_BAND, parse_ref
 from app.models.types import utcnow
 from app.queries.clocks import nearest_due
+from workflows import edge
 from workflows.dispute import OPEN_STATES
 from workflows.errors import InvalidInput, NotPermitted
 from workflows.permissions import roles_with
@@ -81,8 +82,8 @@ def filtered(query: Select, filters: QueueFilters) -> Select:
         query = query.where(Dispute.reason_code == filters.reason)
     if filters.assignee == "none":
         query = query.where(Dispute.assignee_id.is_(None))
-    elif filters.assignee.isdigit():
-        query = query.where(Dispute.assignee_id == int(filters.assignee))
+    elif (assignee_id := edge.as_int(filters.assignee, 1, edge.MAX_ID)) is not None:
+        query = query.where(Dispute.assignee_id == assignee_id)
     if filters.advertiser:
         query = query.where(
             Dispute.advertiser_id.in_(
@@ -150,6 +151,8 @@ def _encode(values: tuple) -> str:
 def _decode(token: str, keys: list[ColumnElement]) -> list:
     """Read back a page token, checking each value against the type of its sort key."""
     try:
+        if len(token) > edge.MAX_CURSOR:
+            raise ValueError("a token longer than any this queue gives out")
         values = json.loads(base64.urlsafe_b64decode(token.encode()))
         if not isinstance(values, list) or len(values) != len(keys):
             raise ValueError("a token of another shape")
@@ -160,6 +163,10 @@ def _decode(token: str, keys: list[ColumnElement]) -> list:
                 value = datetime.fromisoformat(value)
             if type(value) is not kind:
                 raise ValueError("a token holding the wrong kind of value")
+            if kind is int and not edge.BIGINT_MIN <= value <= edge.BIGINT_MAX:
+                raise ValueError("a token holding a number no column holds")
+            if kind is str and edge.text_problem(value, edge.MAX_SEARCH, single_line=True):
+                raise ValueError("a token holding text no column holds")
             decoded.append(value)
         return decoded
     except (ValueError, TypeError, NotImplementedError):

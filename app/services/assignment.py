@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Dispute, User
 from app.services.write_path import change_case, load_for_change
+from workflows import edge
 from workflows.dispute import OPEN_STATES
 from workflows.errors import InvalidInput, NotPermitted, StaleCase, TransitionNotAllowed
 from workflows.permissions import can_take_assignment, may_assign, may_claim
@@ -48,7 +49,10 @@ def reassign_many(refs: list[str], user: User, assignee_email: str) -> list[Disp
 
 
 def _find(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    email = edge.check_text(
+        "assignee", (email or "").strip().lower(), edge.MAX_EMAIL, single_line=True
+    )
+    return db.session.scalar(select(User).where(User.email == email))
 
 
 def _assign(

@@ -16,7 +16,7 @@ from app.models.types import utcnow
 from app.queries.access import get_visible_dispute
 from app.services.audit import append_event
 from app.services.write_path import change_case, load_for_change
-from workflows import permissions
+from workflows import edge, permissions
 from workflows.dispute import OPEN_STATES
 from workflows.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
 from workflows.evidence import KINDS
@@ -58,6 +58,7 @@ def upload_evidence(
         raise NotPermitted("only analysts and leads add evidence")
     if kind not in KINDS:
         raise InvalidInput({"kind": "one of " + ", ".join(KINDS)})
+    edge.check_text("note", note or "", edge.MAX_TEXT)
     if filename and ("/" in filename or "\\" in filename or filename.strip() in (".", "..")):
         raise InvalidInput({"file": "the file name must be a plain name, without folders"})
     name = display_name(filename)

@@ -15,6 +15,7 @@ from app.models import Dispute, DisputedLine, IdempotencyKey, Invoice, User
 from app.models.types import utcnow
 from app.services.audit import append_event
 from app.services.sla_clocks import apply_clock_effects
+from workflows import edge
 from workflows.codes import INTAKE_CHANNELS, REASON_CODES, a_role
 from workflows.dispute import OPEN_STATES
 from workflows.errors import Conflict, InvalidInput, NotPermitted
@@ -44,6 +45,9 @@ def file_dispute(
     """Validate and file a dispute in one transaction; replay a known Idempotency-Key."""
     if not may_file(user.as_actor()):
         raise NotPermitted(f"{a_role(user.role)} cannot file disputes")
+    if isinstance(filing.invoice_number, str):  # it is looked up before the rest is checked
+        edge.check_text("invoice_number", filing.invoice_number, edge.MAX_INVOICE_NUMBER,
+                        single_line=True)  # fmt: skip
     try:
         invoice = db.session.scalar(
             select(Invoice)
@@ -129,6 +133,8 @@ def _validate(filing: Filing, invoice: Invoice | None) -> tuple[int, list[tuple[
         errors["reason_code"] = "one of " + ", ".join(REASON_CODES)
     if not filing.description.strip():
         errors["description"] = "describe what the advertiser disputes"
+    elif problem := edge.text_problem(filing.description, edge.MAX_TEXT):
+        errors["description"] = problem
     if filing.intake_channel not in INTAKE_CHANNELS:
         errors["intake_channel"] = "one of " + ", ".join(INTAKE_CHANNELS)
     try:

@@ -11,6 +11,8 @@ from flask_login import current_user
 from app.api.problems import problem
 from app.extensions import db, htmx, login_manager
 from app.models import User
+from app.web import params
+from workflows.errors import InvalidInput
 
 
 def init_app(app: Flask) -> None:
@@ -29,6 +31,7 @@ def init_app(app: Flask) -> None:
     login_manager.needs_refresh_message = "Sign in again to confirm it is you."
     for code in (400, 403, 404, 405, 413):
         app.register_error_handler(code, _error_page)
+    app.register_error_handler(InvalidInput, lambda e: _error_page(params.bad_request(e)))
 
 
 PAGES = (  # the main pages and the capability each asks of its visitor, as its gate does
@@ -147,7 +150,13 @@ def _error_page(error):  # noqa: ANN001,ANN202
     if request.path.startswith("/api/"):  # routing errors never reach the API blueprint
         return problem(error.code, error.name, error.description or "")
     if htmx:  # show the refusal in place of the page's content, not inside a small area
-        body = render_template("_error.html", error=error)
+        body = render_template("_error.html", error=error, detail=_detail(error))
         headers = {"HX-Retarget": "main", "HX-Reswap": "innerHTML"}
         return Response(body, error.code, headers)
-    return render_template("error.html", error=error), error.code
+    return render_template("error.html", error=error, detail=_detail(error)), error.code
+
+
+def _detail(error):  # noqa: ANN001,ANN202
+    """Say what exactly was wrong, when the view said more than the status does."""
+    default = type(error).description if hasattr(type(error), "description") else None
+    return error.description if error.description != default else None

@@ -10,6 +10,8 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
 from app.services.users import authenticate
+from app.web.params import EdgeText
+from workflows.edge import MAX_EMAIL
 
 bp = Blueprint("auth", __name__)
 FRESH_SECONDS = 15 * 60  # approving and issuing credits ask for the password again after this
@@ -17,7 +19,7 @@ SIGNED_IN_AT = "signed_in_at"  # session key: when the password was last entered
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired()])
+    email = EmailField("Email", validators=[DataRequired(), EdgeText(MAX_EMAIL)])
     password = PasswordField("Password", validators=[DataRequired()])
 
 

@@ -10,6 +10,7 @@ from app.models.types import MAX_ID, utcnow
 from app.queries.memos import current_memo, evidence_counts, inbox, memo_with_approvals
 from app.services.approvals import decide
 from app.services.triggers import fire_trigger
+from app.web import params
 from app.web.areas import after_change, load_case, refused
 from app.web.rendering import page_or_partial, requires
 from workflows.errors import Conflict, DomainError, NotFound
@@ -48,12 +49,11 @@ def decide_memo(memo_id: int):  # noqa: ANN201
 def issue(memo_id: int):  # noqa: ANN201
     memo, dispute = _memo(memo_id)
     ref = dispute.ref
-    version = request.form.get("version", "")
     try:
         if current_memo(dispute).id != memo.id:
             raise Conflict("this memo was replaced by a newer one; reload the case")
         fire_trigger(ref, current_user, "issue_credit", {},
-                     expected_version=int(version) if version.isdigit() else None)  # fmt: skip
+                     expected_version=params.version(request.form))  # fmt: skip
     except DomainError as error:
         return refused(ref, "credit", error)
     db.session.refresh(memo)

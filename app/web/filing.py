@@ -1,6 +1,6 @@
 """File a dispute on behalf of an advertiser: advertiser, then invoice, then lines."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -8,7 +8,9 @@ from flask_login import current_user
 from app.models import Invoice
 from app.queries.filing import advertisers, invoice_with_lines, invoices_of
 from app.services.filing import Filing, file_dispute
+from app.web import params
 from app.web.rendering import requires
+from workflows import edge
 from workflows.codes import REASON_CODES
 from workflows.errors import Conflict, InvalidInput
 
@@ -21,8 +23,12 @@ LEFT_EMPTY = {
 }
 
 
-def _invoices(advertiser_id: str) -> Sequence[Invoice]:
-    return invoices_of(int(advertiser_id) if advertiser_id.isdigit() else None)
+def _invoices(source: Mapping[str, str]) -> Sequence[Invoice]:
+    return invoices_of(params.optional_int(source, "advertiser"))
+
+
+def _invoice(source: Mapping[str, str]) -> Invoice | None:
+    return invoice_with_lines(params.text(source, "invoice_number", edge.MAX_INVOICE_NUMBER))
 
 
 def _render(status: int = 200, **context):  # noqa: ANN003,ANN202
@@ -30,8 +36,8 @@ def _render(status: int = 200, **context):  # noqa: ANN003,ANN202
     context = {
         "form": form,
         "advertisers": advertisers(),
-        "invoices": _invoices(form.get("advertiser", "")),
-        "invoice": invoice_with_lines(form.get("invoice_number", "")),
+        "invoices": _invoices(form),
+        "invoice": _invoice(form),
         "reasons": REASON_CODES,
         "chosen_lines": set(form.getlist("lines")),
         **context,
@@ -48,14 +54,14 @@ def new():  # noqa: ANN201
 @bp.get("/new/invoices")
 @requires("file_disputes")
 def invoice_options():  # noqa: ANN201
-    invoices = _invoices(request.args.get("advertiser", ""))
+    invoices = _invoices(request.args)
     return render_template("filing/_invoice_options.html", invoices=invoices, form={})
 
 
 @bp.get("/new/lines")
 @requires("file_disputes")
 def invoice_lines():  # noqa: ANN201
-    invoice = invoice_with_lines(request.args.get("invoice_number", ""))
+    invoice = _invoice(request.args)
     return render_template(
         "filing/_lines.html", invoice=invoice, form=request.args, chosen_lines=set()
     )
@@ -65,20 +71,21 @@ def invoice_lines():  # noqa: ANN201
 @requires("file_disputes")
 def create():  # noqa: ANN201
     form = request.form
-    lines = tuple(
-        (int(no), form.get(f"amount_{no}", "")) for no in form.getlist("lines") if no.isdigit()
-    )
-    invoice = invoice_with_lines(form.get("invoice_number", ""))
-    filing = Filing(
-        invoice_number=form.get("invoice_number", ""),
-        reason_code=form.get("reason_code", ""),
-        description=form.get("description", ""),
-        disputed_amount=form.get("disputed_amount", "").replace(",", ""),
-        currency=invoice.currency if invoice else "",
-        lines=lines,
-        intake_channel=form.get("intake_channel", "portal"),
-    )
     try:
+        lines = tuple(
+            (no, params.text(form, f"amount_{no}"))
+            for no in params.ids(form.getlist("lines"), "lines")
+        )
+        invoice = _invoice(form)
+        filing = Filing(
+            invoice_number=params.text(form, "invoice_number", edge.MAX_INVOICE_NUMBER),
+            reason_code=params.text(form, "reason_code"),
+            description=form.get("description", ""),
+            disputed_amount=params.text(form, "disputed_amount").replace(",", ""),
+            currency=invoice.currency if invoice else "",
+            lines=lines,
+            intake_channel=params.text(form, "intake_channel", default="portal"),
+        )
         dispute = file_dispute(current_user, filing)
     except InvalidInput as error:
         errors = {

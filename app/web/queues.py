@@ -16,7 +16,9 @@ from app.queries.queues import (
     team_workload,
 )
 from app.services.assignment import claim_next, reassign_many
+from app.web import params
 from app.web.rendering import page_or_partial, requires, wants_partial
+from workflows import edge
 from workflows.codes import PRIORITIES, PRODUCTS, REASON_CODES
 from workflows.dispute import OPEN_STATES
 from workflows.errors import DomainError, InvalidInput
@@ -33,7 +35,7 @@ CHOICES = {
 def _page_of(queue: Callable[..., QueuePage], filters: QueueFilters) -> QueuePage:
     """Read one page of a queue; a "Show more" link that was tampered with is a bad request."""
     try:
-        return queue(current_user, filters, request.args.get("after"))
+        return queue(current_user, filters, params.text(request.args, "after", edge.MAX_CURSOR))
     except InvalidInput:
         abort(400)
 
@@ -47,8 +49,12 @@ def _team_page() -> str:
 
 
 def _filters() -> QueueFilters:
+    """Read the queue filters; an assignee is "none" or a user id."""
     fields = QueueFilters.__dataclass_fields__
-    return QueueFilters(**{f: request.args.get(f, "").strip() for f in fields})
+    filters = QueueFilters(**{f: params.text(request.args, f) for f in fields})
+    if filters.assignee not in ("", "none"):
+        params.optional_int(request.args, "assignee")
+    return filters
 
 
 @bp.get("/queue")

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.models.types import utcnow
 from app.queries.reports import credit_rows, month_bounds, render
+from app.web import params
 from app.web.rendering import page_or_partial, requires
 from workflows.errors import InvalidInput
 from workflows.money import REPORTING_CURRENCY, parse_amount
@@ -40,7 +41,7 @@ def credits():  # noqa: ANN201
     month = request.args.get("month") or f"{utcnow():%Y-%m}"
     rows, errors = [], {}
     try:
-        rows = _rows(month)
+        rows = _rows(params.month(request.args, default=month))
     except InvalidInput as error:
         errors = error.errors
     response = page_or_partial(
@@ -54,8 +55,8 @@ def credits():  # noqa: ANN201
 @bp.get("/credits.<any(csv, json):fmt>")
 @requires("read_reports")
 def export(fmt: str):  # noqa: ANN201
-    month = request.args.get("month", "")
     try:
+        month = params.month(request.args)
         start, _ = month_bounds(month)
         rows = _rows(month)
     except InvalidInput:
