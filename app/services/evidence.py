@@ -15,7 +15,7 @@ from app.models.disputes import format_ref
 from app.models.types import utcnow
 from app.queries.access import get_visible_dispute
 from app.services.audit import append_event
-from app.services.write_path import change_case, load_for_change
+from app.services.write_path import change_case, load_for_change, transaction
 from workflows import edge, permissions
 from workflows.dispute import OPEN_STATES
 from workflows.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
@@ -173,9 +173,9 @@ def open_download(evidence_id: int, user: User) -> tuple[Evidence, IO[bytes]]:
     )  # fmt: skip
     if recent is None:
         # Reading changes nothing on the case, so no version bump: only the audit trail grows.
-        append_event(dispute, user, "evidence_downloaded", now,
-                     data={"evidence_id": evidence.id, "filename": evidence.filename})  # fmt: skip
-        db.session.commit()
+        with transaction():
+            data = {"evidence_id": evidence.id, "filename": evidence.filename}
+            append_event(dispute, user, "evidence_downloaded", now, data=data)
     return evidence, store().open(evidence.storage_key)
 
 

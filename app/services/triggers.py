@@ -62,9 +62,10 @@ def apply_trigger(change: CaseChange, trigger: str, data: Mapping[str, Any]) -> 
     change.record(
         "transition", trigger=trigger, from_state=from_state, to_state=dispute.state, data=given
     )
-    if trigger == "resolve" and dispute.outcome in CREDIT_OUTCOMES:
+    memo = workflow.BY_TRIGGER[trigger].effects.memo  # what the row says it does to the memo
+    if memo == "prepare" and dispute.outcome in CREDIT_OUTCOMES:
         prepare_memo(change, given)
-    elif trigger == "issue_credit":
+    elif memo == "issue":
         issue_memo(change)
     apply_clock_effects(dispute, trigger, change.now, change.record)
 
