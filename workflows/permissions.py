@@ -62,7 +62,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     ),  # fmt: skip
     # The billing system and the CRM: API tokens only, never a web session.
     "integration": frozenset(
-        {"file_disputes", "see_all_cases", "see_removed_evidence", "push_invoices"}
+        {
+            "file_disputes",
+            "see_all_cases",
+            "see_removed_evidence",
+            "push_invoices",
+            "send_feeds",
+            "post_memos",
+        }
     ),  # fmt: skip
 }
 KNOWN = frozenset().union(*CAPABILITIES.values())

@@ -28,6 +28,8 @@ WHO = {
     "see_team_cases": WORKERS,
     "see_account_cases": {"viewer"},
     "push_invoices": {"integration"},
+    "send_feeds": {"integration"},
+    "post_memos": {"integration"},
 }
 
 
