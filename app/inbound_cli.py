@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import User
 from app.services.inbound_mail import receive
 from workflows.errors import DomainError
+from workflows.permissions import roles_with
 
 
 @click.group()
@@ -21,7 +22,8 @@ def inbound() -> None:
 @click.option("--as", "as_email", help="The integration user receiving (default: the first).")
 def read(files: tuple[str, ...], as_email: str | None) -> None:
     """Thread each .eml file onto its case, or leave it in the leads' triage list."""
-    query = select(User).where(User.role == "integration", User.active.is_(True))
+    receivers = roles_with("deliver_inbound_email")
+    query = select(User).where(User.role.in_(receivers), User.active.is_(True))
     if as_email:
         query = query.where(User.email == as_email.lower())
     receiver = db.session.scalars(query.order_by(User.id)).first()

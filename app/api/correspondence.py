@@ -6,9 +6,9 @@ from app.api.blueprint import bp
 from app.api.requests import json_body
 from app.extensions import db
 from app.models import Advertiser
+from app.queries.listing import visible_advertisers
 from app.services.correspondence import contacts_of, find_advertiser, set_contacts
 from app.services.inbound_mail import receive
-from app.services.listing import visible_advertisers
 from workflows.errors import InvalidInput, NotFound
 
 RAW_TYPES = ("message/rfc822", "text/plain", "application/octet-stream")

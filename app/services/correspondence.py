@@ -35,8 +35,9 @@ def contacts_of(advertiser_id: int) -> Sequence[BillingContact]:
 
 def may_edit_contacts(user: User, advertiser: Advertiser) -> bool:
     """Leads of the advertiser's team and the integration (the billing system) keep them."""
-    lead = user.role == "lead" and user.team_id == advertiser.team_id
-    return lead or user.role == "integration"
+    if not user.can("keep_billing_contacts"):
+        return False
+    return user.can("see_all_cases") or user.team_id == advertiser.team_id
 
 
 def find_advertiser(ref: str) -> Advertiser:

@@ -40,7 +40,7 @@ MAX_RAW = 30 * 1024 * 1024
 
 def receive(raw: bytes, receiver: User, now: datetime | None = None) -> InboundEmail:
     """Take one raw RFC 822 message; answer what became of it (threaded or triage)."""
-    if receiver.role != "integration":
+    if not receiver.can("deliver_inbound_email"):
         raise NotPermitted("only the integration user delivers inbound e-mail")
     if not raw or len(raw) > MAX_RAW:
         raise InvalidInput({"message": "a raw RFC 822 message of at most 30 MB"})
@@ -188,14 +188,14 @@ def attach_from_triage(user: User, inbound_id: int | None, ref: str) -> InboundE
     if record is None or record.status != "triage":
         raise NotFound("no such message in triage")
     dispute = db.session.get(Dispute, parse_ref(ref) or 0)
-    if user.role != "lead" or dispute is None or dispute.team_id != user.team_id:
+    if not user.can("triage_inbound_email") or dispute is None or dispute.team_id != user.team_id:
         raise NotFound(f"no dispute {ref} of your team")
     return thread(record, dispute, None, user, utcnow())
 
 
 def triage(user: User) -> list[InboundEmail]:
     """The messages that matched no case, newest first (leads)."""
-    if user.role != "lead":
+    if not user.can("triage_inbound_email"):
         raise NotPermitted("only leads triage inbound e-mail")
     return list(db.session.scalars(
         select(InboundEmail).where(InboundEmail.status == "triage")

@@ -15,7 +15,7 @@ from app.models import Advertiser, CreditMemo, Outbox, User, Watch
 from app.queries.memos import approvers_now
 from workflows.money import format_amount
 from workflows.notices import handle_of, mentioned_handles
-from workflows.permissions import reads_internal_comments
+from workflows.permissions import reads_internal_comments, roles_with
 
 # The rejection's audit type was first written "credit_memo_rejectd"; old and new both count.
 REJECTED = ("credit_memo_rejected", "credit_memo_rejectd")
@@ -68,7 +68,11 @@ def queue_change_notices(change: Any) -> None:  # a write_path.CaseChange (it im
 
     for event in change.events:
         kind, data = event["type"], event.get("data") or {}
-        if kind in ("assigned", "reassigned", "claimed"):
+        if kind == "filed":
+            queue_event("dispute.filed", dispute, now, invoice=data.get("invoice"),
+                        priority=data.get("priority"), currency=data.get("currency"),
+                        disputed_amount=data.get("disputed_amount"))  # fmt: skip
+        elif kind in ("assigned", "reassigned", "claimed"):
             if kind != "claimed":
                 tell("assigned", [dispute.assignee_id], by=_email(change))
             queue_event("dispute.assigned", dispute, now, assignee=data.get("to"))
@@ -121,7 +125,9 @@ def _email(change: Any) -> str:
 def _leads(team_id: int) -> list[int]:
     return list(
         db.session.scalars(
-            select(User.id).where(User.team_id == team_id, User.role == "lead", User.active)
+            select(User.id).where(
+                User.team_id == team_id, User.role.in_(roles_with("lead_team")), User.active
+            )
         )
     )
 
@@ -146,8 +152,8 @@ def _approvers(memo: CreditMemo, dispute: "Dispute") -> list[int]:
 def mentionable(dispute: "Dispute", internal: bool) -> list[User]:
     """Return the active people who can see the case (and read an internal comment)."""
     who = [
-        (User.role.in_(("analyst", "lead"))) & (User.team_id == dispute.team_id),
-        User.role.in_(("approver", "admin")),
+        User.role.in_(roles_with("see_team_cases")) & (User.team_id == dispute.team_id),
+        User.role.in_(roles_with("see_all_cases")) & User.role.in_(roles_with("read_notices")),
         User.id == dispute.filed_by_id,
     ]
     if not internal:
@@ -155,7 +161,7 @@ def mentionable(dispute: "Dispute", internal: bool) -> list[User]:
             Advertiser.id == dispute.advertiser_id
         )
         owner_ids = [i for i in db.session.execute(owners).one() if i is not None]
-        who.append((User.role == "viewer") & User.id.in_(owner_ids))
+        who.append(User.role.in_(roles_with("see_account_cases")) & User.id.in_(owner_ids))
     people = db.session.scalars(
         select(User).where(User.active, or_(*who)).order_by(User.email)
     ).all()

@@ -28,6 +28,7 @@ from app.services.notices import enqueue
 from app.services.triggers import apply_trigger
 from app.services.write_path import change_case
 from workflows.errors import StaleCase
+from workflows.permissions import roles_with
 
 # Warnings per transaction, and overdue cases per read of the candidates: bounds a backlog's
 # transactions and what each holds in RAM, and lets concurrent sweeps share the work.
@@ -139,7 +140,11 @@ def _leads(team_ids: set[int]) -> dict[int, list[int]]:
     leads = defaultdict(list)
     for team_id, user_id in db.session.execute(
         select(User.team_id, User.id)
-        .where(User.team_id.in_(team_ids), User.role == "lead", User.active.is_(True))
+        .where(
+            User.team_id.in_(team_ids),
+            User.role.in_(roles_with("lead_team")),
+            User.active.is_(True),
+        )
         .order_by(User.id)
     ):
         leads[team_id].append(user_id)

@@ -17,7 +17,7 @@ LOG = 50
 
 
 def _admin(user: User) -> None:
-    if user.role != "admin":
+    if not user.can("manage_webhooks"):
         raise NotPermitted("only admins manage webhooks")
 
 

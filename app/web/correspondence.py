@@ -11,7 +11,7 @@ from app.services.correspondence import (
     set_contacts,
 )
 from app.services.inbound_mail import attach_from_triage, triage
-from app.web.rendering import roles_required
+from app.web.rendering import requires
 from workflows.errors import InvalidInput, NotFound
 
 bp = Blueprint("correspondence", __name__)
@@ -19,7 +19,7 @@ ROWS = 5  # empty rows offered for new contacts
 
 
 @bp.route("/advertisers/<ref>/contacts", methods=["GET", "POST"])
-@roles_required("lead")
+@requires("keep_billing_contacts")
 def contacts(ref: str):  # noqa: ANN201
     try:
         advertiser = find_advertiser(ref)
@@ -43,13 +43,13 @@ def contacts(ref: str):  # noqa: ANN201
 
 
 @bp.get("/inbound")
-@roles_required("lead")
+@requires("triage_inbound_email")
 def inbound():  # noqa: ANN201
     return render_template("correspondence/triage.html", messages=triage(current_user), error=None)
 
 
 @bp.post("/inbound/<message_id>/attach")
-@roles_required("lead")
+@requires("triage_inbound_email")
 def attach(message_id: str):  # noqa: ANN201
     try:
         record = attach_from_triage(current_user, as_id(message_id), request.form.get("ref", ""))

@@ -18,24 +18,23 @@ from app.queries.access import get_visible_dispute
 from app.services.bell import mark_all_read, mark_read, notices_for, unread_count
 from app.services.notice_delivery import email_modes, set_email_modes
 from app.services.notices import mentionable
-from app.web.rendering import page_or_partial, roles_required
+from app.web.rendering import page_or_partial, requires
 from workflows.errors import InvalidInput, NotFound
 from workflows.notices import DEFAULT_EMAIL_MODE, EMAIL_MODES, KINDS, handle_of
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
-READERS = ("analyst", "lead", "approver", "viewer", "admin")
 MENTION_RESULTS = 8
 
 
 @bp.get("/bell")
-@roles_required(*READERS)
+@requires("read_notices")
 def bell():  # noqa: ANN201
     poll = current_app.config["NOTIFY_POLL_SECONDS"]
     return render_template("notifications/_bell.html", unread=unread_count(current_user), poll=poll)
 
 
 @bp.get("")
-@roles_required(*READERS)
+@requires("read_notices")
 def index():  # noqa: ANN201
     unread_only = request.args.get("unread") == "1"
     return page_or_partial("notifications/index.html", "notifications/_list.html",
@@ -43,7 +42,7 @@ def index():  # noqa: ANN201
 
 
 @bp.get("/<notice_id>/open")
-@roles_required(*READERS)
+@requires("read_notices")
 def open_notice(notice_id: str):  # noqa: ANN201
     try:
         notice = mark_read(current_user, as_id(notice_id))
@@ -55,7 +54,7 @@ def open_notice(notice_id: str):  # noqa: ANN201
 
 
 @bp.post("/<notice_id>/read")
-@roles_required(*READERS)
+@requires("read_notices")
 def read(notice_id: str):  # noqa: ANN201
     try:
         mark_read(current_user, as_id(notice_id))
@@ -65,7 +64,7 @@ def read(notice_id: str):  # noqa: ANN201
 
 
 @bp.post("/read-all")
-@roles_required(*READERS)
+@requires("read_notices")
 def read_all():  # noqa: ANN201
     mark_all_read(current_user)
     return _list_again()
@@ -84,7 +83,7 @@ def _listing(unread_only: bool) -> dict:
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@roles_required(*READERS)
+@requires("read_notices")
 def settings():  # noqa: ANN201
     errors, saved = {}, False
     if request.method == "POST":
@@ -101,14 +100,14 @@ def settings():  # noqa: ANN201
 
 
 @bp.get("/mentionable/<ref>")
-@roles_required("analyst", "lead", "approver", "viewer")
+@requires("comment_account_team")
 def mention_lookup(ref: str):  # noqa: ANN201
     """The people who can see the case whose handle or name starts with ?q (autocomplete)."""
     try:
         dispute = get_visible_dispute(ref, current_user)
     except NotFound:
         abort(404)
-    internal = request.args.get("visibility") == "internal" and current_user.role != "viewer"
+    internal = request.args.get("visibility") == "internal" and current_user.can("comment_internal")
     q = request.args.get("q", "").strip().lower().lstrip("@")[:60]
     people = [
         {"handle": handle_of(p.email), "name": p.name or p.email, "role": p.role}

@@ -8,14 +8,14 @@ from app.extensions import db
 from app.models import Outbox, User
 from app.models.types import as_id, utcnow
 from app.services.outbox import pending_counts, retry_dead
-from app.web.rendering import roles_required
+from app.web.rendering import requires
 
 bp = Blueprint("outbox_admin", __name__, url_prefix="/admin/outbox")
 SHOWN = 100
 
 
 @bp.get("")
-@roles_required("admin")
+@requires("watch_outbox")
 def index():  # noqa: ANN201
     status = request.args.get("status", "dead")
     if status not in ("dead", "retrying", "pending"):
@@ -34,7 +34,7 @@ def index():  # noqa: ANN201
 
 
 @bp.post("/<row_id>/retry")
-@roles_required("admin")
+@requires("watch_outbox")
 def retry(row_id: str):  # noqa: ANN201
     row = db.session.get(Outbox, as_id(row_id)) if as_id(row_id) else None
     if row is None or row.status == "pending":

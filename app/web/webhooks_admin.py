@@ -12,7 +12,7 @@ from app.services.webhooks import (
     subscriptions,
     update_subscription,
 )
-from app.web.rendering import roles_required
+from app.web.rendering import requires
 from workflows.errors import InvalidInput, NotFound
 from workflows.webhooks import EVENTS
 
@@ -20,7 +20,7 @@ bp = Blueprint("webhooks_admin", __name__, url_prefix="/admin/webhooks")
 
 
 @bp.get("")
-@roles_required("admin")
+@requires("manage_webhooks")
 def index():  # noqa: ANN201
     return _list_page({}, {})
 
@@ -31,7 +31,7 @@ def _list_page(errors: dict, form: dict, status: int = 200):  # noqa: ANN202
 
 
 @bp.post("")
-@roles_required("admin")
+@requires("manage_webhooks")
 def create():  # noqa: ANN201
     form = request.form
     try:
@@ -52,7 +52,7 @@ def _subscription(subscription_id: str):  # noqa: ANN202
 
 
 @bp.get("/<subscription_id>")
-@roles_required("admin")
+@requires("manage_webhooks")
 def show(subscription_id: str):  # noqa: ANN201
     return _detail(_subscription(subscription_id), {}, None)
 
@@ -64,7 +64,7 @@ def _detail(subscription, errors: dict, form, status: int = 200):  # noqa: ANN00
 
 
 @bp.post("/<subscription_id>")
-@roles_required("admin")
+@requires("manage_webhooks")
 def update(subscription_id: str):  # noqa: ANN201
     subscription = _subscription(subscription_id)
     form = request.form
@@ -80,7 +80,7 @@ def update(subscription_id: str):  # noqa: ANN201
 
 
 @bp.post("/<subscription_id>/deliveries/<delivery_id>/redeliver")
-@roles_required("admin")
+@requires("manage_webhooks")
 def redeliver_one(subscription_id: str, delivery_id: str):  # noqa: ANN201
     try:
         redeliver(current_user, as_id(subscription_id), as_id(delivery_id))
