@@ -30,6 +30,12 @@ WHO = {
     "push_invoices": {"integration"},
     "send_feeds": {"integration"},
     "post_memos": {"integration"},
+    "read_notices": set(ROLES) - {"integration"},
+    "manage_webhooks": {"admin"},
+    "watch_outbox": {"admin"},
+    "keep_billing_contacts": {"lead", "integration"},
+    "triage_inbound_email": {"lead"},
+    "deliver_inbound_email": {"integration"},
 }
 
 
