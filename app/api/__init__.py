@@ -1,19 +1,19 @@
 """The JSON API under /api/v1: bearer tokens, JSON in and out, problem documents on error."""
 
-from flask import Blueprint, Response, g, request
+from flask import Response, g, request
 from werkzeug.exceptions import HTTPException
 
+from app.api.blueprint import bp
 from app.api.problems import from_domain_error, problem
+from app.api.reference import docs_bp  # noqa: F401  (registered by create_app)
+from app.api.registry import public_endpoints
 from app.services.users import user_for_token
 from workflows.errors import DomainError
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-PUBLIC_ENDPOINTS = {"api.openapi"}
 
 
 @bp.before_request
 def authenticate() -> Response | None:
-    if request.endpoint in PUBLIC_ENDPOINTS:
+    if request.endpoint in public_endpoints():
         return None
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token else None
@@ -32,7 +32,10 @@ def domain_error(error: DomainError) -> Response:
 
 @bp.errorhandler(HTTPException)
 def http_error(error: HTTPException) -> Response:
-    return problem(error.code or 500, error.name, error.description or "")
+    response = problem(error.code or 500, error.name, error.description or "")
+    if "Allow" in (headers := dict(error.get_headers())):  # a 405 says what the path takes
+        response.headers["Allow"] = headers["Allow"]
+    return response
 
 
 from app.api import catalog, credits, disputes, evidence, openapi  # noqa: E402,F401

@@ -21,9 +21,14 @@ class MalformedRequest(InvalidInput):
     title = "Malformed request"
 
 
+class TooLarge(DomainError):
+    title = "Request too large"
+
+
 STATUS = {  # the first matching kind wins
     MalformedRequest: 400,
     FileTooLarge: 413,
+    TooLarge: 413,
     UnsupportedFile: 415,
     InvalidInput: 422,
     GuardsFailed: 422,
