@@ -28,9 +28,8 @@ from app.api.fields import (
     Visibility,
     one_of,
 )
+from workflows.approvals import MEMO_STATUSES
 from workflows.sla import CLOCK_STATUSES
-
-MEMO_STATUSES = ("pending_approval", "approved", "rejected", "issued")  # until approvals has it
 
 Cursor = Annotated[
     str | None, Field(description="pass as `cursor` for the next page; null at the end")

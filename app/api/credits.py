@@ -8,7 +8,8 @@ from app.api.registry import operation, reply
 from app.api.schemas import Decision
 from app.models import CreditMemo, Dispute
 from app.models.disputes import format_ref
-from app.services.credits import approvers_now, current_memo, decide, memo_facts
+from app.queries.memos import approvers_now, current_memo, memo_facts
+from app.services.approvals import decide
 from app.services.listing import load_dispute
 from workflows import approvals as matrix
 from workflows.errors import NotFound

@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import Dispute, Watch
-from app.services.access import visible_disputes
+from app.queries.access import visible_disputes
 from app.services.queues import search_clause
 from app.web.rendering import page_or_partial, roles_required
 
