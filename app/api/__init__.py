@@ -4,7 +4,7 @@ from flask import Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from app.api.blueprint import bp
-from app.api.problems import from_domain_error, problem
+from app.api.problems import from_domain_error, from_http_error, problem
 from app.api.reference import docs_bp  # noqa: F401  (registered by create_app)
 from app.api.registry import public_endpoints
 from app.services.users import user_for_token
@@ -32,10 +32,7 @@ def domain_error(error: DomainError) -> Response:
 
 @bp.errorhandler(HTTPException)
 def http_error(error: HTTPException) -> Response:
-    response = problem(error.code or 500, error.name, error.description or "")
-    if "Allow" in (headers := dict(error.get_headers())):  # a 405 says what the path takes
-        response.headers["Allow"] = headers["Allow"]
-    return response
+    return from_http_error(error)
 
 
 from app.api import catalog, credits, disputes, evidence, openapi  # noqa: E402,F401

@@ -203,7 +203,7 @@ class ApprovalRecord(Answer):
     at: datetime
 
 
-class CreditMemo(Answer):
+class Memo(Answer):
     id: Id
     dispute: str
     status: one_of(MEMO_STATUSES)

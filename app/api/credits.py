@@ -16,10 +16,10 @@ from workflows.errors import NotFound
 from workflows.money import format_amount
 
 
-def memo_document(memo: CreditMemo, dispute: Dispute) -> answers.CreditMemo:
+def memo_document(memo: CreditMemo, dispute: Dispute) -> answers.Memo:
     facts = memo_facts(memo, dispute)
     pending = memo.status == "pending_approval"
-    return answers.CreditMemo(
+    return answers.Memo(
         id=memo.id,
         dispute=dispute.ref,
         status=memo.status,
@@ -51,7 +51,7 @@ def memo_document(memo: CreditMemo, dispute: Dispute) -> answers.CreditMemo:
 @operation(
     "GET", "/disputes/<ref>/credit-memo", scope="read", path_params=REF,
     summary="The dispute's credit memo: status, approvals, what is missing, who may approve",
-    answers={200: answers.CreditMemo}, refusals=(404,),
+    answers={200: answers.Memo}, refusals=(404,),
 )  # fmt: skip
 def credit_memo_show(ref: str) -> Response:
     dispute = load_dispute(ref, g.user)
@@ -65,7 +65,7 @@ def credit_memo_show(ref: str) -> Response:
     "POST", f"/credit-memos/{id_rule('memo_id')}/approvals", scope="approve",
     summary="Approve or reject a credit memo", body=Decision,
     path_params=id_param("memo_id", "the credit memo's id"),
-    answers={201: answers.CreditMemo}, refusals=(403, 404, 409),
+    answers={201: answers.Memo}, refusals=(403, 404, 409),
 )  # fmt: skip
 def credit_memo_decide(memo_id: int, body: Decision) -> Response:
     memo = decide(memo_id, g.user, body.decision, body.comment)

@@ -3,6 +3,7 @@
 from typing import Any
 
 from flask import Response, jsonify
+from werkzeug.exceptions import HTTPException
 
 from app.services.evidence import FileTooLarge, UnsupportedFile
 from workflows.errors import (
@@ -48,6 +49,14 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
     response = jsonify(body)
     response.status_code = status
     response.mimetype = "application/problem+json"
+    return response
+
+
+def from_http_error(error: HTTPException) -> Response:
+    """Turn a werkzeug HTTP error into its problem document; a 405 keeps its Allow header."""
+    response = problem(error.code or 500, error.name, error.description or "")
+    if "Allow" in (headers := dict(error.get_headers())):
+        response.headers["Allow"] = headers["Allow"]
     return response
 
 
