@@ -40,7 +40,7 @@ Cursor = Annotated[
 class Page(Request):
     """A page of a list: `limit` items after the position a `cursor` names."""
 
-    model_config = ConfigDict(extra="ignore", strict=False)  # query strings are text
+    model_config = ConfigDict(extra="forbid", strict=False)  # query strings are text
 
     limit: query_int(1, MAX_PAGE) = 50
     cursor: Cursor | None = None

@@ -22,9 +22,9 @@ from tests.factories import Cast, Factory
 
 ROLES = ("analyst", "lead", "approver", "viewer", "integration")
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
-# 422 answers schema-valid data that a business rule refuses (an unknown invoice, a failed
-# guard), so it is an acceptable answer to positive data too.
-ACCEPTED = ["2xx", "401", "403", "404", "409", "422"]
+# Schema-valid data that a business rule refuses is answered 422 (an unknown invoice, a failed
+# guard) or 415 (a file whose content is not an accepted type): acceptable for positive data.
+ACCEPTED = ["2xx", "401", "403", "404", "409", "415", "422"]
 
 
 # The default run is fixed (seeded, derandomized); a long `make fuzz` run explores afresh
