@@ -16,12 +16,14 @@ from app.api.fields import (
     GlReason,
     Id,
     IntakeChannel,
+    LineKind,
     Outcome,
     Priority,
     ReasonCode,
     RootCause,
     Seconds,
     ShownAmount,
+    ShownRate,
     State,
     Trigger,
     UnitKind,
@@ -158,8 +160,9 @@ class InvoiceLine(Answer):
     campaign_ref: str
     unit_kind: UnitKind
     billed_units: int
-    billed_rate: ShownAmount
+    billed_rate: ShownRate
     amount: ShownAmount
+    kind: LineKind
 
 
 class OpenDispute(Answer):

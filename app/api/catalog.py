@@ -28,11 +28,12 @@ def advertisers_index(query: Page) -> Response:
 
 
 @operation(
-    "POST", "/invoices", summary="Record an invoice (the billing system)", scope="integration",
-    body=NewInvoice, answers={201: answers.Invoice}, refusals=(403, 409),
+    "POST", "/invoices", scope="integration",
+    summary="Record an invoice (the billing system); the same invoice again answers 200",
+    body=NewInvoice, answers={201: answers.Invoice, 200: answers.Invoice}, refusals=(403, 409),
 )  # fmt: skip
 def invoices_create(body: NewInvoice) -> Response:
-    invoice = create_invoice(
+    invoice, created = create_invoice(
         g.user,
         number=body.number,
         advertiser_ref=body.advertiser_ref,
@@ -42,7 +43,7 @@ def invoices_create(body: NewInvoice) -> Response:
         lines=[InvoiceLineInput(**line.model_dump()) for line in body.lines],
     )
     location = url_for("api.invoices_show", number=invoice.number)
-    return reply(invoice_document(invoice, []), 201, Location=location)
+    return reply(invoice_document(invoice, []), 201 if created else 200, Location=location)
 
 
 @operation(

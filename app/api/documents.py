@@ -6,7 +6,7 @@ from app.api import answers
 from app.models import Advertiser, Comment, Dispute, Event, Invoice, SlaClock, User
 from app.services.sla_clocks import calendar_for
 from app.services.triggers import allowed_triggers
-from workflows.money import format_amount
+from workflows.money import format_amount, format_rate
 from workflows.sla import Calendar, clock_view
 
 
@@ -118,7 +118,8 @@ def invoice_document(invoice: Invoice, open_disputes: list[Dispute]) -> answers.
                     "campaign_ref": line.campaign_ref,
                     "unit_kind": line.unit_kind,
                     "billed_units": line.billed_units,
-                    "billed_rate": format_amount(line.billed_rate),
+                    "billed_rate": format_rate(line.billed_rate_micros),
+                    "kind": line.kind,
                     "amount": format_amount(line.amount),
                 }
                 for line in invoice.lines

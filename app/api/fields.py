@@ -19,6 +19,7 @@ from workflows.codes import (
     COMMENT_VISIBILITIES,
     GL_REASONS,
     INTAKE_CHANNELS,
+    LINE_KINDS,
     OUTCOMES,
     PRIORITIES,
     REASON_CODES,
@@ -55,6 +56,9 @@ def line(max_length: int, min_length: int = 1) -> type:
 # Amounts are decimal strings of the currency's major unit, never JSON numbers.
 AMOUNT_PATTERN = r"^[0-9]{1,13}(\.[0-9]{1,2})?$"
 Amount = Annotated[str, Field(pattern=AMOUNT_PATTERN, examples=["1250.00"])]
+SignedAmount = Annotated[str, Field(pattern=r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$", examples=["-12.50"])]
+Rate = Annotated[str, Field(pattern=r"^[0-9]{1,10}(\.[0-9]{1,6})?$", examples=["0.8075"])]
+ShownRate = Annotated[str, Field(pattern=r"^-?[0-9]+(\.[0-9]+)?$", examples=["0.8075"])]
 ShownAmount = Annotated[str, Field(pattern=r"^-?[0-9]+\.[0-9]{2}$", examples=["1250.00"])]
 Id = Annotated[int, Field(ge=1, le=edge.MAX_ID)]
 LineNo = Annotated[int, Field(ge=1, le=edge.MAX_ID)]
@@ -97,6 +101,7 @@ GlReason = one_of(GL_REASONS)
 IntakeChannel = one_of(INTAKE_CHANNELS)
 Visibility = one_of(COMMENT_VISIBILITIES)
 UnitKind = one_of(UNIT_KINDS)
+LineKind = one_of(LINE_KINDS)
 Priority = one_of(PRIORITIES)
 State = one_of(STATES)
 Trigger = one_of(tuple(BY_TRIGGER))

@@ -53,6 +53,9 @@ TAGS = {  # the reference page groups operations by the module that holds them
     "app.api.credits": "Credit memos",
     "app.api.catalog": "Advertisers and invoices",
     "app.api.openapi": "This document",
+    "app.api.feeds": "Feeds",
+    "app.api.posting": "ERP posting",
+    "app.api.comparison": "Disputes",
 }
 
 

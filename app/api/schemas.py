@@ -12,13 +12,16 @@ from app.api.fields import (
     EvidenceKind,
     GlReason,
     IntakeChannel,
+    LineKind,
     LineNo,
     Note,
     Outcome,
+    Rate,
     ReasonCode,
     Ref,
     Request,
     RootCause,
+    SignedAmount,
     State,
     Trigger,
     UnitKind,
@@ -97,8 +100,9 @@ class NewInvoiceLine(Request):
     campaign_ref: line(edge.MAX_REFERENCE)
     unit_kind: UnitKind
     billed_units: Units
-    billed_rate: Amount
-    amount: Amount
+    billed_rate: Rate
+    amount: SignedAmount
+    kind: LineKind = "charge"
 
 
 class NewInvoice(Request):

@@ -8,7 +8,11 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Advertiser, Invoice, InvoiceLine, User
 from workflows.errors import Conflict, InvalidInput, NotPermitted
-from workflows.money import BadAmount, parse_amount
+from workflows.money import BadAmount, parse_rate, parse_signed_amount
+
+KIND_SIGN = {"charge": 1, "make_good": 0, "adjustment": -1}  # the sign each kind's amount has
+LINE_FIELDS = ("line_no", "product", "campaign_ref", "unit_kind", "billed_units",
+               "billed_rate_micros", "amount", "kind")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -20,8 +24,9 @@ class InvoiceLineInput:
     campaign_ref: str
     unit_kind: str
     billed_units: int
-    billed_rate: str  # a decimal string such as "12.50"
-    amount: str
+    billed_rate: str  # a decimal string such as "0.8075"
+    amount: str  # a decimal string, signed as its kind says
+    kind: str = "charge"
 
 
 def create_invoice(
@@ -32,8 +37,8 @@ def create_invoice(
     period_start: date,
     period_end: date,
     lines: list[InvoiceLineInput],
-) -> Invoice:
-    """Record an invoice from the billing system, whole or not at all."""
+) -> tuple[Invoice, bool]:
+    """Record an invoice from the billing system, whole or not at all; say if it was new."""
     if user.role != "integration":
         raise NotPermitted("only the billing system's integration user pushes invoices")
     errors: dict[str, str] = {}
@@ -48,8 +53,12 @@ def create_invoice(
     rows = _lines(lines, errors)
     if errors:
         raise InvalidInput(errors)
-    if db.session.scalar(select(Invoice.id).where(Invoice.number == number)):
-        raise Conflict(f"invoice {number} already exists")
+    existing = db.session.scalar(select(Invoice).where(Invoice.number == number))
+    if existing is not None:
+        if _same_invoice(existing, advertiser, currency, period_start, period_end, rows):
+            db.session.rollback()
+            return existing, False  # the same invoice sent again: idempotent by its number
+        raise Conflict(f"invoice {number} already exists with other contents")
     invoice = Invoice(
         number=number,
         advertiser=advertiser,
@@ -60,7 +69,15 @@ def create_invoice(
     )
     db.session.add(invoice)
     db.session.commit()
-    return invoice
+    return invoice, True
+
+
+def _same_invoice(existing: Invoice, advertiser, currency, start, end, rows) -> bool:  # noqa: ANN001
+    def lines(given: list[InvoiceLine]) -> list[tuple]:
+        return sorted(tuple(getattr(x, f) for f in LINE_FIELDS) for x in given)
+
+    head = (existing.advertiser_id, existing.currency, existing.period_start, existing.period_end)
+    return head == (advertiser.id, currency, start, end) and lines(existing.lines) == lines(rows)
 
 
 def _lines(lines: list[InvoiceLineInput], errors: dict[str, str]) -> list[InvoiceLine]:
@@ -75,9 +92,14 @@ def _lines(lines: list[InvoiceLineInput], errors: dict[str, str]) -> list[Invoic
             errors[where] = "product and campaign_ref are required"
             continue
         try:
-            rate, amount = parse_amount(line.billed_rate), parse_amount(line.amount)
+            rate, amount = parse_rate(line.billed_rate), parse_signed_amount(line.amount)
         except BadAmount as error:
             errors[where] = f"billed_rate and amount: {error}"
+            continue
+        if (amount > 0) - (amount < 0) != KIND_SIGN[line.kind]:
+            errors[where] = (
+                "a charge's amount is above zero, a make_good's is zero, an adjustment's below"
+            )
             continue
         rows.append(
             InvoiceLine(
@@ -86,8 +108,9 @@ def _lines(lines: list[InvoiceLineInput], errors: dict[str, str]) -> list[Invoic
                 campaign_ref=line.campaign_ref.strip(),
                 unit_kind=line.unit_kind,
                 billed_units=line.billed_units,
-                billed_rate=rate,
+                billed_rate_micros=rate,
                 amount=amount,
+                kind=line.kind,
             )
         )
     if not rows and not errors:

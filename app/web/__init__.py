@@ -16,12 +16,24 @@ from app.web.auth import API_ONLY_ROLES
 
 def init_app(app: Flask) -> None:
     """Register the web blueprints and the login hooks."""
-    from app.web import auth, cases, credits, evidence, filing, home, queues, reports, tracking
+    from app.web import (
+        auth,
+        cases,
+        credits,
+        evidence,
+        filing,
+        home,
+        money_filters,
+        queues,
+        reports,
+        tracking,
+    )
 
     for module in (auth, home, queues, cases, evidence, credits, reports, filing, tracking):
         app.register_blueprint(module.bp)
     for template_filter in (localtime, sentence, period, grouped, minor_units, filesize, words):
         app.add_template_filter(template_filter)
+    money_filters.register(app)
     app.context_processor(lambda: {"nav": navigation()})
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to continue."

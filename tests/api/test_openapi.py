@@ -165,7 +165,10 @@ def test_text_fields_declare_their_limits(document: dict[str, Any]) -> None:
     assert schemas["NewDispute"]["additionalProperties"] is False
 
 
-SCOPE_BY_METHOD = {"get": {"read", "public"}, "post": {"write", "approve", "integration"}}
+SCOPE_BY_METHOD = {
+    "get": {"read", "public", "integration"},
+    "post": {"write", "approve", "integration"},
+}
 
 
 def test_every_operation_names_the_token_scope_it_needs(document: dict[str, Any]) -> None:
