@@ -7,8 +7,8 @@ from app.api.documents import advertiser_document, invoice_document
 from app.api.params import INVOICE_NUMBER, cursor_after, encode_cursor
 from app.api.registry import operation, reply
 from app.api.schemas import NewInvoice, Page
+from app.queries.listing import list_advertisers, load_invoice
 from app.services.invoices import InvoiceLineInput, create_invoice
-from app.services.listing import list_advertisers, load_invoice
 
 
 @operation(

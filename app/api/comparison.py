@@ -10,7 +10,7 @@ from app.api.fields import Answer, Currency
 from app.api.params import REF
 from app.api.registry import operation, reply
 from app.queries.comparison import compare_dispute
-from app.services.listing import load_dispute
+from app.queries.listing import load_dispute
 from workflows.money import format_amount
 
 ComparedLine = Annotated[

@@ -8,16 +8,16 @@ from app.api.params import REF, cursor_after, encode_cursor, idempotency_key, if
 from app.api.registry import operation, reply
 from app.api.schemas import Assignment, DisputeQuery, NewComment, NewDispute, TriggerRequest
 from app.models.types import utcnow
-from app.services.assignment import assign, claim_next
-from app.services.comments import add_comment
-from app.services.filing import Filing, file_dispute
-from app.services.listing import (
+from app.queries.listing import (
     DisputeFilters,
     dispute_comments,
     dispute_events,
     list_disputes,
     load_dispute,
 )
+from app.services.assignment import assign, claim_next
+from app.services.comments import add_comment
+from app.services.filing import Filing, file_dispute
 from app.services.triggers import fire_trigger
 
 CHANGE = (403, 404, 409, 422)  # refusals of a change to one dispute

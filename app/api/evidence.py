@@ -9,8 +9,9 @@ from app.api.schemas import EvidenceForm
 from app.evidence.http import attachment
 from app.evidence.sniff import CSV, EML, JPEG, PDF, PNG, TXT, XLSX
 from app.models import Evidence
-from app.services.evidence import list_evidence, open_download, upload_evidence
-from app.services.listing import load_dispute
+from app.queries.evidence import list_evidence
+from app.queries.listing import load_dispute
+from app.services.evidence import open_download, upload_evidence
 from workflows.errors import InvalidInput
 
 DOWNLOAD_TYPES = tuple(t.content_type for t in (PDF, CSV, XLSX, PNG, JPEG, EML, TXT))
