@@ -13,10 +13,10 @@ from app.extensions import db, htmx
 from app.models import Dispute
 from app.models.disputes import parse_ref
 from app.models.types import utcnow
+from app.queries.case_view import CaseView, case_view, timeline
 from app.queries.comparison import compare_dispute
-from app.services.case_view import CaseView, case_view, timeline
-from app.services.listing import load_dispute
-from app.services.watching import WATCHERS
+from app.queries.listing import load_dispute
+from app.services.watching import may_watch
 from app.web.panels import credit_panel, evidence_panel, evidence_waits
 from workflows.codes import CREDIT_OUTCOMES, GL_REASONS, ROOT_CAUSES
 from workflows.dispute import TRANSITIONS, selectable_outcomes
@@ -64,7 +64,7 @@ def case_context(dispute: Dispute, areas: Iterable[str]) -> dict[str, Any]:
         "credit_outcomes": CREDIT_OUTCOMES,
         "accepted_types": ACCEPTED,
         "reporting_currency": REPORTING_CURRENCY,
-        "may_watch": current_user.role in WATCHERS,
+        "may_watch": may_watch(current_user),
     }
     for area in areas:
         context.update(EXTRAS.get(area, lambda d, v: {})(dispute, view))
@@ -102,7 +102,7 @@ def refused(
         flash(error.detail, "error")
         return redirect(url_for("cases.show", ref=ref))
     if isinstance(error, StaleCase):
-        return render_template("cases/_stale.html", ref=ref), 409
+        return render_template("cases/_stale.html", ref=ref, area=area), 409
     status = status_for(error)  # the same answer the API gives
     problems = getattr(error, "errors", None) or {
         name.removesuffix("_given"): message

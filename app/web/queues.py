@@ -7,8 +7,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from app.models.types import utcnow
-from app.services.assignment import claim_next, reassign_many
-from app.services.queues import (
+from app.queries.queues import (
     QueueFilters,
     QueuePage,
     my_queue,
@@ -16,14 +15,15 @@ from app.services.queues import (
     team_queue,
     team_workload,
 )
-from app.web.rendering import page_or_partial, roles_required, wants_partial
+from app.services.assignment import claim_next, reassign_many
+from app.web import params
+from app.web.rendering import page_or_partial, requires, wants_partial
+from workflows import edge
 from workflows.codes import PRIORITIES, PRODUCTS, REASON_CODES
 from workflows.dispute import OPEN_STATES
 from workflows.errors import DomainError, InvalidInput
 
 bp = Blueprint("queues", __name__)
-QUEUE_ROLES = ("analyst", "lead")  # who works a queue of their own
-TEAM_ROLES = ("lead",)
 CHOICES = {
     "states": OPEN_STATES,
     "priorities": PRIORITIES,
@@ -35,7 +35,7 @@ CHOICES = {
 def _page_of(queue: Callable[..., QueuePage], filters: QueueFilters) -> QueuePage:
     """Read one page of a queue; a "Show more" link that was tampered with is a bad request."""
     try:
-        return queue(current_user, filters, request.args.get("after"))
+        return queue(current_user, filters, params.text(request.args, "after", edge.MAX_CURSOR))
     except InvalidInput:
         abort(400)
 
@@ -49,12 +49,16 @@ def _team_page() -> str:
 
 
 def _filters() -> QueueFilters:
+    """Read the queue filters; an assignee is "none" or a user id."""
     fields = QueueFilters.__dataclass_fields__
-    return QueueFilters(**{f: request.args.get(f, "").strip() for f in fields})
+    filters = QueueFilters(**{f: params.text(request.args, f) for f in fields})
+    if filters.assignee not in ("", "none"):
+        params.optional_int(request.args, "assignee")
+    return filters
 
 
 @bp.get("/queue")
-@roles_required(*QUEUE_ROLES)
+@requires("work_cases")
 def mine():  # noqa: ANN201
     filters = _filters()
     page = _page_of(my_queue, filters)
@@ -66,7 +70,7 @@ def mine():  # noqa: ANN201
 
 
 @bp.post("/queue/claim")
-@roles_required(*QUEUE_ROLES)
+@requires("work_cases")
 def claim():  # noqa: ANN201
     dispute = claim_next(current_user)
     if dispute is None:
@@ -77,7 +81,7 @@ def claim():  # noqa: ANN201
 
 
 @bp.get("/team")
-@roles_required(*TEAM_ROLES)
+@requires("lead_team")
 def team():  # noqa: ANN201
     filters = _filters()
     page = _page_of(team_queue, filters)
@@ -98,7 +102,7 @@ def team():  # noqa: ANN201
 
 
 @bp.post("/team/reassign")
-@roles_required(*TEAM_ROLES)
+@requires("lead_team")
 def reassign():  # noqa: ANN201
     refs = request.form.getlist("refs")
     try:
