@@ -1,9 +1,12 @@
 """Billing contacts and inbound e-mail routes of the JSON API."""
 
-from flask import Response, g, jsonify, request
+from typing import Any
 
-from app.api.blueprint import bp
-from app.api.requests import json_body
+from flask import Response, g, request
+
+from app.api.fields import Answer, Email, Request, line
+from app.api.params import REF
+from app.api.registry import operation, reply
 from app.extensions import db
 from app.models import Advertiser
 from app.queries.listing import visible_advertisers
@@ -14,38 +17,73 @@ from workflows.errors import InvalidInput, NotFound
 RAW_TYPES = ("message/rfc822", "text/plain", "application/octet-stream")
 
 
-def _contacts_document(advertiser: Advertiser) -> dict:
-    return {
-        "advertiser": advertiser.ref,
-        "contacts": [{"name": c.name, "email": c.email} for c in contacts_of(advertiser.id)],
-    }
+class Contact(Request):
+    name: line(120)
+    email: Email
 
 
-@bp.get("/advertisers/<ref>/contacts")
+class Contacts(Request):
+    contacts: list[Contact]
+
+
+class ContactAnswer(Answer):
+    name: str
+    email: str
+
+
+class ContactsAnswer(Answer):
+    advertiser: str
+    contacts: list[ContactAnswer]
+
+
+class Inbound(Answer):
+    id: int
+    status: str
+    reason: str | None
+    dispute: str | None
+    attachments: list[dict[str, Any]]
+
+
+def _contacts(advertiser: Advertiser) -> ContactsAnswer:
+    return ContactsAnswer(
+        advertiser=advertiser.ref,
+        contacts=[ContactAnswer(name=c.name, email=c.email) for c in contacts_of(advertiser.id)],
+    )
+
+
+@operation(
+    "GET", "/advertisers/<ref>/contacts", scope="read", path_params=REF,
+    summary="The advertiser's billing contacts", answers={200: ContactsAnswer}, refusals=(404,),
+)  # fmt: skip
 def contacts_show(ref: str) -> Response:
     advertiser = db.session.scalar(visible_advertisers(g.user).where(Advertiser.ref == ref))
     if advertiser is None:
         raise NotFound(f"no advertiser {ref} that you can see")
-    return jsonify(_contacts_document(advertiser))
+    return reply(_contacts(advertiser))
 
 
-@bp.put("/advertisers/<ref>/contacts")
-def contacts_replace(ref: str) -> Response:
-    body = json_body()
-    set_contacts(g.user, ref, body.get("contacts"))
-    return jsonify(_contacts_document(find_advertiser(ref)))
+@operation(
+    "POST", "/advertisers/<ref>/contacts", scope="integration", path_params=REF, body=Contacts,
+    summary="Replace the billing contacts (the team's lead, the billing system)",
+    answers={200: ContactsAnswer}, refusals=(403, 404),
+)  # fmt: skip
+def contacts_replace(ref: str, body: Contacts) -> Response:
+    set_contacts(g.user, ref, [c.model_dump() for c in body.contacts])
+    return reply(_contacts(find_advertiser(ref)))
 
 
-@bp.post("/inbound-email")
+@operation(
+    "POST", "/inbound-email", scope="integration",
+    summary="A raw RFC 822 message (message/rfc822): 201 threaded to its case, 202 triage",
+    answers={201: Inbound, 202: Inbound}, refusals=(403, 409, 413, 422),
+)  # fmt: skip
 def inbound_email() -> Response:
-    """A mail provider forwards one raw RFC 822 message; answer what became of it."""
     if request.mimetype not in RAW_TYPES:
         raise InvalidInput({"body": "send the raw message as Content-Type: message/rfc822"})
     record = receive(request.get_data(cache=False), g.user)
-    response = jsonify(
+    answer = Inbound(
         id=record.id, status=record.status, reason=record.reason or None,
         dispute=f"DSP-{record.dispute_id:06d}" if record.dispute_id else None,
         attachments=record.attachments,
     )  # fmt: skip
-    response.status_code = 202 if record.status == "triage" else 201
-    return response
+    return reply(answer, 202 if record.status == "triage" else 201)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.api.problems import problem
+from app.api.problems import from_http_error
 from app.extensions import db, htmx, login_manager
 from app.models import User
 from app.web import correspondence, notifications, outbox_admin, params, webhooks_admin
@@ -166,7 +166,7 @@ def needs_refresh() -> Response:
 
 def _error_page(error):  # noqa: ANN001,ANN202
     if request.path.startswith("/api/"):  # routing errors never reach the API blueprint
-        return problem(error.code, error.name, error.description or "")
+        return from_http_error(error)
     if htmx:  # show the refusal in place of the page's content, not inside a small area
         body = render_template("_error.html", error=error, detail=_detail(error))
         headers = {"HX-Retarget": "main", "HX-Reswap": "innerHTML"}

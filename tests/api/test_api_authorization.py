@@ -198,7 +198,7 @@ COVERED_ELSEWHERE = {
     ("GET", "/disputes/{}/credit-memo"): "test_api_credits.py",
     ("POST", "/credit-memos/{}/approvals"): "test_api_credits.py",
     ("GET", "/advertisers/{}/contacts"): "tests/comms/test_correspondence_access.py",
-    ("PUT", "/advertisers/{}/contacts"): "tests/comms/test_correspondence_access.py",
+    ("POST", "/advertisers/{}/contacts"): "tests/comms/test_correspondence_access.py",
     ("POST", "/inbound-email"): "tests/comms/test_correspondence_access.py",
 }
 
