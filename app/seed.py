@@ -46,14 +46,17 @@ NAMES = (
 SUFFIXES = ("", " Canada", " Mexico", " Media Group", " Marketplace")
 
 
-def seed_demo(now: datetime | None = None) -> str:
-    """Create the demo data unless it is there already; return what was done."""
+def seed_demo(now: datetime | None = None, scale: float = 1.0) -> str:
+    """Create the demo data unless it is there already; return what was done.
+
+    `scale` shrinks the number of disputes (the browser tests walk every page on a fifth).
+    """
     _users()
     if db.session.scalar(select(Advertiser.id).limit(1)):
         return "demo data already present; nothing to do"
     rng, now = random.Random(2026), now or utcnow()
     invoices = _billing(rng, now.date())
-    disputes = seed_disputes(rng, invoices, now)
+    disputes = seed_disputes(rng, invoices, now, scale)
     return f"created {len(invoices)} invoices and {disputes} disputes"
 
 

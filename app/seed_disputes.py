@@ -44,7 +44,9 @@ SAMPLES = {  # evidence kind: (file name, content)
 }
 
 
-def seed_disputes(rng: random.Random, invoices: list[Invoice], now: datetime) -> int:
+def seed_disputes(
+    rng: random.Random, invoices: list[Invoice], now: datetime, scale: float = 1.0
+) -> int:
     """File and walk the demo disputes; return how many."""
     people = {u.email: u for u in db.session.scalars(select(User))}
     cast = {
@@ -54,8 +56,9 @@ def seed_disputes(rng: random.Random, invoices: list[Invoice], now: datetime) ->
     }
     integration = people["integration@demo.test"]
     analysts = [people["analyst@demo.test"], people["analyst2@demo.test"]]
-    picks = rng.sample(invoices, sum(count for _, count in JOURNEYS))
-    journeys = [journey for journey, count in JOURNEYS for _ in range(count)]
+    counts = [(journey, max(1, round(count * scale))) for journey, count in JOURNEYS]
+    picks = rng.sample(invoices, sum(count for _, count in counts))
+    journeys = [journey for journey, count in counts for _ in range(count)]
     rng.shuffle(journeys)
     for invoice, journey in zip(picks, journeys, strict=True):
         filed_at = now - timedelta(hours=rng.randint(30, 24 * 45))

@@ -73,4 +73,16 @@
   document.addEventListener("click", function (event) {
     if (event.target.matches("[data-print]")) window.print();
   });
+
+  /* On a phone the main menu folds behind one button; without this script it simply wraps. */
+  var toggle = document.querySelector(".menu-toggle");
+  if (toggle) {
+    var bar = toggle.closest(".topbar");
+    bar.classList.add("folding");
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = bar.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
 })();
