@@ -1,0 +1,37 @@
+"""Command line of the benchmark harness (see bench/README.md)."""
+
+import argparse
+import os
+from datetime import UTC, datetime
+
+DEFAULT_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/disputedesk_bench"
+)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    seed = commands.add_parser("seed", help="create the database and generate the data")
+    seed.add_argument("--disputes", type=int, default=10_000)
+    seed.add_argument("--database-url", default=DEFAULT_URL)
+    run = commands.add_parser("run", help="time every operation beside its SQL floor")
+    run.add_argument("--database-url", default=DEFAULT_URL)
+    run.add_argument("--only", help="comma-separated operation names (default: all)")
+    run.add_argument("--seconds", type=float, default=3.0, help="time spent on each operation")
+    run.add_argument("--http", action="store_true", help="drive gunicorn on 127.0.0.1 instead")
+    run.add_argument("--markdown", help="append the table to this file")
+    args = parser.parse_args(argv)
+    if args.command == "seed":
+        from bench.seed import seed as do_seed
+
+        do_seed(args.database_url, args.disputes, datetime.now(UTC).replace(microsecond=0))
+    else:
+        from bench.run import run as do_run
+
+        only = args.only.split(",") if args.only else None
+        do_run(args.database_url, only, args.seconds, http=args.http, markdown=args.markdown)
+
+
+if __name__ == "__main__":
+    main()
