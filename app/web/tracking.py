@@ -1,18 +1,14 @@
 """Tracking for Sales and Client Services: find a case of your accounts and follow it."""
 
-from flask import Blueprint, request
+from flask import Blueprint, abort, request
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
-from app.extensions import db
-from app.models import Dispute, Watch
-from app.services.access import visible_disputes
-from app.services.queues import search_clause
+from app.models.types import utcnow
+from app.services.tracking import default_view, track
 from app.web.rendering import page_or_partial, roles_required
+from workflows.errors import InvalidInput
 
 bp = Blueprint("tracking", __name__)
-RESULTS = 50
 TRACKERS = ("viewer", "approver", "analyst", "lead", "admin")
 
 
@@ -20,17 +16,12 @@ TRACKERS = ("viewer", "approver", "analyst", "lead", "admin")
 @roles_required(*TRACKERS)
 def search():  # noqa: ANN201
     q = request.args.get("q", "").strip()
-    query = visible_disputes(current_user).options(
-        joinedload(Dispute.advertiser),
-        joinedload(Dispute.invoice),
-        joinedload(Dispute.assignee),
-        selectinload(Dispute.sla_clocks),  # the expected resolution date
+    showing = request.args.get("show") or default_view(current_user)
+    try:
+        page = track(current_user, q, showing, request.args.get("after"))
+    except InvalidInput:
+        abort(400)
+    partial = "tracking/_rows.html" if request.args.get("after") else "tracking/_results.html"
+    return page_or_partial(
+        "tracking/search.html", partial, page=page, rows=page.rows, q=q, now=utcnow()
     )
-    if q:
-        query = query.where(search_clause(q))
-    else:  # with no search, show the cases they watch
-        query = query.where(
-            Dispute.id.in_(select(Watch.dispute_id).where(Watch.user_id == current_user.id))
-        )
-    rows = db.session.scalars(query.order_by(Dispute.id.desc()).limit(RESULTS)).all()
-    return page_or_partial("tracking/search.html", "tracking/_results.html", rows=rows, q=q)
