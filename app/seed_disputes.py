@@ -8,9 +8,10 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Dispute, Invoice, User
+from app.queries.memos import current_memo
+from app.services.approvals import decide
 from app.services.assignment import assign
 from app.services.comments import add_comment
-from app.services.credits import current_memo, decide
 from app.services.evidence import upload_evidence
 from app.services.filing import Filing, file_dispute
 from app.services.triggers import fire_trigger

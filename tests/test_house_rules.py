@@ -1,4 +1,4 @@
-"""House rules read from the source: a pure domain, and one place that writes a dispute's state."""
+"""House rules read from the source: a pure domain, no import cycles, one writer per machine."""
 
 import ast
 from collections.abc import Iterator
@@ -33,12 +33,16 @@ def test_the_workflow_domain_imports_neither_web_nor_orm_nor_app(path):
     assert [m for m in imported_modules(tree) if is_web_or_orm(m)] == []
 
 
-class StateWrites(ast.NodeVisitor):
-    """Collect the qualified names of the functions that assign some object's `.state`."""
+class AttributeWrites(ast.NodeVisitor):
+    """Collect the qualified names of the functions that assign some object's `attr`."""
 
-    def __init__(self) -> None:
+    def __init__(self, attr: str, model: str | None = None) -> None:
+        self.attr, self.model = attr, model
         self.scope: list[str] = []
         self.found: list[str] = []
+
+    def where(self) -> str:
+        return ".".join(self.scope) or "<module>"
 
     def enter(self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.scope.append(node.name)
@@ -50,8 +54,8 @@ class StateWrites(ast.NodeVisitor):
     def note(self, targets: list[ast.expr]) -> None:
         for target in targets:
             for node in ast.walk(target):
-                if isinstance(node, ast.Attribute) and node.attr == "state":
-                    self.found.append(".".join(self.scope) or "<module>")
+                if isinstance(node, ast.Attribute) and node.attr == self.attr:
+                    self.found.append(self.where())
 
     def visit_Assign(self, node: ast.Assign) -> None:
         self.note(node.targets)
@@ -67,9 +71,22 @@ class StateWrites(ast.NodeVisitor):
         func = node.func
         name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
         second = node.args[1] if len(node.args) > 1 else None
-        if name == "setattr" and isinstance(second, ast.Constant) and second.value == "state":
-            self.found.append(".".join(self.scope) or "<module>")
+        if name == "setattr" and isinstance(second, ast.Constant) and second.value == self.attr:
+            self.found.append(self.where())
+        # The model built with the attribute, or a bulk UPDATE of the model setting it.
+        keyword = any(k.arg == self.attr for k in node.keywords)
+        if (
+            keyword
+            and self.model
+            and (name == self.model or (name == "values" and self.model in ast.unparse(func)))
+        ):
+            self.found.append(self.where())
         self.generic_visit(node)
+
+
+class StateWrites(AttributeWrites):
+    def __init__(self) -> None:
+        super().__init__("state")
 
 
 def state_writes(source: str) -> list[str]:
@@ -105,3 +122,117 @@ def test_only_the_workflow_writes_a_dispute_state():
         for where in state_writes(path.read_text())
     }
     assert writes == {("workflows/dispute.py", "DisputeFlow.state")}
+
+
+def memo_status_writes(source: str) -> list[str]:
+    """Find writes of a memo's status: `.status` in any module that deals with memos at all."""
+    if "memo" not in source.lower():  # clocks and the outbox have statuses of their own
+        return []
+    visitor = AttributeWrites("status", model="CreditMemo")
+    visitor.visit(ast.parse(source))
+    return visitor.found
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("memo.status = 'approved'", ["<module>"]),
+        ("def f(m):\n    m.status = 'issued'  # a memo", ["f"]),
+        ("setattr(memo, 'status', 'void')", ["<module>"]),
+        ("x = CreditMemo(amount=1, status='issued')", ["<module>"]),
+        ("db.session.execute(update(CreditMemo).values(status='void'))", ["<module>"]),
+        ("clock.status = 'met'", []),
+        ("Response(status=204)", []),
+        ("CreditMemo(amount=1)\nif memo.status == 'approved':\n    pass", []),
+        ("update(SlaClock).values(status='breached')", []),
+    ],
+)
+def test_the_memo_status_scanner_spots_every_form_of_write(source, found):
+    assert memo_status_writes(source) == found
+
+
+def test_only_the_memo_machine_writes_a_credit_memo_status():
+    writes = {
+        (path.relative_to(ROOT).as_posix(), where)
+        for path in python_files("app", "workflows")
+        for where in memo_status_writes(path.read_text())
+    }
+    assert writes == {("workflows/approvals.py", "move_memo")}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph(folders: tuple[str, ...]) -> dict[str, set[str]]:
+    """Map each module to the modules of ours it imports, anywhere in its body."""
+    paths = {module_name(p): p for p in python_files(*folders)}
+    graph = {}
+    for name, path in paths.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                found |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    up = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join([*up, *([node.module] if node.module else [])])
+                for alias in node.names:  # `from pkg import mod` imports the module pkg.mod
+                    found.add(sub if (sub := f"{base}.{alias.name}") in paths else base)
+        graph[name] = {m for m in found if m in paths and m != name}
+    return graph
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Return the groups of modules that import each other (Tarjan's strongly connected parts)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for other in sorted(graph[module]):
+            if other not in index:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in stack:
+                low[module] = min(low[module], index[other])
+        if low[module] == index[module]:
+            group = []
+            while not group or group[-1] != module:
+                group.append(stack.pop())
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return cycles
+
+
+@pytest.mark.parametrize(
+    ("graph", "cycles"),
+    [
+        ({"a": {"b"}, "b": {"c"}, "c": set()}, []),
+        ({"a": {"b"}, "b": {"a"}}, [["a", "b"]]),
+        ({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}, [["a", "b", "c"]]),
+    ],
+)
+def test_the_cycle_finder_finds_modules_that_import_each_other(graph, cycles):
+    assert import_cycles(graph) == cycles
+
+
+def test_no_modules_import_each_other():
+    assert import_cycles(import_graph(("app", "workflows"))) == []
+
+
+def test_credit_imports_run_from_approvals_through_triggers_to_memo_effects():
+    graph = import_graph(("app", "workflows"))
+    assert "app.services.triggers" in graph["app.services.approvals"]
+    assert "app.services.memo_effects" in graph["app.services.triggers"]
+    assert "app.services.triggers" not in graph["app.services.memo_effects"]

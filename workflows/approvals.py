@@ -3,8 +3,10 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from workflows.codes import a_role
+from workflows.errors import Conflict
 from workflows.money import REPORTING_CURRENCY, format_amount
 
 MATRIX_VERSION = "2026-11"
@@ -102,3 +104,37 @@ def eligible(memo: Memo, people: Sequence[Person]) -> list[Person]:
     if not missing(memo):
         return []
     return [p for p in people if refusal(memo, p) is None]
+
+
+@dataclass(frozen=True)
+class MemoMove:
+    """One declared move of a memo's status: from any of `sources` to `dest`."""
+
+    name: str
+    sources: tuple[str, ...]
+    dest: str
+
+
+# The memo lifecycle is a second machine: a memo is prepared by `resolve` already awaiting
+# approval, and these are the only moves its status makes. Only `move_memo` writes it.
+MEMO_START = "pending_approval"
+MEMO_MOVES = (
+    MemoMove("approve", (MEMO_START,), "approved"),
+    MemoMove("reject", (MEMO_START,), "rejected"),
+    MemoMove("issue", ("approved",), "issued"),
+)
+MEMO_MOVE = {m.name: m for m in MEMO_MOVES}
+MEMO_STATUSES = tuple(dict.fromkeys([MEMO_START, *(m.dest for m in MEMO_MOVES)]))
+LIVE_STATUSES = (MEMO_START, "approved", "issued")  # memos that count towards a split credit
+
+
+def may_move_memo(status: str, move: str) -> bool:
+    """Tell whether a memo in `status` may make `move` now."""
+    return status in MEMO_MOVE[move].sources
+
+
+def move_memo(memo: Any, move: str) -> None:
+    """Move the memo's status by a declared move, or raise Conflict saying where it stands."""
+    if not may_move_memo(memo.status, move):
+        raise Conflict(f"the memo is {memo.status.replace('_', ' ')}; it cannot {move} now")
+    memo.status = MEMO_MOVE[move].dest

@@ -1,13 +1,13 @@
 """The JSON API under /api/v1: bearer tokens, JSON in and out, problem documents on error."""
 
-from flask import Blueprint, Response, g, request
+from flask import Response, g, request
 from werkzeug.exceptions import HTTPException
 
+from app.api.blueprint import bp
 from app.api.problems import from_domain_error, problem
 from app.services.users import user_for_token
 from workflows.errors import DomainError
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
 PUBLIC_ENDPOINTS = {"api.openapi"}
 
 

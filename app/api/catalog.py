@@ -2,7 +2,7 @@
 
 from flask import Response, g, jsonify, url_for
 
-from app.api import bp
+from app.api.blueprint import bp
 from app.api.documents import advertiser_document, invoice_document
 from app.api.requests import cursor_arg, encode_cursor, json_body, limit_arg
 from app.services.invoices import create_invoice

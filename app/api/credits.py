@@ -2,13 +2,14 @@
 
 from flask import Response, g, jsonify
 
-from app.api import bp
+from app.api.blueprint import bp
 from app.api.documents import instant
 from app.api.requests import json_body
 from app.models import CreditMemo, Dispute
 from app.models.disputes import format_ref
 from app.models.types import MAX_ID
-from app.services.credits import approvers_now, current_memo, decide, memo_facts
+from app.queries.memos import approvers_now, current_memo, memo_facts
+from app.services.approvals import decide
 from app.services.listing import load_dispute
 from workflows import approvals as matrix
 from workflows.errors import NotFound

@@ -2,7 +2,7 @@
 
 from flask import Response, g, jsonify, request, url_for
 
-from app.api import bp
+from app.api.blueprint import bp
 from app.api.documents import comment_document, dispute_document, event_document
 from app.api.requests import cursor_arg, encode_cursor, if_match_version, json_body, limit_arg
 from app.models.types import utcnow

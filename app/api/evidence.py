@@ -2,7 +2,7 @@
 
 from flask import Response, g, jsonify, request
 
-from app.api import bp
+from app.api.blueprint import bp
 from app.api.documents import instant
 from app.evidence.http import attachment
 from app.models import Evidence

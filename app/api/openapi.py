@@ -4,7 +4,7 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from app.api import bp
+from app.api.blueprint import bp
 from workflows.codes import GL_REASONS, OUTCOMES, REASON_CODES, ROOT_CAUSES
 from workflows.dispute import BY_TRIGGER, STATES
 from workflows.evidence import KINDS

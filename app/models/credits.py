@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.people import User
 from app.models.types import UtcDateTime, utcnow
+from workflows.approvals import MEMO_START
 
 
 class CreditMemo(db.Model):
@@ -22,7 +23,7 @@ class CreditMemo(db.Model):
     reporting_amount: Mapped[int] = mapped_column(BigInteger)  # in the reporting currency
     split_total: Mapped[int] = mapped_column(BigInteger, default=0)  # with recent memos
     gl_reason: Mapped[str] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(20), default="pending_approval", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=MEMO_START, index=True)
     matrix_version: Mapped[str] = mapped_column(String(20))
     preparer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

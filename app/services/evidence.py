@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import Dispute, Event, Evidence, User
 from app.models.disputes import format_ref
 from app.models.types import utcnow
-from app.services.access import get_visible_dispute
+from app.queries.access import get_visible_dispute
 from app.services.audit import append_event
 from app.services.write_path import change_case, load_for_change
 from workflows.dispute import OPEN_STATES

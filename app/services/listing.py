@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import Advertiser, Comment, Dispute, DisputedLine, Event, Invoice, User
-from app.services.access import get_visible_dispute, visible_clause, visible_disputes
+from app.queries.access import get_visible_dispute, visible_clause, visible_disputes
 from workflows.dispute import OPEN_STATES, STATES
 from workflows.errors import InvalidInput, NotFound
 from workflows.permissions import reads_internal_comments

@@ -24,7 +24,7 @@ from app.extensions import db
 from app.models import Advertiser, Dispute, Invoice, InvoiceLine, User
 from app.models.disputes import CLOSED_BAND, format_ref, parse_ref
 from app.models.types import utcnow
-from app.services.counting import COUNT_CAP, Count, capped_count
+from app.queries.counting import COUNT_CAP, Count, capped_count
 from app.services.sla_clocks import nearest_due
 from workflows.dispute import OPEN_STATES
 from workflows.errors import InvalidInput, NotPermitted

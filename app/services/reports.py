@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.models import Dispute, User
 from app.models.disputes import format_ref
-from app.services.credits import issued_in_month
+from app.queries.memos import issued_in_month
 from workflows.errors import InvalidInput
 from workflows.money import REPORTING_CURRENCY, format_amount
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from app.models import Dispute, User
-from app.services.credits import issue_memo, prepare_memo
+from app.services.memo_effects import issue_memo, prepare_memo
 from app.services.sla_clocks import apply_clock_effects
 from app.services.write_path import CaseChange, change_case, load_for_change
 from workflows import dispute as workflow

@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.extensions import db
 from app.models import Dispute, User
 from app.models.types import utcnow
-from app.services.access import get_visible_dispute
+from app.queries.access import get_visible_dispute
 from app.services.audit import append_event
 from workflows.errors import StaleCase
 

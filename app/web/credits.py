@@ -9,7 +9,8 @@ from app.extensions import db
 from app.models import Approval, CreditMemo, Dispute, Evidence
 from app.models.disputes import format_ref
 from app.models.types import MAX_ID, utcnow
-from app.services.credits import current_memo, decide, inbox
+from app.queries.memos import current_memo, inbox
+from app.services.approvals import decide
 from app.services.triggers import fire_trigger
 from app.web.areas import after_change, load_case, refused
 from app.web.panels import APPROVING_ROLES

@@ -9,8 +9,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import Approval, CreditMemo, Dispute, Evidence, User
+from app.queries.memos import approvers_now, current_memo, memo_facts, person
 from app.services.case_view import CaseView
-from app.services.credits import approvers_now, current_memo, memo_facts, person
 from app.services.evidence import UPLOADERS, list_evidence
 from workflows import approvals as matrix
 from workflows import evidence as rules

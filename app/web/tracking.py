@@ -4,7 +4,7 @@ from flask import Blueprint, abort, request
 from flask_login import current_user
 
 from app.models.types import utcnow
-from app.services.tracking import default_view, track
+from app.queries.tracking import default_view, track
 from app.web.rendering import page_or_partial, roles_required
 from workflows.errors import InvalidInput
 

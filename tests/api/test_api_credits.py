@@ -7,7 +7,7 @@ import pytest
 
 from app.extensions import db
 from app.models import CreditMemo, Dispute, User
-from app.services.credits import decide
+from app.services.approvals import decide
 from app.services.triggers import fire_trigger
 from tests.api.helpers import assert_problem, case_snapshot, stored_counts
 

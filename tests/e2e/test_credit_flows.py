@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from app.models import Dispute
 from app.models.types import utcnow
-from app.services.credits import current_memo
+from app.queries.memos import current_memo
 from tests import evidence_samples as samples
 from tests.e2e.helpers import fresh, open_action, settled
 

@@ -12,7 +12,7 @@ P1, P3, P4 = 12_000_000, 150_000, 50_000
 
 def test_track_counts_the_matches_and_pages_through_all_of_them(page: Page, sign_in, make,
                                                                  monkeypatch):  # fmt: skip
-    monkeypatch.setattr("app.services.tracking.PAGE_SIZE", 3)
+    monkeypatch.setattr("app.queries.tracking.PAGE_SIZE", 3)
     cast = make.cast()
     cases = [make.dispute(cast, "filed") for _ in range(7)]
     sign_in(cast.viewer)

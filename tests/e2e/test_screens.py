@@ -8,8 +8,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from app.extensions import db
 from app.models import Contract, DeliveryRecord, Dispute
+from app.queries.memos import current_memo
+from app.services.approvals import decide
 from app.services.comments import add_comment
-from app.services.credits import current_memo, decide
 from app.services.evidence import remove_evidence, upload_evidence
 from app.services.triggers import fire_trigger
 from tests import evidence_samples as samples

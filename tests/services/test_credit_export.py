@@ -8,7 +8,8 @@ from decimal import Decimal
 from app.extensions import db
 from app.models import CreditMemo
 from app.models.types import utcnow
-from app.services.credits import current_memo, decide
+from app.queries.memos import current_memo
+from app.services.approvals import decide
 from app.services.triggers import fire_trigger
 
 

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Approval, Comment, CreditMemo, Dispute, Event, Evidence, User, Watch
-from app.services.credits import current_memo, decide
+from app.queries.memos import current_memo
+from app.services.approvals import decide
 from app.services.triggers import fire_trigger
 from app.web.auth import FRESH_SECONDS, SIGNED_IN_AT
 from tests.factories import Cast, Factory

@@ -10,8 +10,8 @@ from app.extensions import db
 from app.models import Dispute, User, Watch
 from app.models.disputes import CLOSED_BAND
 from app.models.types import as_id
-from app.services.access import visible_disputes
-from app.services.counting import Count, capped_count
+from app.queries.access import visible_disputes
+from app.queries.counting import Count, capped_count
 from app.services.queues import search_clause
 from workflows.errors import InvalidInput
 

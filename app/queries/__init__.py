@@ -1,0 +1,1 @@
+"""Reads: what the pages and the API show. Nothing here changes anything."""

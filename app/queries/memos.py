@@ -1,0 +1,98 @@
+"""Credit memo reads: the current memo, what the matrix knows of it, who may approve, the inbox."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db
+from app.models import Approval, CreditMemo, Dispute, User
+from app.queries.access import visible_clause
+from workflows import approvals as matrix
+from workflows.errors import NotFound, NotPermitted
+
+
+def current_memo(dispute: Dispute) -> CreditMemo | None:
+    """Return the dispute's latest memo, if it has one."""
+    return dispute.credit_memos[-1] if dispute.credit_memos else None
+
+
+def memo_facts(memo: CreditMemo, dispute: Dispute) -> matrix.Memo:
+    """Return what the approval matrix needs to know about this memo."""
+    approved = tuple(
+        matrix.Person(a.approver_id, a.approver.role, a.approver_limit)
+        for a in memo.approvals
+        if a.decision == "approve"
+    )
+    return matrix.Memo(
+        amount=memo.reporting_amount,
+        preparer_id=memo.preparer_id,
+        assignee_id=dispute.assignee_id,
+        approvers=approved,
+        split_total=memo.split_total,
+    )
+
+
+def person(user: User) -> matrix.Person:
+    """Return the user as the approval matrix sees them."""
+    return matrix.Person(user.id, user.role, user.approval_limit)
+
+
+def visible_memo(memo_id: int, user: User) -> CreditMemo:
+    """Load a memo with its approvals, or raise NotFound when its case is not the user's."""
+    memo = db.session.scalar(
+        select(CreditMemo)
+        .join(Dispute, Dispute.id == CreditMemo.dispute_id)
+        .where(CreditMemo.id == memo_id, visible_clause(user))
+        .options(selectinload(CreditMemo.approvals).joinedload(Approval.approver))
+    )
+    if memo is None:
+        raise NotFound(f"no credit memo {memo_id} that you can see")
+    return memo
+
+
+def approvers_now(memo: CreditMemo, dispute: Dispute) -> list[User]:
+    """Return the people who may approve the memo now (for the page and the API)."""
+    if memo.status != matrix.MEMO_START:
+        return []
+    facts = memo_facts(memo, dispute)
+    candidates = db.session.scalars(
+        select(User).where(User.role.in_(("lead", "approver")), User.active.is_(True))
+    ).all()
+    return [u for u in candidates if matrix.refusal(facts, person(u)) is None]
+
+
+def inbox(user: User) -> Sequence[tuple[CreditMemo, Dispute]]:
+    """Return the memos this user may approve now, oldest first."""
+    if user.role not in ("lead", "approver"):
+        raise NotPermitted("only leads and approvers approve credit memos")
+    rows = db.session.execute(
+        select(CreditMemo, Dispute)
+        .join(Dispute, Dispute.id == CreditMemo.dispute_id)
+        .where(CreditMemo.status == matrix.MEMO_START, visible_clause(user))
+        .options(
+            selectinload(CreditMemo.approvals).joinedload(Approval.approver),
+            joinedload(Dispute.advertiser),
+        )
+        .order_by(CreditMemo.created_at, CreditMemo.id)
+    ).all()
+    me = person(user)
+    return [(m, d) for m, d in rows if matrix.refusal(memo_facts(m, d), me) is None]
+
+
+def issued_in_month(start: datetime, end: datetime, user: User | None) -> Sequence[CreditMemo]:
+    """Return the memos issued in [start, end) on cases the user may see (all for the CLI)."""
+    query = (
+        select(CreditMemo)
+        .where(
+            CreditMemo.status == "issued",
+            CreditMemo.issued_at >= start,
+            CreditMemo.issued_at < end,
+        )
+        .options(selectinload(CreditMemo.approvals).joinedload(Approval.approver))
+        .order_by(CreditMemo.number)
+    )
+    if user is not None:
+        query = query.join(Dispute, Dispute.id == CreditMemo.dispute_id).where(visible_clause(user))
+    return db.session.scalars(query).all()

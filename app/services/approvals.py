@@ -1,0 +1,49 @@
+"""Approve or reject a credit memo under the matrix; a rejection sends the case back."""
+
+from datetime import datetime
+
+from app.extensions import db
+from app.models import Approval, CreditMemo, User
+from app.models.disputes import format_ref
+from app.queries.memos import memo_facts, person, visible_memo
+from app.services.triggers import apply_trigger
+from app.services.write_path import change_case, load_for_change
+from workflows import approvals as matrix
+from workflows.errors import Conflict, InvalidInput, NotPermitted
+
+DECISIONS = ("approve", "reject")
+
+
+def decide(
+    memo_id: int, user: User, decision: str, comment: str = "", now: datetime | None = None
+) -> CreditMemo:
+    """Approve or reject a memo as `user`; a rejection sends the dispute back for rework."""
+    if decision not in DECISIONS:
+        raise InvalidInput({"decision": "approve or reject"})
+    comment = (comment or "").strip() if isinstance(comment, str) else ""
+    if decision == "reject" and not comment:
+        raise InvalidInput({"comment": "say why the memo is rejected"})
+    memo = visible_memo(memo_id, user)
+    dispute = load_for_change(format_ref(memo.dispute_id), user, None)
+    if not matrix.may_move_memo(memo.status, decision):
+        raise Conflict(f"the memo is {memo.status.replace('_', ' ')}, not awaiting approval")
+    facts = memo_facts(memo, dispute)
+    if refused := matrix.refusal(facts, person(user)):
+        raise NotPermitted(refused, rule=refused)
+    tier = matrix.tier_for(facts.gated_amount)
+    with change_case(dispute, user, now) as change:
+        memo.approvals.append(
+            Approval(
+                approver_id=user.id, decision=decision, comment=comment, rule=tier.rule,
+                approver_limit=user.approval_limit, at=change.now,
+            )
+        )  # fmt: skip
+        db.session.flush()
+        data = {"memo_id": memo.id, "decision": decision, "comment": comment, "rule": tier.rule}
+        change.record(f"credit_memo_{decision}d", data=data)
+        if decision == "reject":
+            matrix.move_memo(memo, "reject")
+            apply_trigger(change, "return_for_rework", {"reason": comment})
+        elif not matrix.missing(memo_facts(memo, dispute)):
+            matrix.move_memo(memo, "approve")
+    return memo

@@ -1,0 +1,77 @@
+"""What a trigger does to credit memos: `resolve` prepares one, `issue_credit` numbers it."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app.extensions import db
+from app.models import CreditMemo, Dispute, MemoSequence
+from app.queries.memos import current_memo, memo_facts
+from app.services.write_path import CaseChange
+from workflows import approvals as matrix
+from workflows.money import format_amount, parse_amount, to_reporting
+
+
+def credit_amount(dispute: Dispute, data: Mapping[str, Any]) -> int:
+    """Return the memo amount a resolve asks for: the disputed amount for a full credit."""
+    if data.get("outcome") == "credit_full" and not data.get("credit_amount"):
+        return dispute.disputed_amount
+    return parse_amount(data.get("credit_amount"))
+
+
+def prepare_memo(change: CaseChange, data: Mapping[str, Any]) -> CreditMemo:
+    """Create the memo a credit resolve asks for, awaiting approval."""
+    dispute = change.dispute
+    amount = credit_amount(dispute, data)
+    reporting = to_reporting(amount, dispute.currency)
+    earlier = db.session.scalar(
+        select(func.coalesce(func.sum(CreditMemo.reporting_amount), 0)).where(
+            CreditMemo.invoice_id == dispute.invoice_id,
+            CreditMemo.status.in_(matrix.LIVE_STATUSES),
+            CreditMemo.created_at >= change.now - matrix.SPLIT_WINDOW,
+        )
+    )
+    memo = CreditMemo(
+        dispute_id=dispute.id, invoice_id=dispute.invoice_id, amount=amount,
+        currency=dispute.currency, reporting_amount=reporting,
+        split_total=reporting + earlier if earlier else 0, gl_reason=data["gl_reason"],
+        matrix_version=matrix.MATRIX_VERSION, preparer_id=change.user.id, created_at=change.now,
+    )  # fmt: skip
+    dispute.credit_memos.append(memo)
+    db.session.flush()
+    tier = matrix.tier_for(memo_facts(memo, dispute).gated_amount)
+    change.record("credit_memo_prepared", data={
+        "memo_id": memo.id, "amount": format_amount(amount), "currency": dispute.currency,
+        "gl_reason": memo.gl_reason, "rule": tier.rule,
+        "split_total": format_amount(memo.split_total) if memo.split_total else None,
+    })  # fmt: skip
+    return memo
+
+
+def issue_memo(change: CaseChange) -> CreditMemo:
+    """Give the approved memo the next gapless number of the year and mark it issued."""
+    memo = current_memo(change.dispute)
+    matrix.move_memo(memo, "issue")
+    year = change.now.year
+    _ensure_sequence(year)
+    number = db.session.execute(
+        update(MemoSequence)
+        .where(MemoSequence.year == year)
+        .values(last_number=MemoSequence.last_number + 1)
+        .returning(MemoSequence.last_number)
+    ).scalar_one()
+    memo.number = f"CM-{year}-{number:06d}"
+    memo.issued_by = change.user.email if change.user else "system"
+    memo.issued_at = change.now
+    change.record("credit_memo_issued", data={"memo_id": memo.id, "number": memo.number})
+    return memo
+
+
+def _ensure_sequence(year: int) -> None:
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(MemoSequence).values(year=year, last_number=0).on_conflict_do_nothing()
+    )
