@@ -13,16 +13,16 @@ from app.services.users import create_user, find_or_create_team
 
 DEMO_PASSWORD = "demo-password"
 TEAM = "Billing Operations"
-USERS = (  # email, role, team, approval limit in USD
-    ("admin@demo.test", "admin", None, 0),
-    ("lead@demo.test", "lead", TEAM, 1_000),
-    ("analyst@demo.test", "analyst", TEAM, 0),
-    ("analyst2@demo.test", "analyst", TEAM, 0),
-    ("approver@demo.test", "approver", None, 100_000),
-    ("approver2@demo.test", "approver", None, 50_000),
-    ("viewer@demo.test", "viewer", None, 0),
-    ("sales2@demo.test", "viewer", None, 0),
-    ("integration@demo.test", "integration", None, 0),
+USERS = (  # email, role, team, approval limit in USD, name
+    ("admin@demo.test", "admin", None, 0, "Alex Morgan"),
+    ("lead@demo.test", "lead", TEAM, 1_000, "Jordan Lee"),
+    ("analyst@demo.test", "analyst", TEAM, 0, "Priya Raman"),
+    ("analyst2@demo.test", "analyst", TEAM, 0, "Marcus Chen"),
+    ("approver@demo.test", "approver", None, 100_000, "Dana Whitfield"),
+    ("approver2@demo.test", "approver", None, 50_000, "Sam Ortiz"),
+    ("viewer@demo.test", "viewer", None, 0, "Taylor Brooks"),
+    ("sales2@demo.test", "viewer", None, 0, "Riley Diaz"),
+    ("integration@demo.test", "integration", None, 0, "Billing system"),
 )
 PRODUCTS = {  # product: (unit kind, rate in cents per unit)
     "sponsored_products": ("cpc", 85),
@@ -61,9 +61,10 @@ def seed_demo(now: datetime | None = None, scale: float = 1.0) -> str:
 
 
 def _users() -> None:
-    for email, role, team, limit in USERS:
+    for email, role, team, limit, name in USERS:
         if not db.session.scalar(select(User.id).where(User.email == email)):
-            create_user(email, role, password=DEMO_PASSWORD, team=team, approval_limit=limit * 100)
+            create_user(email, role, password=DEMO_PASSWORD, team=team,
+                        approval_limit=limit * 100, name=name)  # fmt: skip
 
 
 def _user(email: str) -> User:

@@ -2,7 +2,7 @@
 
 import unicodedata
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import IO
 
 from flask import current_app
@@ -55,6 +55,7 @@ def upload_evidence(
     declared_type: str | None,
     kind: str,
     note: str = "",
+    now: datetime | None = None,
 ) -> tuple[Evidence, bool]:
     """Store a file and attach it; answer (evidence, False) when it is there already."""
     if user.role not in UPLOADERS:
@@ -94,7 +95,7 @@ def upload_evidence(
         raise FileTooLarge(str(error)) from None
     try:
         dispute = load_for_change(ref, user, None)
-        with change_case(dispute, user) as change:
+        with change_case(dispute, user, now) as change:
             evidence = Evidence(
                 dispute_id=dispute.id, kind=kind, filename=name,
                 content_type=file_type.content_type, size=staged.size, sha256=staged.sha256,

@@ -7,11 +7,13 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.api.problems import problem
 from app.extensions import db, htmx, login_manager
 from app.models import User
 from app.web.auth import API_ONLY_ROLES
+from app.web.people import people, person
 
 
 def init_app(app: Flask) -> None:
@@ -22,6 +24,7 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(module.bp)
     for template_filter in (localtime, sentence, period, grouped, minor_units, filesize, words):
         app.add_template_filter(template_filter)
+    app.jinja_env.filters.update(person=person, people=people)
     app.context_processor(lambda: {"nav": navigation()})
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to continue."
@@ -102,8 +105,9 @@ def words(text: str) -> str:
 
 
 def sentence(text: str) -> str:
-    """Start a message with a capital letter, leaving the rest as written."""
-    return text[:1].upper() + text[1:]
+    """Start a message with a capital letter, leaving the rest as written (and safe markup safe)."""
+    capitalised = text[:1].upper() + text[1:]
+    return Markup(capitalised) if isinstance(text, Markup) else capitalised
 
 
 @login_manager.user_loader
