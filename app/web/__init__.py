@@ -14,6 +14,7 @@ from app.extensions import db, htmx, login_manager
 from app.models import User
 from app.web.auth import API_ONLY_ROLES
 from app.web.people import people, person
+from app.web.stepup import ask_in_place, confirm_password_in_place
 
 
 def init_app(app: Flask) -> None:
@@ -26,6 +27,7 @@ def init_app(app: Flask) -> None:
         app.add_template_filter(template_filter)
     app.jinja_env.filters.update(person=person, people=people)
     app.context_processor(lambda: {"nav": navigation()})
+    app.before_request(confirm_password_in_place)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"
@@ -145,6 +147,9 @@ def unauthorized() -> Response:
 @login_manager.needs_refresh_handler
 def needs_refresh() -> Response:
     """Ask for the password again before money moves; then back to the case."""
+    in_place = ask_in_place()  # htmx: the password is asked in the form's own area
+    if in_place is not None:
+        return in_place
     flash(login_manager.needs_refresh_message, "info")
     return _to_login()
 

@@ -1,11 +1,15 @@
 """Work typed into a form is never lost: without JavaScript, and in a tab that went stale."""
 
+import re
+
 from playwright.sync_api import Browser, Page, expect
 
-from app.models import Dispute
+from app.models import CreditMemo, Dispute
+from app.queries.memos import current_memo
 from app.services.triggers import fire_trigger
 from tests.e2e.helpers import WIDE, fresh, open_action
 from tests.factories import PASSWORD
+from tests.web.helpers import case_with_memo
 
 
 def test_without_javascript_a_refused_credit_resolve_keeps_what_was_typed(
@@ -61,3 +65,25 @@ def test_a_stale_tab_keeps_the_typed_text_names_who_changed_it_and_refreshes(
     again.get_by_role("button", name="Escalate").click()
     expect(page.locator("#case-header .state-escalated")).to_be_visible()
     assert fresh(Dispute, case.id).state == "escalated"
+
+
+def test_a_stale_sign_in_asks_the_password_in_place_and_the_approval_keeps_its_comment(
+    page: Page, sign_in, make, monkeypatch
+):
+    cast = make.cast()
+    case = case_with_memo(make, cast)
+    sign_in(cast.lead)
+    monkeypatch.setattr("app.web.auth.FRESH_SECONDS", -1)  # every sign-in is now too old
+    page.goto(f"/disputes/{case.ref}")
+    credit = page.locator("#case-credit")
+    credit.get_by_label("Comment").fill("Small and documented; approved.")
+    credit.get_by_role("button", name="Approve").click()
+
+    expect(credit.get_by_role("heading", name="Confirm it is you")).to_be_visible()
+    expect(page).to_have_url(re.compile(case.ref))  # still on the case, not the login page
+    credit.get_by_label(re.compile("Password")).fill(PASSWORD)
+    credit.get_by_role("button", name="Confirm and continue").click()
+
+    expect(credit.locator(".badge.memo-approved")).to_be_visible()
+    expect(credit).to_contain_text("Small and documented; approved.")
+    assert fresh(CreditMemo, current_memo(case).id).status == "approved"
