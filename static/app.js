@@ -181,3 +181,33 @@
     if (event.target.matches("[data-close-dialog]")) event.target.closest("dialog").close();
   });
 })();
+
+/* Approving and issuing need a sign-in of the last 15 minutes: say so beside those forms
+   when the window is about to close (and once it has), so nobody is surprised mid-comment. */
+(function () {
+  "use strict";
+  var meta = document.querySelector('meta[name="fresh-until"]');
+  var until = meta ? Number(meta.content) * 1000 : 0;
+  function tell() {
+    var left = until - Date.now();
+    document.querySelectorAll('form[action*="/credit-memos/"]').forEach(function (form) {
+      var note = form.querySelector(".fresh-note");
+      if (!note) {
+        note = document.createElement("p");
+        note.className = "fresh-note small";
+        note.setAttribute("role", "status");
+        form.insertBefore(note, form.firstChild);
+      }
+      if (!until || left <= 0) {
+        note.textContent = "You will be asked for your password when you send this (sign-ins older than 15 minutes are re-checked before money moves).";
+      } else if (left < 5 * 60 * 1000) {
+        var minutes = Math.max(1, Math.ceil(left / 60000));
+        note.textContent = "Your sign-in is good for approving for " + minutes + " more minute" + (minutes === 1 ? "" : "s") + "; after that you will be asked for your password.";
+      }
+      note.hidden = !!until && left >= 5 * 60 * 1000;
+    });
+  }
+  tell();
+  setInterval(tell, 20000);
+  document.addEventListener("htmx:afterSettle", tell);
+})();

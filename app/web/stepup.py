@@ -13,7 +13,7 @@ from flask_login import confirm_login, current_user
 
 from app.extensions import htmx
 from app.services.users import authenticate
-from app.web.auth import SIGNED_IN_AT
+from app.web.auth import FRESH_SECONDS, SIGNED_IN_AT
 
 PASSWORD_FIELD = "stepup_password"
 
@@ -28,6 +28,14 @@ def confirm_password_in_place() -> None:
         session[SIGNED_IN_AT] = int(time.time())
     else:
         request.environ["stepup.refused"] = True
+
+
+def fresh_until() -> int | None:
+    """When the sign-in stops being fresh enough to approve (epoch seconds), if it is now."""
+    signed_in_at = session.get(SIGNED_IN_AT)
+    if not session.get("_fresh") or not isinstance(signed_in_at, int | float):
+        return None
+    return int(signed_in_at) + FRESH_SECONDS
 
 
 def ask_in_place() -> Response | None:

@@ -59,7 +59,7 @@ class TestResolvingWithACredit:
         assert '<input name="credit_amount" inputmode="decimal"' in group.group(0)
         assert re.findall(r'<option value="([a-z_]+)"', group.group(0)) == list(GL_REASONS)
 
-    def test_a_credit_without_a_gl_reason_is_refused_under_the_credit_fields(
+    def test_a_credit_without_a_gl_reason_is_refused_beside_the_gl_reason(
         self, web: Web, cast, case
     ):
         before = snapshot(case)
@@ -69,7 +69,9 @@ class TestResolvingWithACredit:
         )  # fmt: skip
         assert answer.status_code == 422
         body = text(answer)
-        assert 'id="resolve-credit_memo_valid-error">Choose a GL reason</p>' in body
+        assert (
+            'id="resolve-gl_reason-error">Choose the GL reason the credit is booked to.</p>' in body
+        )
         assert '<details class="action" open>' in body and 'value="400.00"' in body
         assert snapshot(case) == before
 
