@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
+from app.cli_import import import_group
 from app.extensions import db
 from app.models import User
 from app.models.disputes import format_ref
@@ -26,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(audit)
     app.cli.add_command(sla)
     app.cli.add_command(credits)
+    app.cli.add_command(import_group)
 
 
 @click.command("create-user")

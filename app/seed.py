@@ -6,10 +6,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Advertiser, Contract, DeliveryRecord, Invoice, InvoiceLine, User
+from app.models import Advertiser, Contract, Invoice, InvoiceLine, User
 from app.models.types import utcnow
 from app.seed_disputes import seed_disputes
+from app.seed_terms import contract_variants, delivery_rows
 from app.services.users import create_user, find_or_create_team
+from workflows.money import line_amount
 
 DEMO_PASSWORD = "demo-password"
 TEAM = "Billing Operations"
@@ -24,12 +26,12 @@ USERS = (  # email, role, team, approval limit in USD, name
     ("sales2@demo.test", "viewer", None, 0, "Riley Diaz"),
     ("integration@demo.test", "integration", None, 0, "Billing system"),
 )
-PRODUCTS = {  # product: (unit kind, rate in cents per unit)
-    "sponsored_products": ("cpc", 85),
-    "display": ("cpm", 650),
-    "video": ("cpm", 1800),
-    "offsite": ("cpm", 900),
-    "in_store": ("flat", 250_000),
+PRODUCTS = {  # product: (unit kind, rate in micros per unit, per mille for cpm)
+    "sponsored_products": ("cpc", 850_000),
+    "display": ("cpm", 6_500_000),
+    "video": ("cpm", 18_000_000),
+    "offsite": ("cpm", 9_000_000),
+    "in_store": ("flat", 2_500_000_000),
 }
 NAMES = (
     "Northwind Foods",
@@ -88,20 +90,21 @@ def _billing(rng: random.Random, today: date) -> list[Invoice]:
             cs_owner=owners[(n // 2) % 2],
         )
         db.session.add(advertiser)
-        products = rng.sample(sorted(PRODUCTS), 3)
+        products, contracts = rng.sample(sorted(PRODUCTS), 3), []
         for product in products:
             kind, rate = PRODUCTS[product]
-            db.session.add(
+            contracts.append(
                 Contract(
                     advertiser=advertiser,
                     reference=f"IO-{n + 1:04d}",
                     product=product,
-                    rate=rate,
+                    rate_micros=rate,
                     discount_bp=rng.choice((0, 0, 500, 1000)),
                     effective_from=date(today.year - 1, 1, 1),
                     effective_to=date(today.year, 12, 31),
                 )
             )
+        db.session.add_all(contracts + contract_variants(advertiser, n, contracts))
         for month in range(10):
             invoices.append(_invoice(rng, advertiser, currency, products, today, n, month))
     db.session.commit()
@@ -123,8 +126,8 @@ def _invoice(rng, advertiser, currency, products, today, n, month) -> Invoice:  
         kind, rate = PRODUCTS[product]
         campaign = f"CMP-{n + 1:03d}-{product[:3].upper()}-{month + 1:02d}"
         units = 1 if kind == "flat" else rng.randint(50, 4000) * (1000 if kind == "cpm" else 100)
-        billed_rate = rate + rng.choice((0, 0, 0, 15, 40))  # some lines billed above contract
-        amount = billed_rate * (units // 1000 if kind == "cpm" else units)
+        billed_rate = rate + rng.choice((0, 0, 0, 150_000, 400_000))  # some billed above contract
+        amount = line_amount(units, billed_rate, kind)
         invoice.lines.append(
             InvoiceLine(
                 line_no=line_no,
@@ -132,19 +135,12 @@ def _invoice(rng, advertiser, currency, products, today, n, month) -> Invoice:  
                 campaign_ref=campaign,
                 unit_kind=kind,
                 billed_units=units,
-                billed_rate=billed_rate,
+                billed_rate_micros=billed_rate,
                 amount=amount,
             )
         )
         delivered = units if kind == "flat" else int(units * rng.uniform(0.85, 1.0))
-        db.session.add(
-            DeliveryRecord(
-                campaign_ref=campaign,
-                period_start=start,
-                period_end=end,
-                delivered_units=delivered,
-                invalid_units=int(delivered * rng.uniform(0, 0.04)),
-            )
-        )
+        invalid = int(delivered * rng.uniform(0, 0.04))
+        db.session.add_all(delivery_rows(n, kind, campaign, start, end, delivered, invalid))
     db.session.add(invoice)
     return invoice

@@ -84,8 +84,11 @@ _BRANDS = ("Northwind", "Contoso", "Fabrikam", "Tailspin", "Wingtip", "Litware",
 def contracts(shape: Shape) -> list[dict]:
     """One insertion order per advertiser and product, effective over the whole span."""
     return [{"id": (a - 1) * len(PRODUCTS) + p + 1, "advertiser_id": a, "reference": f"IO-{a}",
-             "product": product, "rate": 850 + 10 * p, "discount_bp": 500 * (a % 2),
-             "effective_from": date(2020, 1, 1), "effective_to": date(2030, 12, 31)}
+             "product": product, "rate_micros": (850 + 10 * p) * 10_000,
+             "discount_bp": 500 * (a % 2), "effective_from": date(2020, 1, 1),
+             "effective_to": date(2030, 12, 31), "version": 1, "campaign_ref": "",
+             "unit_kind": None, "cap_units": None, "cap_amount": None, "makegood_units": 0,
+             "tolerance_bp": 0, "delivery_source": "first_party"}
             for a in range(1, shape.advertisers + 1)
             for p, product in enumerate(PRODUCTS)]  # fmt: skip
 
@@ -142,11 +145,13 @@ def _one(shape: Shape, g: int, out: dict[str, list[dict]]) -> None:
         amount = units * rate // 1000
         lines.append({"id": lid, "invoice_id": g, "line_no": n, "product": PRODUCTS[n % 5],
                       "campaign_ref": f"CMP-{g}-{n}", "unit_kind": "cpm", "billed_units": units,
-                      "billed_rate": rate, "amount": amount})  # fmt: skip
+                      "billed_rate_micros": rate * 10_000, "amount": amount,
+                      "kind": "charge"})  # fmt: skip
         out["delivery_records"].append({"id": lid, "campaign_ref": f"CMP-{g}-{n}",
                                         "period_start": start, "period_end": period,
                                         "delivered_units": units - rng.randint(0, units // 10),
-                                        "invalid_units": rng.randint(0, units // 50)})  # fmt: skip
+                                        "invalid_units": rng.randint(0, units // 50),
+                                        "source": "first_party", "external_ref": None})  # fmt: skip
     out["invoices"].append(
         {
             "id": g,
@@ -243,7 +248,8 @@ def _events(g, state, outcome, filed, resolved, assignee, amount) -> list[dict]:
         at = filed + (end - filed) * (seq - 1) / (len(steps) - 1)
         row = {"id": None, "dispute_id": g, "seq": seq, "at": at, "actor_id": None,
                "actor": "system", "type": kind, "trigger": trigger, "from_state": before,
-               "to_state": after, "data": data, "prev_hash": prev}  # fmt: skip
+               "to_state": after, "data": data, "prev_hash": prev,
+               "written_type": None}  # fmt: skip
         row["hash"] = prev = _hash(prev, row)
         rows.append(row)
     return rows

@@ -119,7 +119,7 @@ def add_fresh_invoices(sample: Sample, count: int) -> None:
             campaign_ref=f"CMP-BENCH-{n}",
             unit_kind="cpm",
             billed_units=100_000,
-            billed_rate=850,
+            billed_rate_micros=8_500_000,
             amount=85_000,
         )
         db.session.add(Invoice(number=f"BENCH-{n}", advertiser_id=advertiser_id, currency="USD",

@@ -119,7 +119,7 @@ class Factory:
                     campaign_ref=f"CMP-T{n}-{i}",
                     unit_kind="cpm",
                     billed_units=1000,
-                    billed_rate=amount,
+                    billed_rate_micros=amount * 10_000,
                     amount=amount,
                 )
                 for i, amount in enumerate(amounts, start=1)

@@ -32,6 +32,8 @@ INTAKE_CHANNELS = ("portal", "api", "email", "phone", "import")
 ADVERTISER_KINDS = ("agency", "supplier", "seller")
 ADVERTISER_TIERS = ("strategic", "standard")
 UNIT_KINDS = ("cpm", "cpc", "flat")
+LINE_KINDS = ("charge", "make_good", "adjustment")  # amount > 0, = 0, < 0
+DELIVERY_SOURCES = ("first_party", "third_party")
 
 COMMENT_VISIBILITIES = ("internal", "account_team")
 
@@ -52,3 +54,8 @@ GL_REASONS = (
 def a_role(role: str) -> str:
     """Name a role with its article, for messages: "an analyst", "a lead"."""
     return ("an " if role[:1] in "aeiou" else "a ") + role
+
+
+# Event types once written misspelt, and the type they are read and queried as now. The hash
+# of such an event still covers the type as written (kept in Event.written_type).
+TYPE_CORRECTIONS = {"credit_memo_rejectd": "credit_memo_rejected"}

@@ -36,3 +36,6 @@ def http_error(error: HTTPException) -> Response:
 
 
 from app.api import catalog, credits, disputes, evidence, openapi  # noqa: E402,F401
+from app.api import comparison as _comparison  # noqa: E402,F401
+from app.api import feeds as _feeds  # noqa: E402,F401
+from app.api import posting as _posting  # noqa: E402,F401

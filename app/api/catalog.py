@@ -23,7 +23,7 @@ def advertisers_index() -> Response:
 @bp.post("/invoices")
 def invoices_create() -> Response:
     body = json_body()
-    invoice = create_invoice(
+    invoice, created = create_invoice(
         g.user,
         number=body.get("number"),
         advertiser_ref=body.get("advertiser_ref"),
@@ -33,7 +33,7 @@ def invoices_create() -> Response:
         lines=body.get("lines"),
     )
     response = jsonify(invoice_document(invoice, []))
-    response.status_code = 201
+    response.status_code = 201 if created else 200
     response.headers["Location"] = url_for("api.invoices_show", number=invoice.number)
     return response
 

@@ -6,7 +6,7 @@ from typing import Any
 from app.models import Advertiser, Comment, Dispute, Event, Invoice, SlaClock, User
 from app.services.sla_clocks import calendar_for
 from app.services.triggers import allowed_triggers
-from workflows.money import format_amount
+from workflows.money import format_amount, format_rate
 from workflows.sla import Calendar, clock_view
 
 
@@ -111,8 +111,9 @@ def invoice_document(invoice: Invoice, open_disputes: list[Dispute]) -> dict[str
                 "campaign_ref": line.campaign_ref,
                 "unit_kind": line.unit_kind,
                 "billed_units": line.billed_units,
-                "billed_rate": format_amount(line.billed_rate),
+                "billed_rate": format_rate(line.billed_rate_micros),
                 "amount": format_amount(line.amount),
+                "kind": line.kind,
             }
             for line in invoice.lines
         ],

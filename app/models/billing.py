@@ -59,31 +59,54 @@ class InvoiceLine(db.Model):
     campaign_ref: Mapped[str] = mapped_column(String(60), index=True)
     unit_kind: Mapped[str] = mapped_column(String(10))
     billed_units: Mapped[int] = mapped_column(BigInteger)
-    billed_rate: Mapped[int] = mapped_column(BigInteger)  # minor units per unit (per mille for cpm)
-    amount: Mapped[int] = mapped_column(BigInteger)  # minor units
+    billed_rate_micros: Mapped[int] = mapped_column(BigInteger)  # per unit (per mille for cpm)
+    amount: Mapped[int] = mapped_column(BigInteger)  # minor units; 0 make-good, < 0 adjustment
+    kind: Mapped[str] = mapped_column(String(12), default="charge")  # workflows.codes LINE_KINDS
 
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
 
 
 class Contract(db.Model):
     __tablename__ = "contracts"
-    __table_args__ = (UniqueConstraint("advertiser_id", "reference", "product"),)
+    # One row is one product line of one version of an insertion order.
+    __table_args__ = (
+        UniqueConstraint(
+            "advertiser_id",
+            "reference",
+            "version",
+            "product",
+            "campaign_ref",
+            name="uq_contracts_line_version",
+        ),  # fmt: skip
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     advertiser_id: Mapped[int] = mapped_column(ForeignKey("advertisers.id"), index=True)
     reference: Mapped[str] = mapped_column(String(40))  # insertion order
     product: Mapped[str] = mapped_column(String(40))
-    rate: Mapped[int] = mapped_column(BigInteger)  # contracted minor units per unit
+    rate_micros: Mapped[int] = mapped_column(BigInteger)  # per unit (per mille for cpm)
     discount_bp: Mapped[int] = mapped_column(default=0)  # basis points
     effective_from: Mapped[date]
     effective_to: Mapped[date]
+    version: Mapped[int] = mapped_column(default=1)  # an amendment is a higher version
+    campaign_ref: Mapped[str] = mapped_column(String(60), default="")  # "" = every campaign
+    unit_kind: Mapped[str | None] = mapped_column(String(10))  # None = as billed
+    cap_units: Mapped[int | None] = mapped_column(BigInteger)  # per billing period
+    cap_amount: Mapped[int | None] = mapped_column(BigInteger)  # minor units per billing period
+    makegood_units: Mapped[int] = mapped_column(BigInteger, default=0)  # owed free per period
+    tolerance_bp: Mapped[int] = mapped_column(default=0)  # variance accepted without credit
+    delivery_source: Mapped[str] = mapped_column(String(12), default="first_party")
 
     advertiser: Mapped[Advertiser] = relationship()
 
 
 class DeliveryRecord(db.Model):
     __tablename__ = "delivery_records"
-    __table_args__ = (UniqueConstraint("campaign_ref", "period_start"),)
+    __table_args__ = (
+        UniqueConstraint(
+            "campaign_ref", "source", "period_start", "period_end", name="uq_delivery_records_row"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_ref: Mapped[str] = mapped_column(String(60))
@@ -91,3 +114,5 @@ class DeliveryRecord(db.Model):
     period_end: Mapped[date]
     delivered_units: Mapped[int] = mapped_column(BigInteger)
     invalid_units: Mapped[int] = mapped_column(BigInteger, default=0)
+    source: Mapped[str] = mapped_column(String(12), default="first_party")
+    external_ref: Mapped[str | None] = mapped_column(String(80), unique=True)

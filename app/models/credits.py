@@ -30,6 +30,8 @@ class CreditMemo(db.Model):
     number: Mapped[str | None] = mapped_column(String(20), unique=True)
     issued_by: Mapped[str | None] = mapped_column(String(254))  # an email, or "system"
     issued_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    external_ref: Mapped[str | None] = mapped_column(String(80), unique=True)
+    posted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     preparer: Mapped[User] = relationship(foreign_keys=[preparer_id])
     approvals: Mapped[list["Approval"]] = relationship(

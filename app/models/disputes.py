@@ -212,6 +212,7 @@ class Event(db.Model):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    written_type: Mapped[str | None] = mapped_column(String(40))  # see TYPE_CORRECTIONS
 
 
 class IdempotencyKey(db.Model):

@@ -12,6 +12,7 @@ from workflows import approvals as matrix
 from workflows.errors import Conflict, InvalidInput, NotPermitted
 
 DECISIONS = ("approve", "reject")
+DECISION_EVENTS = {"approve": "credit_memo_approved", "reject": "credit_memo_rejected"}
 
 
 def decide(
@@ -40,7 +41,7 @@ def decide(
         )  # fmt: skip
         db.session.flush()
         data = {"memo_id": memo.id, "decision": decision, "comment": comment, "rule": tier.rule}
-        change.record(f"credit_memo_{decision}d", data=data)
+        change.record(DECISION_EVENTS[decision], data=data)
         if decision == "reject":
             matrix.move_memo(memo, "reject")
             apply_trigger(change, "return_for_rework", {"reason": comment})

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Dispute, Event, User
+from workflows.codes import TYPE_CORRECTIONS
 
 GENESIS = "0" * 64
 
@@ -22,13 +23,20 @@ def canonical(event: Event) -> str:
         "seq": event.seq,
         "at": event.at.isoformat(timespec="microseconds"),
         "actor": event.actor,
-        "type": event.type,
+        "type": hashed_type(event),
         "trigger": event.trigger,
         "from_state": event.from_state,
         "to_state": event.to_state,
         "data": event.data,
     }
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def hashed_type(event: Event) -> str:
+    """Return the type the hash covers: as written, for an event whose misspelt type was fixed."""
+    if event.written_type and TYPE_CORRECTIONS.get(event.written_type) == event.type:
+        return event.written_type
+    return event.type
 
 
 def chain_hash(prev_hash: str, event: Event) -> str:

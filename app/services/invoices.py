@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Advertiser, Invoice, InvoiceLine, User
-from workflows.codes import UNIT_KINDS
+from workflows.codes import LINE_KINDS, UNIT_KINDS
 from workflows.errors import Conflict, InvalidInput, NotPermitted
-from workflows.money import CURRENCIES, BadAmount, parse_amount
+from workflows.money import CURRENCIES, BadAmount, parse_rate, parse_signed_amount
 
 MAX_UNITS = 10**15  # a trillion impressions a line is already absurd
 
@@ -23,6 +23,10 @@ class LineInput:
     billed_units: object
     billed_rate: object
     amount: object
+    kind: object = "charge"
+
+
+KIND_SIGN = {"charge": 1, "make_good": 0, "adjustment": -1}  # the sign each kind's amount has
 
 
 def create_invoice(
@@ -33,8 +37,8 @@ def create_invoice(
     period_start: object,
     period_end: object,
     lines: object,
-) -> Invoice:
-    """Record an invoice from the billing system, whole or not at all."""
+) -> tuple[Invoice, bool]:
+    """Record an invoice from the billing system, whole or not at all; say if it was new."""
     if user.role != "integration":
         raise NotPermitted("only the billing system's integration user pushes invoices")
     errors: dict[str, str] = {}
@@ -58,8 +62,12 @@ def create_invoice(
     rows = _lines(lines, errors)
     if errors:
         raise InvalidInput(errors)
-    if db.session.scalar(select(Invoice.id).where(Invoice.number == number.strip())):
-        raise Conflict(f"invoice {number} already exists")
+    existing = db.session.scalar(select(Invoice).where(Invoice.number == number.strip()))
+    if existing is not None:
+        if _same_invoice(existing, advertiser, currency, start, end, rows):
+            db.session.rollback()
+            return existing, False  # the same invoice sent again: idempotent by its number
+        raise Conflict(f"invoice {number} already exists with other contents")
     invoice = Invoice(
         number=number.strip(),
         advertiser=advertiser,
@@ -70,7 +78,19 @@ def create_invoice(
     )
     db.session.add(invoice)
     db.session.commit()
-    return invoice
+    return invoice, True
+
+
+LINE_FIELDS = ("line_no", "product", "campaign_ref", "unit_kind", "billed_units",
+               "billed_rate_micros", "amount", "kind")  # fmt: skip
+
+
+def _same_invoice(existing: Invoice, advertiser, currency, start, end, rows) -> bool:  # noqa: ANN001
+    def lines(given: list[InvoiceLine]) -> list[tuple]:
+        return sorted(tuple(getattr(x, f) for f in LINE_FIELDS) for x in given)
+
+    head = (existing.advertiser_id, existing.currency, existing.period_start, existing.period_end)
+    return head == (advertiser.id, currency, start, end) and lines(existing.lines) == lines(rows)
 
 
 def _date(value: object, field: str, errors: dict[str, str]) -> date | None:
@@ -90,7 +110,10 @@ def _lines(given: object, errors: dict[str, str]) -> list[InvoiceLine]:
     if not given:
         errors["lines"] = "an invoice needs at least one line"
         return []
-    lines = [LineInput(**{f: x.get(f) for f in LineInput.__dataclass_fields__}) for x in given]
+    fields = [f for f in LineInput.__dataclass_fields__ if f != "kind"]
+    lines = [
+        LineInput(**{f: x.get(f) for f in fields}, kind=x.get("kind", "charge")) for x in given
+    ]
     rows, seen = [], set()
     for i, line in enumerate(lines, start=1):
         where = f"lines[{i}]"
@@ -110,10 +133,18 @@ def _lines(given: object, errors: dict[str, str]) -> list[InvoiceLine]:
         if type(line.billed_units) is not int or not 0 <= line.billed_units <= MAX_UNITS:
             errors[where] = "billed_units must be a whole number, zero or more"
             continue
+        if line.kind not in LINE_KINDS:
+            errors[where] = "kind is one of " + ", ".join(LINE_KINDS)
+            continue
         try:
-            rate, amount = parse_amount(line.billed_rate), parse_amount(line.amount)
+            rate, amount = parse_rate(line.billed_rate), parse_signed_amount(line.amount)
         except BadAmount as error:
             errors[where] = f"billed_rate and amount: {error}"
+            continue
+        if (amount > 0) - (amount < 0) != KIND_SIGN[line.kind]:
+            errors[where] = (
+                "a charge's amount is above zero, a make_good's is zero, an adjustment's below"
+            )
             continue
         rows.append(
             InvoiceLine(
@@ -122,8 +153,9 @@ def _lines(given: object, errors: dict[str, str]) -> list[InvoiceLine]:
                 campaign_ref=line.campaign_ref.strip(),
                 unit_kind=line.unit_kind,
                 billed_units=line.billed_units,
-                billed_rate=rate,
+                billed_rate_micros=rate,
                 amount=amount,
+                kind=line.kind,
             )
         )
     return rows

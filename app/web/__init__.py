@@ -19,12 +19,24 @@ from app.web.stepup import ask_in_place, confirm_password_in_place, fresh_until
 
 def init_app(app: Flask) -> None:
     """Register the web blueprints and the login hooks."""
-    from app.web import auth, cases, credits, evidence, filing, home, queues, reports, tracking
+    from app.web import (
+        auth,
+        cases,
+        credits,
+        evidence,
+        filing,
+        home,
+        money_filters,
+        queues,
+        reports,
+        tracking,
+    )
 
     for module in (auth, home, queues, cases, evidence, credits, reports, filing, tracking):
         app.register_blueprint(module.bp)
     for template_filter in (localtime, sentence, period, grouped, minor_units, filesize, words):
         app.add_template_filter(template_filter)
+    money_filters.register(app)
     app.jinja_env.filters.update(person=person, people=people)
     app.context_processor(lambda: {"nav": navigation(), "fresh_until": fresh_until()})
     app.before_request(confirm_password_in_place)

@@ -16,7 +16,8 @@ from app.extensions import db, htmx
 from app.models import Dispute, Event
 from app.models.disputes import parse_ref
 from app.models.types import utcnow
-from app.services.case_view import CaseView, case_view, compared_lines, timeline
+from app.queries.comparison import compare_dispute
+from app.services.case_view import CaseView, case_view, timeline
 from app.services.listing import load_dispute
 from app.services.watching import WATCHERS
 from app.web.form_errors import beside_fields
@@ -40,7 +41,7 @@ FIELD_GROUPS = {g.name for t in TRANSITIONS for g in t.guards if len(g.fields) >
 Extra = Callable[[Dispute, CaseView], dict[str, Any]]
 EXTRAS: dict[str, Extra] = {
     "actions": lambda d, view: {"evidence_waits": evidence_waits(d, current_user, utcnow())},
-    "comparison": lambda d, view: {"lines": compared_lines(d)},
+    "comparison": lambda d, view: {"lines": compare_dispute(d)},
     "evidence": lambda d, view: {"evidence": evidence_panel(d, current_user)},
     "credit": lambda d, view: {"credit": credit_panel(d, current_user, view)},
     "timeline": lambda d, view: {"events": timeline(d, current_user)},

@@ -1,7 +1,7 @@
 """queue indexes for the priority-first order (priority, then SLA due, then age)
 
 Revision ID: e14a0c1e5b01
-Revises: d9b6c6307b1c
+Revises: a10e0002post
 Create Date: 2026-12-01 22:30:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e14a0c1e5b01'
-down_revision = 'd9b6c6307b1c'
+down_revision = 'a10e0002post'
 branch_labels = None
 depends_on = None
 

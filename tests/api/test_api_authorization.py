@@ -81,6 +81,20 @@ def new_invoice(scene: Scene) -> dict[str, Any]:
     }
 
 
+def feed_contract(scene: Scene) -> dict[str, Any]:
+    return {
+        "advertiser_ref": scene.cast.advertiser.ref, "reference": "IO-FEED", "version": 1,
+        "effective_from": "2026-01-01", "effective_to": "2026-12-31",
+        "lines": [{"product": "display", "unit_kind": "cpm", "rate": "6.50"}],
+    }  # fmt: skip
+
+
+FEED_RECORD = {
+    "external_ref": "DCM-1", "campaign_ref": "CMP-FEED", "source": "first_party",
+    "period_start": "2026-10-01", "period_end": "2026-10-31", "delivered_units": 1_000,
+}  # fmt: skip
+
+
 ROUTES = (
     Route("list disputes", "GET", "/disputes", answers(200)),
     Route(
@@ -95,6 +109,7 @@ ROUTES = (
     ),
     Route("read a dispute", "GET", "/disputes/{ref}", SEES_THE_CASE),
     Route("read the timeline", "GET", "/disputes/{ref}/events", SEES_THE_CASE),
+    Route("read the comparison", "GET", "/disputes/{ref}/comparison", SEES_THE_CASE),
     Route(
         "start the case",
         "POST",
@@ -140,6 +155,11 @@ ROUTES = (
     Route("push an invoice", "POST", "/invoices", answers(403, integration=201), body=new_invoice),
     Route("read an invoice", "GET", "/invoices/{invoice}", answers(200, other_viewer=404)),
     Route("read the API description", "GET", "/openapi.json", answers(200)),
+    Route("send contracts", "POST", "/feeds/contracts", answers(403, integration=200),
+          body=lambda scene: {"contracts": [feed_contract(scene)]}),
+    Route("send delivery records", "POST", "/feeds/delivery", answers(403, integration=200),
+          body=lambda scene: {"records": [FEED_RECORD]}),
+    Route("list memos to post", "GET", "/credit-memos/unposted", answers(403, integration=200)),
 )  # fmt: skip
 
 
@@ -171,6 +191,7 @@ def test_each_person_gets_the_answer_the_table_gives(
 
 # Routes whose own test module holds their table of people and answers.
 COVERED_ELSEWHERE = {
+    ("POST", "/credit-memos/{}/posting"): "test_api_posting.py",
     ("GET", "/disputes/{}/evidence"): "test_api_evidence.py",
     ("POST", "/disputes/{}/evidence"): "test_api_evidence.py",
     ("GET", "/evidence/{}/download"): "test_api_evidence.py",

@@ -16,6 +16,7 @@ LINES = [
         "billed_units": 4_000,
         "billed_rate": "0.85",
         "amount": "3400.00",
+        "kind": "charge",
     },
     {
         "line_no": 2,
@@ -25,6 +26,7 @@ LINES = [
         "billed_units": 1_200_000,
         "billed_rate": "6.25",
         "amount": "7500.00",
+        "kind": "charge",
     },
 ]
 
@@ -59,6 +61,42 @@ def test_the_billing_system_pushes_an_invoice_and_can_read_it_back(api: Api, cas
     assert invoice["open_disputes"] == []
 
 
+MAKE_GOOD = LINES[0] | {
+    "line_no": 3,
+    "billed_rate": "0.8075",
+    "amount": "0.00",
+    "kind": "make_good",
+}
+ADJUSTMENT = LINES[1] | {"line_no": 4, "billed_units": 0, "amount": "-125.50", "kind": "adjustment"}
+
+
+def test_invoices_carry_zero_make_goods_negative_adjustments_and_six_decimal_rates(api, cast):
+    caller = api(cast.integration)
+    response = caller.post("/invoices", invoice_body(cast, lines=[*LINES, MAKE_GOOD, ADJUSTMENT]))
+    assert response.status_code == 201
+    lines = caller.get("/invoices/INV-2026-11-0042").get_json()["lines"]
+    assert lines[2:] == [MAKE_GOOD, ADJUSTMENT]
+    assert caller.get("/invoices/INV-2026-11-0042").get_json()["total"] == "10774.50"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        LINES[0] | {"amount": "0.00"},  # a zero charge is a make-good
+        LINES[0] | {"amount": "-1.00"},  # a negative charge is an adjustment
+        MAKE_GOOD | {"amount": "5.00"},
+        ADJUSTMENT | {"amount": "5.00"},
+        LINES[0] | {"kind": "refund"},
+        LINES[0] | {"billed_rate": "0.8500001"},  # a seventh decimal
+    ],
+)
+def test_an_invoice_line_whose_kind_and_amount_disagree_is_refused(api, cast, line):
+    response = api(cast.integration).post("/invoices", invoice_body(cast, lines=[line]))
+    assert response.status_code == 422
+    assert "lines[1]" in response.get_json()["errors"]
+    assert api(cast.integration).get("/invoices/INV-2026-11-0042").status_code == 404
+
+
 def test_a_pushed_invoice_can_be_disputed_up_to_its_total(api: Api, cast: Cast) -> None:
     api(cast.integration).post("/invoices", invoice_body(cast))
     body = {
@@ -88,6 +126,17 @@ def test_an_invoice_number_that_exists_is_a_409_and_the_first_invoice_is_kept(
     assert_problem(response, 409)
     assert stored_counts() == before
     assert caller.get("/invoices/INV-2026-11-0042").get_json()["total"] == "10900.00"
+
+
+def test_the_same_invoice_pushed_again_is_answered_200_and_stored_once(api: Api, cast: Cast):
+    caller = api(cast.integration)
+    first = caller.post("/invoices", invoice_body(cast))
+    before = stored_counts()
+
+    again = caller.post("/invoices", invoice_body(cast))
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.get_json() == first.get_json() and stored_counts() == before
 
 
 @pytest.mark.parametrize("number", ["INV/2026/0042", "INV 2026 0042", "INV#42", "INV?42"])

@@ -51,7 +51,7 @@ def seed(make: Factory, cast: Cast) -> Dispute:
         [
             Contract(
                 advertiser_id=case.advertiser_id, reference="IO-2026-0412", product=line.product,
-                rate=420_000, discount_bp=500, effective_from=date(2026, 1, 1),
+                rate_micros=4_200_000_000, discount_bp=500, effective_from=date(2026, 1, 1),
                 effective_to=date(2026, 12, 31),
             ),
             DeliveryRecord(

@@ -141,7 +141,7 @@ def test_the_comparison_sets_billed_beside_contracted_and_delivered(web: Web, ma
                 advertiser_id=cast.advertiser.id,
                 reference="IO-77",
                 product=line.product,
-                rate=400_000,
+                rate_micros=4_000_000_000,
                 discount_bp=1_000,
                 effective_from=date(2026, 1, 1),
                 effective_to=date(2026, 12, 31),
@@ -158,7 +158,7 @@ def test_the_comparison_sets_billed_beside_contracted_and_delivered(web: Web, ma
     db.session.commit()
 
     body = section(text(web(cast.analyst).get(f"/disputes/{dispute.ref}")), "case-comparison")
-    header, first, second = table_rows(body)
+    header, first, second, second_notes = table_rows(body)
 
     assert header[2:9] == [
         "Billed units",
@@ -172,15 +172,17 @@ def test_the_comparison_sets_billed_beside_contracted_and_delivered(web: Web, ma
     # 850 valid of 900 delivered; 4,000.00 less 10% = 3,600.00 a thousand; 850 × 3.60 = 3,060.00
     assert first[2:9] == [
         "1,000",
-        "850 50 invalid",
+        "850 50 invalid · 1 row",
         "5,000.00 /k",
-        "3,600.00 /k 10% off",
+        "3,600.00 /k 10% off 4,000.00 IO-77 v1",
         "5,000.00",
         "3,060.00",
         "+1,940.00",
     ]
-    # Line 2 has no delivery record: the contract rate prices every billed unit.
-    assert second[3] == "no data" and second[7:9] == ["3,600.00", "-600.00"]
+    assert first[9] == "1,940.00"  # proposed credit: the contract has no tolerance
+    # Line 2 has no delivery record: no expected amount is guessed, and the page says why.
+    assert second[3] == "no data" and second[7:9] == ["—", "—"]
+    assert "No first_party delivery rows for " + invoice.lines[1].campaign_ref in second_notes[0]
 
 
 def test_the_timeline_lists_events_newest_first(web: Web, make, cast):
@@ -245,3 +247,33 @@ class TestViewers:
     def test_an_admin_is_offered_neither_comments_nor_watching(self, web: Web, cast, dispute):
         body = text(web(cast.admin).get(f"/disputes/{dispute.ref}"))
         assert 'name="body"' not in body and 'id="watch"' not in body
+
+
+def test_the_comparison_names_the_contract_warns_on_ambiguity_and_counts_weekly_rows(
+    web: Web, make, cast
+):
+    dispute = make.dispute(cast, "investigating", assignee=cast.analyst)
+    line = dispute.invoice.lines[0]  # October 2026, 1,000 impressions at 5,000.00 a thousand
+    terms = dict(advertiser_id=cast.advertiser.id, product=line.product,
+                 effective_to=date(2026, 12, 31))  # fmt: skip
+    weeks = [
+        DeliveryRecord(campaign_ref=line.campaign_ref, period_start=date(2026, 10, d),
+                       period_end=date(2026, 10, d + 6), delivered_units=200, invalid_units=0)
+        for d in (8, 15, 22)
+    ]  # fmt: skip
+    db.session.add_all([
+        Contract(reference="IO-1", rate_micros=4_000_000_000, effective_from=date(2026, 1, 1),
+                 **terms),
+        Contract(reference="IO-2", rate_micros=4_500_000_000, effective_from=date(2026, 9, 1),
+                 **terms),
+        *weeks,
+    ])  # fmt: skip
+    db.session.commit()
+
+    body = section(text(web(cast.analyst).get(f"/disputes/{dispute.ref}")), "case-comparison")
+    _, first, notes, *_ = table_rows(body)
+
+    assert "Several contracts match some lines" in body
+    assert first[3] == "600 0 invalid · 3 rows"  # mid-month weekly rows all count
+    assert first[5] == "4,500.00 /k IO-2 v1 ambiguous" and first[7] == "2,700.00"
+    assert "IO-2 v1 chosen (most specific, then latest) over IO-1 v1" in notes[0]

@@ -98,7 +98,7 @@ def case_of_size(make: Factory, cast: Cast, lines: int, comments: int) -> Disput
             advertiser_id=cast.advertiser.id,
             reference=f"IO-{invoice.number}",
             product="display",
-            rate=350_000,
+            rate_micros=3_500_000_000,
             effective_from=date(2026, 1, 1),
             effective_to=date(2026, 12, 31),
         )

@@ -1,0 +1,114 @@
+"""`flask import contracts|delivery FILE.csv [--dry-run]`: the feeds from a CSV file."""
+
+import csv
+from typing import Any, TextIO
+
+import click
+
+from app.services.feeds import FeedResult, import_contracts, import_delivery
+from workflows.errors import InvalidInput
+
+CONTRACT_HEAD = (
+    "advertiser_ref",
+    "reference",
+    "version",
+    "tolerance_bp",
+    "delivery_source",
+    "effective_from",
+    "effective_to",
+)
+CONTRACT_LINE = (
+    "product",
+    "campaign_ref",
+    "unit_kind",
+    "rate",
+    "discount_bp",
+    "cap_units",
+    "cap_amount",
+    "makegood_units",
+    "line_effective_from",
+    "line_effective_to",
+)
+DELIVERY_COLUMNS = (
+    "external_ref",
+    "campaign_ref",
+    "source",
+    "period_start",
+    "period_end",
+    "delivered_units",
+    "invalid_units",
+)
+
+
+def contracts_from_csv(rows: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """Group CSV rows (one per contract line) into contracts keyed by advertiser, IO, version."""
+    contracts: dict[tuple, dict[str, Any]] = {}
+    for row in rows:
+        head = {f: (row.get(f) or "").strip() for f in CONTRACT_HEAD}
+        key = (head["advertiser_ref"], head["reference"], head["version"] or "1")
+        line = {f.removeprefix("line_"): (row.get(f) or "").strip() for f in CONTRACT_LINE}
+        contract = contracts.setdefault(key, head | {"lines": [], "_line": row["_line"]})
+        if {f: contract[f] for f in CONTRACT_HEAD} != head:
+            raise click.ClickException(
+                f"line {row['_line']}: {key[0]}/{key[1]} v{key[2]} differs from its first row in "
+                "a contract-wide column (tolerance, delivery source, dates)"
+            )
+        contract["lines"].append(line)
+    return list(contracts.values())
+
+
+def _rows(file: TextIO, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    reader = csv.DictReader(file)
+    missing = [c for c in columns if c not in (reader.fieldnames or ())]
+    if missing:
+        raise click.ClickException("the CSV lacks columns: " + ", ".join(missing))
+    return [row | {"_line": str(n)} for n, row in enumerate(reader, start=2)]
+
+
+def _report(result: FeedResult) -> None:
+    verb = "would be" if result.dry_run else "were"
+    for row in result.rows:
+        if row.action != "unchanged":
+            prefix = "would be " if result.dry_run else ""
+            detail = f" ({row.detail})" if row.detail else ""
+            click.echo(f"{row.key}: {prefix}{row.action}{detail}")
+    counts = ", ".join(f"{n} {a}" for a, n in result.summary().items())
+    click.echo(f"{counts} — nothing {verb} saved" if result.dry_run else counts)
+
+
+@click.group("import")
+def import_group() -> None:
+    """Load contracts or delivery records from a CSV file (all rows or none)."""
+
+
+@import_group.command("contracts")
+@click.argument("file", type=click.File(encoding="utf-8-sig"))
+@click.option("--dry-run", is_flag=True, help="Check the file and print what would change.")
+def import_contracts_command(file: TextIO, dry_run: bool) -> None:
+    """Import contracts: one row per contract line (see README, Feeds)."""
+    contracts = contracts_from_csv(_rows(file, CONTRACT_HEAD + CONTRACT_LINE[:4]))
+    lines = [c.pop("_line") for c in contracts]
+    _run(lambda: import_contracts(None, contracts, dry_run=dry_run), "contracts", lines)
+
+
+@import_group.command("delivery")
+@click.argument("file", type=click.File(encoding="utf-8-sig"))
+@click.option("--dry-run", is_flag=True, help="Check the file and print what would change.")
+def import_delivery_command(file: TextIO, dry_run: bool) -> None:
+    """Import delivery records: one row per record (see README, Feeds)."""
+    rows = _rows(file, DELIVERY_COLUMNS)
+    lines = [r.pop("_line") for r in rows]
+    _run(lambda: import_delivery(None, rows, dry_run=dry_run), "records", lines)
+
+
+def _run(action: Any, name: str, lines: list[str]) -> None:
+    """Run the import; name each refused row by its CSV line (a contract by its first line)."""
+    try:
+        result = action()
+    except InvalidInput as error:
+        for where, message in error.errors.items():
+            index = where.removeprefix(f"{name}[").removesuffix("]")
+            place = f"line {lines[int(index) - 1]}" if index.isdecimal() else where
+            click.echo(f"{place}: {message}", err=True)
+        raise click.ClickException("nothing imported") from None
+    _report(result)
