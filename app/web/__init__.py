@@ -13,6 +13,7 @@ from app.api.problems import problem
 from app.extensions import db, htmx, login_manager
 from app.models import User
 from app.web.auth import API_ONLY_ROLES
+from app.web.list_filters import in_reporting
 from app.web.people import people, person
 from app.web.stepup import ask_in_place, confirm_password_in_place, fresh_until
 
@@ -37,7 +38,7 @@ def init_app(app: Flask) -> None:
     for template_filter in (localtime, sentence, period, grouped, minor_units, filesize, words):
         app.add_template_filter(template_filter)
     money_filters.register(app)
-    app.jinja_env.filters.update(person=person, people=people)
+    app.jinja_env.filters.update(person=person, people=people, in_reporting=in_reporting)
     app.context_processor(lambda: {"nav": navigation(), "fresh_until": fresh_until()})
     app.before_request(confirm_password_in_place)
     login_manager.login_view = "auth.login"

@@ -287,3 +287,10 @@ def test_the_sla_column_sorts_the_queue_by_what_is_due_first(web: Web, make, cas
     body = text(web(cast.analyst).get("/queue?sort=due"))
     assert "Sorted by SLA due, then priority, then age" in body
     assert case_refs(body) == refs(p1, p4)  # a P1's triage clock is due first
+
+
+def test_queue_rows_show_the_amount_in_usd_and_the_last_activity(web: Web, make, cast):
+    make.dispute(cast, "investigating", assignee=cast.analyst, amount=100_000)
+    body = section(text(web(cast.analyst).get("/queue")), "queue")
+    assert "In USD" in body and body.count("USD 1,000.00") == 2  # the amount, and in USD
+    assert "Last activity" in body and " ago</td>" in body
