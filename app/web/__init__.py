@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
         cases,
         credits,
         evidence,
+        exports,
         filing,
         home,
         money_filters,
@@ -35,6 +36,7 @@ def init_app(app: Flask) -> None:
 
     for module in (auth, home, queues, cases, evidence, credits, reports, filing, tracking):
         app.register_blueprint(module.bp)
+    app.register_blueprint(exports.bp)
     for template_filter in (localtime, sentence, period, grouped, minor_units, filesize, words):
         app.add_template_filter(template_filter)
     money_filters.register(app)

@@ -294,3 +294,15 @@ def test_queue_rows_show_the_amount_in_usd_and_the_last_activity(web: Web, make,
     body = section(text(web(cast.analyst).get("/queue")), "queue")
     assert "In USD" in body and body.count("USD 1,000.00") == 2  # the amount, and in USD
     assert "Last activity" in body and " ago</td>" in body
+
+
+def test_the_team_queue_exports_its_filtered_list_as_formula_safe_csv(web: Web, make, cast):
+    evil = make.advertiser(cast.team, name='=HYPERLINK("http://x")')
+    hit = make.dispute(cast, "escalated", assignee=cast.analyst, advertiser=evil)
+    make.dispute(cast, "investigating", assignee=cast.analyst)  # filtered out
+    answer = web(cast.lead).get("/team.csv?state=escalated")
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    lines = answer.get_data(as_text=True).splitlines()
+    assert lines[0].startswith("reference,state,priority,advertiser")
+    assert len(lines) == 2 and lines[1].startswith(f"{hit.ref},escalated,")
+    assert "'=HYPERLINK" in lines[1]  # a spreadsheet shows it, never runs it
