@@ -158,6 +158,7 @@ def _page(query: Select, keys: list[ColumnElement], after: str | None) -> QueueP
         selectinload(Dispute.assignee),
         selectinload(Dispute.team),  # its calendar, for the SLA badge
         selectinload(Dispute.sla_clocks),
+        selectinload(Dispute.credit_memos),  # a memo rejected back: "returned from approval"
     )
     if after:
         query = query.where(tuple_(*keys) > tuple_(*_decode(after, keys)))

@@ -6,8 +6,19 @@ import pytest
 
 from app.extensions import db
 from app.models import Dispute
+from app.queries.memos import current_memo
+from app.services.approvals import decide
 from tests.factories import Cast, Factory
-from tests.web.helpers import HX, Web, case_refs, section, show_more_url, table_rows, text
+from tests.web.helpers import (
+    HX,
+    Web,
+    case_refs,
+    case_with_memo,
+    section,
+    show_more_url,
+    table_rows,
+    text,
+)
 
 # Disputed amounts (minor units) that give each priority for a standard advertiser.
 P1, P2, P3, P4 = 12_000_000, 3_000_000, 150_000, 50_000
@@ -306,3 +317,10 @@ def test_the_team_queue_exports_its_filtered_list_as_formula_safe_csv(web: Web, 
     assert lines[0].startswith("reference,state,priority,advertiser")
     assert len(lines) == 2 and lines[1].startswith(f"{hit.ref},escalated,")
     assert "'=HYPERLINK" in lines[1]  # a spreadsheet shows it, never runs it
+
+
+def test_a_case_whose_credit_was_rejected_shows_it_came_back_from_approval(web: Web, make, cast):
+    case = case_with_memo(make, cast)
+    decide(current_memo(case).id, cast.approver, "reject", "The IO says 4.50, not 4.20.")
+    row = next(r for r in table_rows(text(web(cast.analyst).get("/queue"))) if case.ref in r)
+    assert "returned from approval" in " ".join(row)
