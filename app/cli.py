@@ -138,7 +138,7 @@ def credits() -> None:
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
 def credits_export(month: str, fmt: str) -> None:
     """Print every credit memo issued in the month (month-end close)."""
-    from app.services.reports import credit_rows, render
+    from app.queries.reports import credit_rows, render
 
     try:
         rows = credit_rows(month)

@@ -23,7 +23,7 @@ from sla_sweep import GENERATE, ROOT, SERVER, analyze, throwaway_database  # noq
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Dispute, User  # noqa: E402
-from app.services.queues import QueueFilters, my_queue, team_queue, team_workload  # noqa: E402
+from app.queries.queues import QueueFilters, my_queue, team_queue, team_workload  # noqa: E402
 
 RUNS = 7
 

@@ -236,3 +236,57 @@ def test_credit_imports_run_from_approvals_through_triggers_to_memo_effects():
     assert "app.services.triggers" in graph["app.services.approvals"]
     assert "app.services.memo_effects" in graph["app.services.triggers"]
     assert "app.services.triggers" not in graph["app.services.memo_effects"]
+
+
+ROLE_NAMES = {"analyst", "lead", "approver", "viewer", "admin", "integration"}
+
+
+def role_rules(source: str) -> list[int]:
+    """Find the lines that restate who may do what: role-name tuples and `.role` comparisons."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Tuple | ast.List | ast.Set) and node.elts:
+            names = [e.value if isinstance(e, ast.Constant) else None for e in node.elts]
+            if all(name in ROLE_NAMES for name in names):
+                lines.append(node.lineno)
+        elif isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+            if any(isinstance(o, ast.Attribute) and o.attr == "role" for o in operands):
+                lines.append(node.lineno)
+    return sorted(set(lines))
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("UPLOADERS = ('analyst', 'lead')", [1]),
+        ("if user.role in {'admin'}:\n    pass", [1]),
+        ("if user.role == 'viewer':\n    pass", [1]),
+        ("ok = current_user.role not in roles", [1]),
+        ("q = select(User).where(User.role == 'lead')", [1]),
+        ("q = User.role.in_(['lead', 'approver'])", [1]),
+        ("if user.can('read_reports'):\n    pass", []),
+        ("q = User.role.in_(roles_with('approve_credits'))", []),
+        ("USERS = [('lead@demo.test', 'lead', 'EMEA')]", []),
+        ("if role not in ROLES:\n    pass", []),
+        ("label = f'{user.role}'", []),
+    ],
+)
+def test_the_role_rule_scanner_spots_copied_permission_rules(source, found):
+    assert role_rules(source) == found
+
+
+def test_no_role_rule_is_copied_outside_the_workflow_domain():
+    copied = {
+        f"{path.relative_to(ROOT).as_posix()}:{line}"
+        for path in python_files("app")
+        for line in role_rules(path.read_text())
+    }
+    assert copied == set(), "ask workflows.permissions.can(...) instead"
+
+
+@pytest.mark.parametrize("path", python_files("app/queries"), ids=lambda p: p.name)
+def test_queries_read_without_calling_commands_or_views(path):
+    tree = ast.parse(path.read_text(), filename=str(path))
+    outside = ("app.services", "app.web", "app.api")
+    assert [m for m in imported_modules(tree) if m.startswith(outside)] == []

@@ -1,6 +1,6 @@
-"""The dispute workflow as data: states, transitions, who may fire them, and their guards."""
+"""The dispute workflow as data: states, transitions, who may fire them, guards and effects."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -44,6 +44,45 @@ class Actor:
 SYSTEM = Actor(user_id=None, role="system")
 
 
+RecordEffect = Callable[[Any, Mapping[str, Any], datetime], None]
+Clocks = tuple[tuple[str, str], ...]  # (start | stop | pause | resume, clock name)
+
+
+def resolved(record: Any, data: Mapping[str, Any], now: datetime) -> None:
+    """Keep the decision: outcome, root cause, when."""
+    record.outcome, record.root_cause, record.resolved_at = data["outcome"], data["root_cause"], now
+    record.awaiting_info_since = None
+
+
+def withdrawn(record: Any, data: Mapping[str, Any], now: datetime) -> None:
+    """The advertiser withdrew: outcome `withdrawn`, no root cause."""
+    record.outcome, record.root_cause, record.resolved_at = "withdrawn", None, now
+    record.awaiting_info_since = None
+
+
+def undecided(record: Any, data: Mapping[str, Any], now: datetime) -> None:
+    """Forget the decision: the case is worked again."""
+    record.outcome, record.root_cause, record.resolved_at = None, None, None
+
+
+def waiting_on_advertiser(record: Any, data: Mapping[str, Any], now: datetime) -> None:
+    record.awaiting_info_since = now
+
+
+def heard_from_advertiser(record: Any, data: Mapping[str, Any], now: datetime) -> None:
+    record.awaiting_info_since = None
+
+
+@dataclass(frozen=True)
+class Effects:
+    """What a transition does besides moving the state, in the same transaction."""
+
+    record: RecordEffect | None = None  # to the dispute's own fields
+    memo: str | None = None  # "prepare" (a credit outcome) or "issue": app/services/memo_effects
+    clocks: Clocks = ()  # to the SLA clocks (targets in workflows/sla.py)
+    clocks_if_credit: Clocks = ()  # further, when the outcome is a credit
+
+
 @dataclass(frozen=True)
 class Transition:
     """One row of the workflow table; dest None keeps the state."""
@@ -53,6 +92,7 @@ class Transition:
     dest: str | None
     who: tuple[str, ...]
     guards: tuple[Guard, ...] = ()
+    effects: Effects = Effects()
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -61,32 +101,46 @@ class Transition:
 
 
 WORK = ("filed", "investigating", "escalated")
+EVERY_CLOCK = (("stop", "triage"), ("stop", "resolution"), ("stop", "escalation"),
+               ("stop", "credit"))  # fmt: skip
+# Starting a clock that still runs replaces it: "start" also means "restart".
 TRANSITIONS = (
-    Transition("start", ("filed",), "investigating", ("assignee", "lead"), (HAS_ASSIGNEE,)),
-    Transition(
-        "escalate", ("investigating",), "escalated", ("assignee", "lead", "system"), (REASON,)
-    ),
-    Transition("deescalate", ("escalated",), "investigating", ("lead",), (NOTE,)),
+    Transition("start", ("filed",), "investigating", ("assignee", "lead"), (HAS_ASSIGNEE,),
+               Effects(clocks=(("stop", "triage"),))),
+    Transition("escalate", ("investigating",), "escalated", ("assignee", "lead", "system"),
+               (REASON,), Effects(clocks=(("start", "escalation"),))),
+    Transition("deescalate", ("escalated",), "investigating", ("lead",), (NOTE,),
+               Effects(clocks=(("stop", "escalation"),))),
     Transition(
         "resolve", ("investigating", "escalated"), "resolved", ("assignee", "lead"),
         (OUTCOME, ROOT_CAUSE, NOTE, CREDIT_MEMO, EVIDENCE),
+        Effects(record=resolved, memo="prepare",
+                clocks=(("stop", "resolution"), ("stop", "escalation")),
+                clocks_if_credit=(("start", "credit"),)),
     ),
-    Transition("withdraw", WORK, "resolved", ("assignee", "lead"), (NOTE,)),
+    Transition("withdraw", WORK, "resolved", ("assignee", "lead"), (NOTE,),
+               Effects(record=withdrawn, clocks=EVERY_CLOCK)),
+    # A rejected memo leaves nothing to credit until the case is resolved again.
     Transition(
         "return_for_rework", ("resolved",), "investigating", ("approver", "lead"),
         (MEMO_REJECTED, REASON),
+        Effects(record=undecided, clocks=(("stop", "credit"), ("start", "resolution"))),
     ),
     Transition(
         "reopen", ("resolved",), "investigating", ("lead",),
         (NOT_A_CREDIT, WITHIN_REOPEN_WINDOW, REASON),
+        Effects(record=undecided, clocks=(("start", "resolution"),)),
     ),
-    Transition("issue_credit", ("resolved",), "credited", ("approver", "system"), (MEMO_APPROVED,)),
+    Transition("issue_credit", ("resolved",), "credited", ("approver", "system"), (MEMO_APPROVED,),
+               Effects(memo="issue", clocks=(("stop", "credit"),))),
     Transition(
         "request_info", ("investigating", "escalated"), None, ("assignee", "lead"),
         (NOT_WAITING, NOTE),
+        Effects(record=waiting_on_advertiser, clocks=(("pause", "resolution"),)),
     ),
     Transition(
-        "info_received", ("investigating", "escalated"), None, ("assignee", "lead"), (WAITING,)
+        "info_received", ("investigating", "escalated"), None, ("assignee", "lead"), (WAITING,),
+        Effects(record=heard_from_advertiser, clocks=(("resume", "resolution"),)),
     ),
 )  # fmt: skip
 BY_TRIGGER = {t.trigger: t for t in TRANSITIONS}
@@ -160,19 +214,8 @@ class DisputeFlow:
         return all(g.holds(self.facts, event.kwargs, self.now) for g in transition.guards)
 
     def apply_effects(self, event: Any) -> None:
-        data, record = event.kwargs, self.record
-        trigger = event.event.name
-        if trigger == "resolve":
-            record.outcome, record.root_cause = data["outcome"], data["root_cause"]
-            record.resolved_at = self.now
-        elif trigger == "withdraw":
-            record.outcome, record.root_cause, record.resolved_at = "withdrawn", None, self.now
-        elif trigger in ("reopen", "return_for_rework"):
-            record.outcome, record.root_cause, record.resolved_at = None, None, None
-        elif trigger == "request_info":
-            record.awaiting_info_since = self.now
-        if trigger in ("info_received", "resolve", "withdraw"):
-            record.awaiting_info_since = None
+        if effect := BY_TRIGGER[event.event.name].effects.record:
+            effect(self.record, event.kwargs, self.now)
 
 
 MACHINE = Machine(

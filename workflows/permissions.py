@@ -1,48 +1,128 @@
-"""Who may do the actions that are not transitions: file, assign, claim, comment."""
+"""Who may do what: one table of role → capabilities, asked through `can`.
 
+Transitions name their own roles in workflows/dispute.py and credit approvals follow the
+matrix in workflows/approvals.py; everything else a person may do is in this table.
+"""
+
+from workflows.codes import COMMENT_VISIBILITIES, ROLES
 from workflows.dispute import Actor, Facts
 
-FILERS = ("analyst", "lead", "integration")
-WORKERS = ("analyst", "lead")  # people a case can be assigned to
-COMMENTERS = {
-    "analyst": ("internal", "account_team"),
-    "lead": ("internal", "account_team"),
-    "approver": ("internal", "account_team"),
-    "viewer": ("account_team",),
+# Capabilities that hold only on the actor's own team's cases (`can(..., team_id=...)`).
+TEAM_SCOPED = frozenset({"assign_cases", "remove_team_evidence"})
+
+_WORKER = {
+    "sign_in", "file_disputes", "work_cases", "add_evidence", "see_removed_evidence",
+    "read_internal_comments", "comment_internal", "comment_account_team", "watch_cases",
+    "track_cases", "see_team_cases",
+}  # fmt: skip
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "analyst": frozenset(_WORKER),
+    "lead": frozenset(
+        _WORKER
+        | {
+            "lead_team",
+            "assign_cases",
+            "remove_team_evidence",
+            "approve_credits",
+            "read_reports",
+        }
+    ),  # fmt: skip
+    "approver": frozenset(
+        {
+            "sign_in",
+            "approve_credits",
+            "read_reports",
+            "see_all_cases",
+            "see_removed_evidence",
+            "read_internal_comments",
+            "comment_internal",
+            "comment_account_team",
+            "watch_cases",
+            "track_cases",
+        }
+    ),  # fmt: skip
+    "viewer": frozenset(
+        {
+            "sign_in",
+            "comment_account_team",
+            "watch_cases",
+            "track_cases",
+            "see_account_cases",
+        }
+    ),  # fmt: skip
+    "admin": frozenset(
+        {
+            "sign_in",
+            "read_reports",
+            "see_all_cases",
+            "see_removed_evidence",
+            "read_internal_comments",
+            "track_cases",
+        }
+    ),  # fmt: skip
+    # The billing system and the CRM: API tokens only, never a web session.
+    "integration": frozenset(
+        {
+            "file_disputes",
+            "see_all_cases",
+            "see_removed_evidence",
+            "push_invoices",
+            "send_feeds",
+            "post_memos",
+        }
+    ),  # fmt: skip
 }
+KNOWN = frozenset().union(*CAPABILITIES.values())
+
+
+def can(actor: Actor, capability: str, *, team_id: int | None = None) -> bool:
+    """Tell whether the actor's role has the capability (on `team_id`'s cases when scoped)."""
+    if capability not in KNOWN:
+        raise KeyError(f"no capability {capability!r}")
+    if capability not in CAPABILITIES.get(actor.role, ()):
+        return False
+    if capability in TEAM_SCOPED:
+        return actor.team_id is not None and actor.team_id == team_id
+    return True
+
+
+def roles_with(capability: str) -> tuple[str, ...]:
+    """List the roles that hold a capability (for SQL filters over users)."""
+    if capability not in KNOWN:
+        raise KeyError(f"no capability {capability!r}")
+    return tuple(role for role in ROLES if capability in CAPABILITIES[role])
 
 
 def may_file(actor: Actor) -> bool:
     """Tell whether the actor may file disputes."""
-    return actor.role in FILERS
+    return can(actor, "file_disputes")
 
 
 def may_claim(actor: Actor) -> bool:
     """Tell whether the actor may claim cases from their team's queue."""
-    return actor.role in WORKERS and actor.team_id is not None
+    return can(actor, "work_cases") and actor.team_id is not None
 
 
 def may_assign(actor: Actor, facts: Facts) -> bool:
     """Tell whether the actor may assign or reassign this case: its team's lead."""
-    return actor.role == "lead" and actor.team_id is not None and actor.team_id == facts.team_id
+    return can(actor, "assign_cases", team_id=facts.team_id)
 
 
 def can_take_assignment(role: str, team_id: int | None, active: bool, facts: Facts) -> bool:
     """Tell whether a user can be the assignee of this case."""
-    return active and role in WORKERS and team_id == facts.team_id
+    return active and role in roles_with("work_cases") and team_id == facts.team_id
 
 
 def comment_visibilities(actor: Actor) -> tuple[str, ...]:
     """Return the comment visibilities the actor may write."""
-    return COMMENTERS.get(actor.role, ())
+    return tuple(v for v in COMMENT_VISIBILITIES if can(actor, f"comment_{v}"))
 
 
 def reads_internal_comments(actor: Actor) -> bool:
     """Tell whether the actor may read comments meant for the billing team only."""
-    return actor.role in ("analyst", "lead", "approver", "admin")
+    return can(actor, "read_internal_comments")
 
 
 def may_remove_evidence(actor: Actor, team_id: int | None, uploader_id: int) -> bool:
     """Tell whether the actor may take evidence off a case: its uploader or the team's lead."""
-    is_lead = actor.role == "lead" and actor.team_id is not None and actor.team_id == team_id
-    return is_lead or actor.user_id == uploader_id
+    return can(actor, "remove_team_evidence", team_id=team_id) or actor.user_id == uploader_id

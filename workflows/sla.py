@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from workflows.codes import CREDIT_OUTCOMES
+from workflows.dispute import TRANSITIONS
 
 Window = tuple[time, time]
 
@@ -180,28 +181,19 @@ def _effects(*pairs: tuple[str, str]) -> tuple[ClockEffect, ...]:
 
 # What each trigger does to the clocks ("file" is filing). Starting a clock that still runs
 # replaces it: the old one stops first, so "start" also means "restart".
+# Each transition names its clocks in its row of workflows/dispute.py; filing starts two.
 CLOCK_EFFECTS: dict[str, tuple[ClockEffect, ...]] = {
     "file": _effects(("start", "triage"), ("start", "resolution")),
-    "start": _effects(("stop", "triage")),
-    "escalate": _effects(("start", "escalation")),
-    "deescalate": _effects(("stop", "escalation")),
-    "resolve": _effects(("stop", "resolution"), ("stop", "escalation")),
-    "withdraw": _effects(*(("stop", clock) for clock in CLOCKS)),
-    # A rejected memo leaves nothing to credit until the case is resolved again.
-    "return_for_rework": _effects(("stop", "credit"), ("start", "resolution")),
-    "reopen": _effects(("start", "resolution")),
-    "issue_credit": _effects(("stop", "credit")),
-    "request_info": _effects(("pause", "resolution")),
-    "info_received": _effects(("resume", "resolution")),
+    **{t.trigger: _effects(*t.effects.clocks) for t in TRANSITIONS},
 }
-CREDIT_EFFECTS = _effects(("start", "credit"))  # added to resolve with a credit outcome
+CREDIT_EFFECTS = {t.trigger: _effects(*t.effects.clocks_if_credit) for t in TRANSITIONS}
 
 
 def clock_effects(trigger: str, outcome: str | None = None) -> tuple[ClockEffect, ...]:
     """Return what firing `trigger` (with the dispute's outcome after it) does to the clocks."""
     effects = CLOCK_EFFECTS.get(trigger, ())
-    if trigger == "resolve" and outcome in CREDIT_OUTCOMES:
-        effects += CREDIT_EFFECTS
+    if outcome in CREDIT_OUTCOMES:
+        effects += CREDIT_EFFECTS.get(trigger, ())
     return effects
 
 

@@ -5,8 +5,8 @@ from flask import Response, g, jsonify, url_for
 from app.api.blueprint import bp
 from app.api.documents import advertiser_document, invoice_document
 from app.api.requests import cursor_arg, encode_cursor, json_body, limit_arg
+from app.queries.listing import list_advertisers, load_invoice
 from app.services.invoices import create_invoice
-from app.services.listing import list_advertisers, load_invoice
 
 
 @bp.get("/advertisers")

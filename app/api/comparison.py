@@ -4,7 +4,7 @@ from flask import Response, g, jsonify
 
 from app.api.blueprint import bp
 from app.queries.comparison import compare_dispute
-from app.services.listing import load_dispute
+from app.queries.listing import load_dispute
 from workflows.money import format_amount
 
 

@@ -8,17 +8,15 @@ from app.api.requests import json_body
 from app.models import CreditMemo, Dispute
 from app.models.disputes import format_ref
 from app.models.types import MAX_ID
-from app.queries.memos import approvers_now, current_memo, memo_facts
+from app.queries.listing import load_dispute
+from app.queries.memos import current_memo, memo_summary
 from app.services.approvals import decide
-from app.services.listing import load_dispute
-from workflows import approvals as matrix
 from workflows.errors import NotFound
 from workflows.money import format_amount
 
 
 def memo_document(memo: CreditMemo, dispute: Dispute) -> dict:
-    facts = memo_facts(memo, dispute)
-    pending = memo.status == "pending_approval"
+    summary = memo_summary(memo, dispute)
     return {
         "id": memo.id,
         "dispute": dispute.ref,
@@ -29,7 +27,7 @@ def memo_document(memo: CreditMemo, dispute: Dispute) -> dict:
         "reporting_amount": format_amount(memo.reporting_amount),
         "split_total": format_amount(memo.split_total) if memo.split_total else None,
         "gl_reason": memo.gl_reason,
-        "rule": matrix.tier_for(facts.gated_amount).rule,
+        "rule": summary.tier.rule,
         "preparer": memo.preparer.email,
         "approvals": [
             {
@@ -41,8 +39,8 @@ def memo_document(memo: CreditMemo, dispute: Dispute) -> dict:
             }
             for a in memo.approvals
         ],
-        "missing": matrix.missing(facts) if pending else [],
-        "may_approve": [u.email for u in approvers_now(memo, dispute)],
+        "missing": summary.missing,
+        "may_approve": [u.email for u in summary.approvers],
         "issued_by": memo.issued_by,
         "issued_at": instant(memo.issued_at),
     }

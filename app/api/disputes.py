@@ -6,16 +6,16 @@ from app.api.blueprint import bp
 from app.api.documents import comment_document, dispute_document, event_document
 from app.api.requests import cursor_arg, encode_cursor, if_match_version, json_body, limit_arg
 from app.models.types import utcnow
-from app.services.assignment import assign, claim_next
-from app.services.comments import add_comment
-from app.services.filing import Filing, file_dispute
-from app.services.listing import (
+from app.queries.listing import (
     DisputeFilters,
     dispute_comments,
     dispute_events,
     list_disputes,
     load_dispute,
 )
+from app.services.assignment import assign, claim_next
+from app.services.comments import add_comment
+from app.services.filing import Filing, file_dispute
 from app.services.triggers import fire_trigger
 from workflows.errors import InvalidInput
 

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from app.models import Advertiser, Comment, Dispute, Event, Invoice, SlaClock, User
-from app.services.sla_clocks import calendar_for
+from app.queries.clocks import calendar_for
 from app.services.triggers import allowed_triggers
 from workflows.money import format_amount, format_rate
 from workflows.sla import Calendar, clock_view

@@ -7,8 +7,9 @@ from app.api.documents import instant
 from app.evidence.http import attachment
 from app.models import Evidence
 from app.models.types import MAX_ID
-from app.services.evidence import list_evidence, open_download, upload_evidence
-from app.services.listing import load_dispute
+from app.queries.evidence import list_evidence
+from app.queries.listing import load_dispute
+from app.services.evidence import open_download, upload_evidence
 from workflows.errors import InvalidInput
 
 

@@ -5,6 +5,7 @@ from typing import Any
 from flask import Response, jsonify
 
 from app.api.blueprint import bp
+from app.api.openapi_money import MONEY_SCHEMAS, money_paths
 from workflows.codes import GL_REASONS, OUTCOMES, REASON_CODES, ROOT_CAUSES
 from workflows.dispute import BY_TRIGGER, STATES
 from workflows.evidence import KINDS
@@ -28,7 +29,6 @@ def _query(*names: str) -> list[dict]:
 REF = [{"name": "ref", "in": "path", "required": True, "schema": {"type": "string"}}]
 IF_MATCH = [{"name": "If-Match", "in": "header", "schema": {"type": "string"}}]
 IDEMPOTENCY = [{"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}}]
-MEMO_ID = [{"name": "memo_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 NUMBER = [{"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}]
 AMOUNT = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "example": "1250.00"}
 INSTANT = {"type": "string", "format": "date-time"}
@@ -90,30 +90,6 @@ SCHEMAS = {
             "period_start": {"type": "string", "format": "date"},
             "period_end": {"type": "string", "format": "date"},
             "lines": {"type": "array", "items": {"type": "object"}},
-        },
-    },
-    "Posting": {
-        "type": "object",
-        "required": ["external_ref", "posted_at"],
-        "properties": {
-            "external_ref": {"type": "string", "maxLength": 80},
-            "posted_at": INSTANT,
-        },
-    },
-    "ContractFeed": {
-        "type": "object",
-        "required": ["contracts"],
-        "properties": {
-            "contracts": {"type": "array", "maxItems": 500, "items": {"type": "object"}},
-            "dry_run": {"type": "boolean"},
-        },
-    },
-    "DeliveryFeed": {
-        "type": "object",
-        "required": ["records"],
-        "properties": {
-            "records": {"type": "array", "maxItems": 5000, "items": {"type": "object"}},
-            "dry_run": {"type": "boolean"},
         },
     },
     "Dispute": {
@@ -206,57 +182,6 @@ PATHS = {
         "get": _op("Read the comments you may see", "200", 401, 404, parameters=REF),
         "post": _op("Comment", "201", 400, 401, 403, 404, 422, body="NewComment", parameters=REF),
     },
-    "/api/v1/credit-memos/unposted": {
-        "get": _op(
-            "Issued memos the ERP has not posted yet (integration)",
-            "200",
-            401,
-            403,
-            422,
-            parameters=_query("limit", "cursor"),
-        )  # fmt: skip
-    },
-    "/api/v1/credit-memos/{memo_id}/posting": {
-        "post": _op(
-            "Acknowledge that the ERP posted a memo (200 when already)",
-            "201",
-            400,
-            401,
-            403,
-            404,
-            409,
-            422,
-            body="Posting",
-            parameters=MEMO_ID,
-        )  # fmt: skip
-    },
-    "/api/v1/feeds/contracts": {
-        "post": _op(
-            "Record contracts with their lines (all or nothing)",
-            "200",
-            400,
-            401,
-            403,
-            422,
-            body="ContractFeed",
-        )  # fmt: skip
-    },
-    "/api/v1/feeds/delivery": {
-        "post": _op(
-            "Record delivery rows by external_ref (all or nothing)",
-            "200",
-            400,
-            401,
-            403,
-            422,
-            body="DeliveryFeed",
-        )  # fmt: skip
-    },
-    "/api/v1/disputes/{ref}/comparison": {
-        "get": _op(
-            "Compare the disputed lines with contract and delivery", "200", 401, 404, parameters=REF
-        )  # fmt: skip
-    },
     "/api/v1/advertisers": {
         "get": _op("List advertisers", "200", 401, 422, parameters=_query("limit", "cursor"))
     },
@@ -344,6 +269,9 @@ PATHS = {
     },
     "/api/v1/openapi.json": {"get": _op("This document", "200", security=[])},
 }
+
+PATHS |= money_paths(_op, _query)
+SCHEMAS |= MONEY_SCHEMAS
 
 DOCUMENT = {
     "openapi": "3.1.0",

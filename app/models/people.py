@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.types import UtcDateTime, utcnow
+from workflows import permissions
 from workflows.dispute import Actor
 
 
@@ -42,6 +43,10 @@ class User(UserMixin, db.Model):
     def as_actor(self) -> Actor:
         """Return the workflow's view of this user."""
         return Actor(user_id=self.id, role=self.role, team_id=self.team_id)
+
+    def can(self, capability: str, *, team_id: int | None = None) -> bool:
+        """Ask the capability table whether this user may do something."""
+        return permissions.can(self.as_actor(), capability, team_id=team_id)
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

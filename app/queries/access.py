@@ -10,17 +10,14 @@ from app.models import Advertiser, Dispute, User
 from app.models.disputes import parse_ref
 from workflows.errors import NotFound
 
-SEES_EVERYTHING = ("admin", "approver", "integration")
-SEES_TEAM = ("analyst", "lead")
-
 
 def visible_clause(user: User) -> ColumnElement[bool]:
     """Return the SQL condition that selects the disputes this user may see."""
-    if user.role in SEES_EVERYTHING:
+    if user.can("see_all_cases"):
         return true()
-    if user.role in SEES_TEAM:  # their team's cases, and any case they filed themselves
+    if user.can("see_team_cases"):  # their team's cases, and any case they filed themselves
         return or_(Dispute.team_id == user.team_id, Dispute.filed_by_id == user.id)
-    if user.role == "viewer":
+    if user.can("see_account_cases"):
         owned = select(Advertiser.id).where(
             or_(Advertiser.sales_owner_id == user.id, Advertiser.cs_owner_id == user.id)
         )

@@ -1,16 +1,18 @@
 """Credit memo reads: the current memo, what the matrix knows of it, who may approve, the inbox."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import Approval, CreditMemo, Dispute, User
+from app.models import Approval, CreditMemo, Dispute, Evidence, User
 from app.queries.access import visible_clause
 from workflows import approvals as matrix
 from workflows.errors import NotFound, NotPermitted
+from workflows.permissions import roles_with
 
 
 def current_memo(dispute: Dispute) -> CreditMemo | None:
@@ -52,20 +54,66 @@ def visible_memo(memo_id: int, user: User) -> CreditMemo:
     return memo
 
 
+def memo_with_approvals(memo_id: int) -> CreditMemo | None:
+    """Load a memo afresh with its approvals, their approvers and its preparer."""
+    return db.session.scalars(
+        select(CreditMemo)
+        .where(CreditMemo.id == memo_id)
+        .options(
+            selectinload(CreditMemo.approvals).joinedload(Approval.approver),
+            joinedload(CreditMemo.preparer),
+        )
+        .execution_options(populate_existing=True)
+    ).first()
+
+
+@dataclass(frozen=True)
+class MemoSummary:
+    """Where a memo stands under the matrix: the one answer for the page and the API."""
+
+    memo: CreditMemo
+    tier: matrix.Tier  # the tier of the amount the matrix gates (with a split credit's total)
+    missing: list[str]  # what it still needs while it awaits approval
+    approvers: list[User]  # who may approve it now
+    refusal: str | None  # why the asking user may not approve it now (None: they may, or moot)
+
+    @property
+    def pending(self) -> bool:
+        return self.memo.status == matrix.MEMO_START
+
+    @property
+    def needs(self) -> str:
+        """What the tier asks for, without its name: "up to 25,000 needs 1 approver …"."""
+        return self.tier.rule.partition(": ")[2]
+
+
+def memo_summary(memo: CreditMemo, dispute: Dispute, user: User | None = None) -> MemoSummary:
+    """Work out the memo's tier, what is missing, who may approve, and why `user` may not."""
+    facts = memo_facts(memo, dispute)
+    pending = memo.status == matrix.MEMO_START
+    return MemoSummary(
+        memo=memo,
+        tier=matrix.tier_for(facts.gated_amount),
+        missing=matrix.missing(facts) if pending else [],
+        approvers=approvers_now(memo, dispute),
+        refusal=matrix.refusal(facts, person(user)) if pending and user else None,
+    )
+
+
 def approvers_now(memo: CreditMemo, dispute: Dispute) -> list[User]:
     """Return the people who may approve the memo now (for the page and the API)."""
     if memo.status != matrix.MEMO_START:
         return []
     facts = memo_facts(memo, dispute)
     candidates = db.session.scalars(
-        select(User).where(User.role.in_(("lead", "approver")), User.active.is_(True))
+        select(User).where(User.role.in_(roles_with("approve_credits")), User.active.is_(True))
     ).all()
     return [u for u in candidates if matrix.refusal(facts, person(u)) is None]
 
 
 def inbox(user: User) -> Sequence[tuple[CreditMemo, Dispute]]:
     """Return the memos this user may approve now, oldest first."""
-    if user.role not in ("lead", "approver"):
+    if not user.can("approve_credits"):
         raise NotPermitted("only leads and approvers approve credit memos")
     rows = db.session.execute(
         select(CreditMemo, Dispute)
@@ -79,6 +127,17 @@ def inbox(user: User) -> Sequence[tuple[CreditMemo, Dispute]]:
     ).all()
     me = person(user)
     return [(m, d) for m, d in rows if matrix.refusal(memo_facts(m, d), me) is None]
+
+
+def evidence_counts(dispute_ids: Sequence[int]) -> dict[int, int]:
+    """Count the files still on each of these cases."""
+    return dict(
+        db.session.execute(
+            select(Evidence.dispute_id, func.count())
+            .where(Evidence.dispute_id.in_(dispute_ids), Evidence.removed_at.is_(None))
+            .group_by(Evidence.dispute_id)
+        ).all()
+    )
 
 
 def issued_in_month(start: datetime, end: datetime, user: User | None) -> Sequence[CreditMemo]:

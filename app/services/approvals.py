@@ -9,6 +9,7 @@ from app.queries.memos import memo_facts, person, visible_memo
 from app.services.triggers import apply_trigger
 from app.services.write_path import change_case, load_for_change
 from workflows import approvals as matrix
+from workflows import edge
 from workflows.errors import Conflict, InvalidInput, NotPermitted
 
 DECISIONS = ("approve", "reject")
@@ -22,6 +23,7 @@ def decide(
     if decision not in DECISIONS:
         raise InvalidInput({"decision": "approve or reject"})
     comment = (comment or "").strip() if isinstance(comment, str) else ""
+    edge.check_text("comment", comment, edge.MAX_TEXT)
     if decision == "reject" and not comment:
         raise InvalidInput({"comment": "say why the memo is rejected"})
     memo = visible_memo(memo_id, user)

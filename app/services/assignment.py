@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Dispute, User
-from app.services.write_path import change_case, load_for_change
+from app.services.write_path import change_case, load_for_change, transaction
+from workflows import edge
 from workflows.dispute import OPEN_STATES
 from workflows.errors import InvalidInput, NotPermitted, StaleCase, TransitionNotAllowed
 from workflows.permissions import can_take_assignment, may_assign, may_claim
@@ -35,20 +36,19 @@ def reassign_many(refs: list[str], user: User, assignee_email: str) -> list[Disp
         raise InvalidInput({"disputes": "select at least one case"})
     assignee = _find(assignee_email)
     changed = []
-    try:
+    with transaction():
         for ref in dict.fromkeys(refs):
             dispute = load_for_change(ref, user, None)
             if _assign(dispute, user, assignee, None, commit=False):
                 changed.append(dispute)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return changed
 
 
 def _find(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    email = edge.check_text(
+        "assignee", (email or "").strip().lower(), edge.MAX_EMAIL, single_line=True
+    )
+    return db.session.scalar(select(User).where(User.email == email))
 
 
 def _assign(

@@ -5,11 +5,12 @@ from datetime import datetime
 from app.extensions import db
 from app.models import Comment, User
 from app.services.write_path import change_case, load_for_change
+from workflows import edge
 from workflows.codes import COMMENT_VISIBILITIES, a_role
 from workflows.errors import InvalidInput, NotPermitted
 from workflows.permissions import comment_visibilities
 
-MAX_BODY = 10_000
+MAX_BODY = edge.MAX_TEXT
 
 
 def add_comment(
@@ -32,8 +33,7 @@ def add_comment(
     body = (body or "").strip() if isinstance(body, str) else ""
     if not body:
         raise InvalidInput({"body": "write a comment"})
-    if len(body) > MAX_BODY:
-        raise InvalidInput({"body": f"at most {MAX_BODY} characters"})
+    edge.check_text("body", body, MAX_BODY)
     dispute = load_for_change(ref, user, expected_version)  # a stale tab's comment is refused
     with change_case(dispute, user, now) as change:
         comment = Comment(

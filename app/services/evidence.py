@@ -1,13 +1,11 @@
 """Attach, list, download and remove evidence; every upload and removal is audited."""
 
 import unicodedata
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import IO
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from app.evidence.sniff import Refused, recognise
 from app.evidence.storage import LocalStore, TooLarge
@@ -17,13 +15,12 @@ from app.models.disputes import format_ref
 from app.models.types import utcnow
 from app.queries.access import get_visible_dispute
 from app.services.audit import append_event
-from app.services.write_path import change_case, load_for_change
+from app.services.write_path import change_case, load_for_change, transaction
+from workflows import edge, permissions
 from workflows.dispute import OPEN_STATES
 from workflows.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
 from workflows.evidence import KINDS
-from workflows.permissions import may_remove_evidence
 
-UPLOADERS = ("analyst", "lead")
 QUIET_DOWNLOADS = timedelta(minutes=1)
 
 
@@ -58,15 +55,17 @@ def upload_evidence(
     now: datetime | None = None,
 ) -> tuple[Evidence, bool]:
     """Store a file and attach it; answer (evidence, False) when it is there already."""
-    if user.role not in UPLOADERS:
+    if not user.can("add_evidence"):
         raise NotPermitted("only analysts and leads add evidence")
     if kind not in KINDS:
         raise InvalidInput({"kind": "one of " + ", ".join(KINDS)})
+    edge.check_text("note", note or "", edge.MAX_TEXT)
     if filename and ("/" in filename or "\\" in filename or filename.strip() in (".", "..")):
         raise InvalidInput({"file": "the file name must be a plain name, without folders"})
     name = display_name(filename)
     dispute = get_visible_dispute(ref, user)
-    _refuse_when_closed(dispute, "add evidence to")
+    if refusal := upload_refusal(dispute, user):
+        raise refusal
     files = store()
     try:
         with files.staging(stream, current_app.config["MAX_EVIDENCE_BYTES"]) as staged:
@@ -118,22 +117,37 @@ def _discard_if_unreferenced(key: str) -> None:
         store().discard(key)
 
 
-def _refuse_when_closed(dispute: Dispute, what: str) -> None:
+def upload_refusal(dispute: Dispute, user: User) -> DomainError | None:
+    """Say why the user may not add evidence to this case now, or None if they may."""
+    if not user.can("add_evidence"):
+        return NotPermitted("only analysts and leads add evidence")
+    return _closed(dispute, "add evidence to")
+
+
+def may_add_evidence(dispute: Dispute, user: User) -> bool:
+    """Tell whether upload_evidence would take a file from this user on this case now."""
+    return upload_refusal(dispute, user) is None
+
+
+def removal_refusal(evidence: Evidence, dispute: Dispute, user: User) -> DomainError | None:
+    """Say why the user may not remove this file now, or None if they may."""
+    actor = user.as_actor()
+    if not permissions.may_remove_evidence(actor, dispute.team_id, evidence.uploaded_by_id):
+        return NotPermitted("only the uploader or the team's lead may remove evidence")
+    if evidence.removed_at:
+        return Conflict("this evidence was removed already")
+    return _closed(dispute, "remove evidence from")
+
+
+def may_remove_evidence(evidence: Evidence, dispute: Dispute, user: User) -> bool:
+    """Tell whether remove_evidence would let this user remove this file now."""
+    return removal_refusal(evidence, dispute, user) is None
+
+
+def _closed(dispute: Dispute, what: str) -> Conflict | None:
     if dispute.state not in OPEN_STATES:
-        raise Conflict(f"cannot {what} a case that is {dispute.state}")
-
-
-def list_evidence(dispute: Dispute, user: User) -> Sequence[Evidence]:
-    """Return the dispute's evidence; people outside billing do not see removed files."""
-    query = (
-        select(Evidence)
-        .where(Evidence.dispute_id == dispute.id)
-        .options(joinedload(Evidence.uploaded_by))  # the list shows each uploader: no N+1
-        .order_by(Evidence.id)
-    )
-    if user.role == "viewer":
-        query = query.where(Evidence.removed_at.is_(None))
-    return db.session.scalars(query).all()
+        return Conflict(f"cannot {what} a case that is {dispute.state}")
+    return None
 
 
 def _visible_evidence(evidence_id: int, user: User) -> tuple[Evidence, Dispute]:
@@ -141,7 +155,7 @@ def _visible_evidence(evidence_id: int, user: User) -> tuple[Evidence, Dispute]:
     if evidence is None:
         raise NotFound(f"no evidence {evidence_id}")
     dispute = get_visible_dispute(format_ref(evidence.dispute_id), user)
-    if evidence.removed_at and user.role == "viewer":
+    if evidence.removed_at and not user.can("see_removed_evidence"):
         raise NotFound(f"no evidence {evidence_id}")
     return evidence, dispute
 
@@ -160,20 +174,17 @@ def open_download(evidence_id: int, user: User) -> tuple[Evidence, IO[bytes]]:
     )  # fmt: skip
     if recent is None:
         # Reading changes nothing on the case, so no version bump: only the audit trail grows.
-        append_event(dispute, user, "evidence_downloaded", now,
-                     data={"evidence_id": evidence.id, "filename": evidence.filename})  # fmt: skip
-        db.session.commit()
+        with transaction():
+            data = {"evidence_id": evidence.id, "filename": evidence.filename}
+            append_event(dispute, user, "evidence_downloaded", now, data=data)
     return evidence, store().open(evidence.storage_key)
 
 
 def remove_evidence(evidence_id: int, user: User) -> Evidence:
     """Take evidence off the case (its uploader or the team's lead); the file is kept."""
     evidence, dispute = _visible_evidence(evidence_id, user)
-    if not may_remove_evidence(user.as_actor(), dispute.team_id, evidence.uploaded_by_id):
-        raise NotPermitted("only the uploader or the team's lead may remove evidence")
-    if evidence.removed_at:
-        raise Conflict("this evidence was removed already")
-    _refuse_when_closed(dispute, "remove evidence from")
+    if refusal := removal_refusal(evidence, dispute, user):
+        raise refusal
     dispute = load_for_change(format_ref(dispute.id), user, None)
     with change_case(dispute, user) as change:
         evidence.removed_at, evidence.removed_by_id = change.now, user.id

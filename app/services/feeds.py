@@ -53,7 +53,7 @@ class FeedResult:
 
 
 def _allowed(user: User | None) -> None:
-    if user is not None and user.role != "integration":
+    if user is not None and not user.can("send_feeds"):
         raise NotPermitted("only the integration user sends feeds")
 
 

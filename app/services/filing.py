@@ -4,7 +4,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -13,8 +12,9 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import Dispute, DisputedLine, IdempotencyKey, Invoice, User
 from app.models.types import utcnow
-from app.services.audit import append_event
 from app.services.sla_clocks import apply_clock_effects
+from app.services.write_path import CaseChange, create_case, transaction
+from workflows import edge
 from workflows.codes import INTAKE_CHANNELS, REASON_CODES, a_role
 from workflows.dispute import OPEN_STATES
 from workflows.errors import Conflict, InvalidInput, NotPermitted
@@ -44,7 +44,10 @@ def file_dispute(
     """Validate and file a dispute in one transaction; replay a known Idempotency-Key."""
     if not may_file(user.as_actor()):
         raise NotPermitted(f"{a_role(user.role)} cannot file disputes")
-    try:
+    if isinstance(filing.invoice_number, str):  # it is looked up before the rest is checked
+        edge.check_text("invoice_number", filing.invoice_number, edge.MAX_INVOICE_NUMBER,
+                        single_line=True)  # fmt: skip
+    with transaction():
         invoice = db.session.scalar(
             select(Invoice)
             .where(Invoice.number == filing.invoice_number)
@@ -53,21 +56,22 @@ def file_dispute(
         )
         if idempotency_key and (replay := _replay(user, idempotency_key, filing)):
             return replay
-        dispute = _create(user, filing, invoice, now or utcnow())
-        if idempotency_key:
-            db.session.add(
-                IdempotencyKey(
-                    user_id=user.id,
-                    key=idempotency_key,
-                    request_hash=filing.fingerprint(),
-                    dispute_id=dispute.id,
+        amount, lines = _validate(filing, invoice)
+        _refuse_overlap(invoice, lines)
+        now = now or utcnow()
+        dispute = _new_dispute(user, filing, invoice, amount, lines, now)
+        with create_case(dispute, user, now, commit=False) as change:
+            _record_filing(change, invoice, lines)
+            if idempotency_key:
+                db.session.add(
+                    IdempotencyKey(
+                        user_id=user.id,
+                        key=idempotency_key,
+                        request_hash=filing.fingerprint(),
+                        dispute_id=change.dispute.id,
+                    )
                 )
-            )
-        db.session.commit()
-        return dispute
-    except BaseException:
-        db.session.rollback()
-        raise
+    return change.dispute
 
 
 def _replay(user: User, key: str, filing: Filing) -> Dispute | None:
@@ -81,10 +85,10 @@ def _replay(user: User, key: str, filing: Filing) -> Dispute | None:
     return db.session.get(Dispute, known.dispute_id)
 
 
-def _create(user: User, filing: Filing, invoice: Invoice | None, now: datetime) -> Dispute:
-    amount, lines = _validate(filing, invoice)
-    _refuse_overlap(invoice, lines)
-    dispute = Dispute(
+def _new_dispute(
+    user: User, filing: Filing, invoice: Invoice, amount: int, lines: list, now: datetime
+) -> Dispute:
+    return Dispute(
         advertiser_id=invoice.advertiser_id,
         invoice_id=invoice.id,
         team_id=invoice.advertiser.team_id,
@@ -99,26 +103,20 @@ def _create(user: User, filing: Filing, invoice: Invoice | None, now: datetime) 
         updated_at=now,
         lines=[DisputedLine(invoice_line_id=line.id, amount=a) for line, a in lines],
     )
-    db.session.add(dispute)
-    db.session.flush()
-    append_event(
-        dispute,
-        user,
-        "filed",
-        now,
-        to_state="filed",
-        data={
-            "invoice": invoice.number,
-            "reason_code": filing.reason_code,
-            "disputed_amount": format_amount(amount),
-            "currency": invoice.currency,
-            "priority": dispute.priority,
-            "lines": [{"line_no": line.line_no, "amount": format_amount(a)} for line, a in lines],
-        },
-    )
-    apply_clock_effects(dispute, "file", now, partial(append_event, dispute, user, at=now))
-    dispute.refresh_queue_keys()
-    return dispute
+
+
+def _record_filing(change: CaseChange, invoice: Invoice, lines: list) -> None:
+    """Audit the filing and start its clocks, as any change records what it did."""
+    dispute = change.dispute
+    change.record("filed", to_state="filed", data={
+        "invoice": invoice.number,
+        "reason_code": dispute.reason_code,
+        "disputed_amount": format_amount(dispute.disputed_amount),
+        "currency": invoice.currency,
+        "priority": dispute.priority,
+        "lines": [{"line_no": line.line_no, "amount": format_amount(a)} for line, a in lines],
+    })  # fmt: skip
+    apply_clock_effects(dispute, "file", change.now, change.record)
 
 
 def _validate(filing: Filing, invoice: Invoice | None) -> tuple[int, list[tuple[Any, int]]]:
@@ -129,6 +127,8 @@ def _validate(filing: Filing, invoice: Invoice | None) -> tuple[int, list[tuple[
         errors["reason_code"] = "one of " + ", ".join(REASON_CODES)
     if not filing.description.strip():
         errors["description"] = "describe what the advertiser disputes"
+    elif problem := edge.text_problem(filing.description, edge.MAX_TEXT):
+        errors["description"] = problem
     if filing.intake_channel not in INTAKE_CHANNELS:
         errors["intake_channel"] = "one of " + ", ".join(INTAKE_CHANNELS)
     try:

@@ -39,7 +39,7 @@ def create_invoice(
     lines: object,
 ) -> tuple[Invoice, bool]:
     """Record an invoice from the billing system, whole or not at all; say if it was new."""
-    if user.role != "integration":
+    if not user.can("push_invoices"):
         raise NotPermitted("only the billing system's integration user pushes invoices")
     errors: dict[str, str] = {}
     if not isinstance(number, str) or not number.strip():

@@ -17,7 +17,7 @@ MAX_EXTERNAL_REF = 80
 
 
 def _integration(user: User) -> None:
-    if user.role != "integration":
+    if not user.can("post_memos"):
         raise NotPermitted("only the billing system's integration user posts memos")
 
 

@@ -4,26 +4,19 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from app.models import Dispute, SlaClock, Team
+from app.models import Dispute, SlaClock
+from app.queries.clocks import calendar_for
 from workflows.sla import (
-    TICKING,
     Calendar,
-    ClockView,
     add_business_time,
     at_risk_at,
     business_seconds_between,
     clock_effects,
-    clock_view,
     due_at,
     target_seconds,
 )
 
 Record = Callable[..., None]  # CaseChange.record: record("sla_clock", data={...})
-
-
-def calendar_for(team: Team) -> Calendar:
-    """Return the business calendar of a team."""
-    return Calendar(timezone=team.timezone, holiday_country=team.holiday_country)
 
 
 def apply_clock_effects(dispute: Dispute, trigger: str, now: datetime, record: Record) -> None:
@@ -89,17 +82,3 @@ def _stop(clock: SlaClock, now: datetime, calendar: Calendar, record: Record) ->
 
 
 CHANGES = {"stop": _stop, "pause": _pause, "resume": _resume}
-
-
-def clock_views(dispute: Dispute, now: datetime) -> list[ClockView]:
-    """Return how each of the dispute's clocks stands now, oldest first."""
-    calendar = calendar_for(dispute.team)
-    return [clock_view(clock, calendar, now) for clock in dispute.sla_clocks]
-
-
-def nearest_due(dispute: Dispute, now: datetime) -> ClockView | None:
-    """Return the view of the dispute's ticking clock that falls due first, if any."""
-    ticking = [c for c in dispute.sla_clocks if c.status in TICKING and not c.stopped_at]
-    if not ticking:
-        return None
-    return clock_view(min(ticking, key=lambda c: c.due_at), calendar_for(dispute.team), now)

@@ -24,6 +24,7 @@ from app.models.types import utcnow
 from app.services.triggers import apply_trigger
 from app.services.write_path import change_case
 from workflows.errors import StaleCase
+from workflows.permissions import roles_with
 
 # Clocks claimed per transaction: bounds a backlog's transactions, and lets concurrent sweeps
 # share its escalations instead of one sweep claiming them all.
@@ -107,7 +108,7 @@ def _notify(clocks: Sequence[Row], kind: str, now: datetime) -> None:
         select(User.team_id, User.id)
         .where(
             User.team_id.in_({c.team_id for c in cases.values()}),
-            User.role == "lead",
+            User.role.in_(roles_with("lead_team")),
             User.active.is_(True),
         )
         .order_by(User.id)

@@ -9,11 +9,13 @@ from app.services.memo_effects import issue_memo, prepare_memo
 from app.services.sla_clocks import apply_clock_effects
 from app.services.write_path import CaseChange, change_case, load_for_change
 from workflows import dispute as workflow
+from workflows import edge
 from workflows.codes import CREDIT_OUTCOMES
 from workflows.dispute import SYSTEM
 from workflows.errors import InvalidInput
 
 INPUT_FIELDS = ("note", "reason", "outcome", "root_cause", "credit_amount", "gl_reason")
+FREE_TEXT = ("note", "reason")  # the rest are codes and amounts: one short line each
 
 
 def fire_trigger(
@@ -51,6 +53,8 @@ def apply_trigger(change: CaseChange, trigger: str, data: Mapping[str, Any]) -> 
     given = {k: data[k].strip() for k in INPUT_FIELDS if isinstance(data.get(k), str)}
     if wrong := [k for k in INPUT_FIELDS if data.get(k) is not None and k not in given]:
         raise InvalidInput({k: "must be text" for k in wrong})
+    if problems := {k: problem for k, v in given.items() if (problem := _text_problem(k, v))}:
+        raise InvalidInput(problems)
     facts = dispute.facts()
     workflow.check(actor, facts, trigger, given, change.now)
     from_state = dispute.state
@@ -58,11 +62,18 @@ def apply_trigger(change: CaseChange, trigger: str, data: Mapping[str, Any]) -> 
     change.record(
         "transition", trigger=trigger, from_state=from_state, to_state=dispute.state, data=given
     )
-    if trigger == "resolve" and dispute.outcome in CREDIT_OUTCOMES:
+    memo = workflow.BY_TRIGGER[trigger].effects.memo  # what the row says it does to the memo
+    if memo == "prepare" and dispute.outcome in CREDIT_OUTCOMES:
         prepare_memo(change, given)
-    elif trigger == "issue_credit":
+    elif memo == "issue":
         issue_memo(change)
     apply_clock_effects(dispute, trigger, change.now, change.record)
+
+
+def _text_problem(field: str, value: str) -> str | None:
+    if field in FREE_TEXT:
+        return edge.text_problem(value, edge.MAX_TEXT)
+    return edge.text_problem(value, edge.MAX_NAME, single_line=True)
 
 
 def allowed_triggers(dispute: Dispute, user: User, now: datetime) -> list[str]:

@@ -8,12 +8,15 @@ from app.services.write_path import change_case, load_for_change
 from workflows.codes import a_role
 from workflows.errors import NotPermitted
 
-WATCHERS = ("analyst", "lead", "approver", "viewer")
+
+def may_watch(user: User) -> bool:
+    """Tell whether the user may follow cases (the page shows Watch from this)."""
+    return user.can("watch_cases")
 
 
 def set_watching(ref: str, user: User, watching: bool) -> bool:
     """Start or stop following a case the user may see; answer whether they now watch it."""
-    if user.role not in WATCHERS:
+    if not may_watch(user):
         raise NotPermitted(f"{a_role(user.role)} does not watch cases")
     dispute = load_for_change(ref, user, None)
     current = db.session.scalar(

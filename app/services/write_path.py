@@ -42,24 +42,14 @@ def load_for_change(ref: str, user: User, expected_version: int | None) -> Dispu
 
 
 @contextmanager
-def change_case(
-    dispute: Dispute, user: User | None, now: datetime | None = None, *, commit: bool = True
-) -> Iterator[CaseChange]:
-    """Run one change of a dispute as one transaction: audit it, bump its version, commit.
+def transaction(*, commit: bool = True) -> Iterator[None]:
+    """Run a use case as one transaction: commit at the end, or roll back whole on any error.
 
-    With commit=False the caller owns the transaction (a use case that changes many cases).
+    A lost race (a stale version, a duplicate row) is answered as StaleCase. With commit=False
+    an outer transaction() owns the commit (a use case that changes many cases).
     """
-    change = CaseChange(dispute, user, now or utcnow())
     try:
-        yield change
-        if not change.events:
-            raise RuntimeError("a change to a dispute must record at least one event")
-        # Touching the row makes every change bump the version, so concurrent writers collide.
-        dispute.updated_at = change.now
-        dispute.refresh_queue_keys()
-        db.session.flush()
-        for event in change.events:
-            append_event(dispute, user, at=change.now, **event)
+        yield
         if commit:
             db.session.commit()
     except (StaleDataError, IntegrityError):
@@ -68,3 +58,40 @@ def change_case(
     except BaseException:
         db.session.rollback()
         raise
+
+
+@contextmanager
+def change_case(
+    dispute: Dispute, user: User | None, now: datetime | None = None, *, commit: bool = True
+) -> Iterator[CaseChange]:
+    """Run one change of a dispute as one transaction: audit it, bump its version, commit."""
+    change = CaseChange(dispute, user, now or utcnow())
+    with transaction(commit=commit):
+        yield change
+        _finish(change)
+
+
+@contextmanager
+def create_case(
+    dispute: Dispute, user: User, now: datetime | None = None, *, commit: bool = True
+) -> Iterator[CaseChange]:
+    """File a new dispute through the same tail as every change: events, queue keys, commit."""
+    change = CaseChange(dispute, user, now or utcnow())
+    with transaction(commit=commit):
+        db.session.add(dispute)
+        db.session.flush()  # the new case has its id (and reference) for what the caller adds
+        yield change
+        _finish(change)
+
+
+def _finish(change: CaseChange) -> None:
+    """The tail every change shares: record → version → queue keys → events."""
+    if not change.events:
+        raise RuntimeError("a change to a dispute must record at least one event")
+    dispute = change.dispute
+    # Touching the row makes every change bump the version, so concurrent writers collide.
+    dispute.updated_at = change.now
+    dispute.refresh_queue_keys()
+    db.session.flush()
+    for event in change.events:
+        append_event(dispute, change.user, at=change.now, **event)

@@ -12,10 +12,11 @@ from markupsafe import Markup
 from app.api.problems import problem
 from app.extensions import db, htmx, login_manager
 from app.models import User
-from app.web.auth import API_ONLY_ROLES
+from app.web import params
 from app.web.list_filters import in_reporting
 from app.web.people import people, person
 from app.web.stepup import ask_in_place, confirm_password_in_place, fresh_until
+from workflows.errors import InvalidInput
 
 
 def init_app(app: Flask) -> None:
@@ -50,25 +51,25 @@ def init_app(app: Flask) -> None:
     login_manager.needs_refresh_message = "Sign in again to confirm it is you."
     for code in (400, 403, 404, 405, 413):
         app.register_error_handler(code, _error_page)
+    app.register_error_handler(InvalidInput, lambda e: _error_page(params.bad_request(e)))
+
+
+PAGES = (  # the main pages and the capability each asks of its visitor, as its gate does
+    ("queues.mine", "My queue", "work_cases"),
+    ("queues.team", "Team queue", "lead_team"),
+    ("credits.inbox_page", "Approvals", "approve_credits"),
+    ("filing.new", "File a dispute", "file_disputes"),
+    ("tracking.search", "Track", "track_cases"),
+    ("reports.credits", "Reports", "read_reports"),
+    ("home.workflow", "Workflow", "sign_in"),
+)
 
 
 def navigation() -> list[tuple[str, str]]:
     """List the main pages (endpoint, label) the signed-in user may open."""
-    from app.web import credits, filing, queues, reports, tracking
-
     if not current_user.is_authenticated:
         return []
-    pages = (
-        ("queues.mine", "My queue", queues.QUEUE_ROLES),
-        ("queues.team", "Team queue", queues.TEAM_ROLES),
-        ("credits.inbox_page", "Approvals", credits.INBOX_ROLES),
-        ("filing.new", "File a dispute", filing.FILERS),
-        ("tracking.search", "Track", tracking.TRACKERS),
-        ("reports.credits", "Reports", reports.REPORT_ROLES),
-        ("home.workflow", "Workflow", None),
-    )
-    role = current_user.role
-    return [(endpoint, label) for endpoint, label, roles in pages if not roles or role in roles]
+    return [(endpoint, label) for endpoint, label, needs in PAGES if current_user.can(needs)]
 
 
 def localtime(value: datetime | None, fmt: str = "%b %d, %H:%M") -> str:
@@ -131,7 +132,7 @@ def sentence(text: str) -> str:
 def load_user(user_id: str) -> User | None:
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
     # Machine users never hold a web session, even one made before their role changed.
-    return user if user and user.active and user.role not in API_ONLY_ROLES else None
+    return user if user and user.active and user.can("sign_in") else None
 
 
 def _path_of(url: str | None) -> str | None:
@@ -173,7 +174,13 @@ def _error_page(error):  # noqa: ANN001,ANN202
     if request.path.startswith("/api/"):  # routing errors never reach the API blueprint
         return problem(error.code, error.name, error.description or "")
     if htmx:  # show the refusal in place of the page's content, not inside a small area
-        body = render_template("_error.html", error=error)
+        body = render_template("_error.html", error=error, detail=_detail(error))
         headers = {"HX-Retarget": "main", "HX-Reswap": "innerHTML"}
         return Response(body, error.code, headers)
-    return render_template("error.html", error=error), error.code
+    return render_template("error.html", error=error, detail=_detail(error)), error.code
+
+
+def _detail(error):  # noqa: ANN001,ANN202
+    """Say what exactly was wrong, when the view said more than the status does."""
+    default = type(error).description if hasattr(type(error), "description") else None
+    return error.description if error.description != default else None

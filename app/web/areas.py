@@ -16,10 +16,10 @@ from app.extensions import db, htmx
 from app.models import Dispute, Event
 from app.models.disputes import parse_ref
 from app.models.types import utcnow
+from app.queries.case_view import CaseView, case_view, timeline
 from app.queries.comparison import compare_dispute
-from app.services.case_view import CaseView, case_view, timeline
-from app.services.listing import load_dispute
-from app.services.watching import WATCHERS
+from app.queries.listing import load_dispute
+from app.services.watching import may_watch
 from app.web.form_errors import beside_fields
 from app.web.panels import credit_panel, evidence_panel, evidence_waits
 from app.web.people import person
@@ -69,7 +69,7 @@ def case_context(dispute: Dispute, areas: Iterable[str]) -> dict[str, Any]:
         "credit_outcomes": CREDIT_OUTCOMES,
         "accepted_types": ACCEPTED,
         "reporting_currency": REPORTING_CURRENCY,
-        "may_watch": current_user.role in WATCHERS,
+        "may_watch": may_watch(current_user),
     }
     for area in areas:
         context.update(EXTRAS.get(area, lambda d, v: {})(dispute, view))

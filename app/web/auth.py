@@ -10,15 +10,16 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
 from app.services.users import authenticate
+from app.web.params import EdgeText
+from workflows.edge import MAX_EMAIL
 
 bp = Blueprint("auth", __name__)
-API_ONLY_ROLES = ("integration",)  # machine users sign in with API tokens, never here
 FRESH_SECONDS = 15 * 60  # approving and issuing credits ask for the password again after this
 SIGNED_IN_AT = "signed_in_at"  # session key: when the password was last entered (epoch seconds)
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired()])
+    email = EmailField("Email", validators=[DataRequired(), EdgeText(MAX_EMAIL)])
     password = PasswordField("Password", validators=[DataRequired()])
 
 
@@ -45,7 +46,7 @@ def login():  # noqa: ANN201
     refused = None
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
-        if user and user.role not in API_ONLY_ROLES:
+        if user and user.can("sign_in"):  # machine users use API tokens, never this
             login_user(user)
             session[SIGNED_IN_AT] = int(time.time())
             return redirect(_safe_next(request.args.get("next")))

@@ -8,6 +8,7 @@ from app.services.assignment import assign
 from app.services.comments import add_comment
 from app.services.triggers import fire_trigger
 from app.services.watching import set_watching
+from app.web import params
 from app.web.areas import AREAS, after_change, case_context, load_case, refused, render_area
 from app.web.rendering import page_or_partial
 from workflows.errors import DomainError
@@ -17,8 +18,7 @@ FRESH_TRIGGERS = ("issue_credit",)  # money leaves the company: confirm who is a
 
 
 def _version() -> int | None:
-    raw = request.form.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    return params.version(request.form)
 
 
 @bp.get("/<ref>")

@@ -2,37 +2,27 @@
 
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, fresh_login_required, login_required
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import Approval, CreditMemo, Dispute, Evidence
+from app.models import CreditMemo, Dispute
 from app.models.disputes import format_ref
 from app.models.types import MAX_ID, utcnow
-from app.queries.memos import current_memo, inbox
+from app.queries.memos import current_memo, evidence_counts, inbox, memo_with_approvals
 from app.services.approvals import decide
 from app.services.triggers import fire_trigger
+from app.web import params
 from app.web.areas import after_change, load_case, refused
-from app.web.panels import APPROVING_ROLES
-from app.web.rendering import page_or_partial, roles_required
+from app.web.rendering import page_or_partial, requires
 from workflows.errors import Conflict, DomainError, NotFound
 from workflows.money import REPORTING_CURRENCY
 
 bp = Blueprint("credits", __name__)
 MEMO_ID = f"<int(min=1, max={MAX_ID}):memo_id>"
-INBOX_ROLES = tuple(sorted(APPROVING_ROLES))
 
 
 def _memo(memo_id: int) -> tuple[CreditMemo, Dispute]:
     """Load a memo and its case, if the user may see the case (else 404 / 403 as for the case)."""
-    memo = db.session.scalar(
-        select(CreditMemo)
-        .where(CreditMemo.id == memo_id)
-        .options(
-            selectinload(CreditMemo.approvals).joinedload(Approval.approver),
-            joinedload(CreditMemo.preparer),
-        )
-    )
+    memo = memo_with_approvals(memo_id)
     if memo is None:
         abort(404)
     return memo, load_case(format_ref(memo.dispute_id))
@@ -63,12 +53,11 @@ def decide_memo(memo_id: int):  # noqa: ANN201
 def issue(memo_id: int):  # noqa: ANN201
     memo, dispute = _memo(memo_id)
     ref = dispute.ref
-    version = request.form.get("version", "")
     try:
         if current_memo(dispute).id != memo.id:
             raise Conflict("this memo was replaced by a newer one; reload the case")
         fire_trigger(ref, current_user, "issue_credit", {},
-                     expected_version=int(version) if version.isdigit() else None)  # fmt: skip
+                     expected_version=params.version(request.form))  # fmt: skip
     except DomainError as error:
         return refused(ref, "credit", error)
     db.session.refresh(memo)
@@ -76,16 +65,10 @@ def issue(memo_id: int):  # noqa: ANN201
 
 
 @bp.get("/approvals")
-@roles_required(*INBOX_ROLES)
+@requires("approve_credits")
 def inbox_page():  # noqa: ANN201
     rows = inbox(current_user)
-    counts = dict(
-        db.session.execute(
-            select(Evidence.dispute_id, func.count())
-            .where(Evidence.dispute_id.in_([d.id for _, d in rows]), Evidence.removed_at.is_(None))
-            .group_by(Evidence.dispute_id)
-        ).all()
-    )
+    counts = evidence_counts([d.id for _, d in rows])
     return page_or_partial(
         "credits/inbox.html", "credits/_inbox.html", rows=rows, evidence_counts=counts,
         now=utcnow(), reporting_currency=REPORTING_CURRENCY,

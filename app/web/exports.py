@@ -9,11 +9,9 @@ from flask_login import current_user
 
 from app.models import Dispute
 from app.models.types import utcnow
+from app.queries.queues import QueueFilters, my_queue, team_queue
 from app.queries.tracking import default_view, track
-from app.services.queues import QueueFilters, my_queue, team_queue
-from app.web.queues import QUEUE_ROLES, TEAM_ROLES
-from app.web.rendering import roles_required
-from app.web.tracking import TRACKERS
+from app.web.rendering import requires
 from workflows.errors import InvalidInput
 from workflows.money import format_amount, to_reporting
 
@@ -75,7 +73,7 @@ def _queue(queue, filters: QueueFilters):  # noqa: ANN001,ANN202
 
 
 @bp.get("/queue.csv")
-@roles_required(*QUEUE_ROLES)
+@requires("work_cases")
 def my_queue_csv():  # noqa: ANN201
     try:
         return _csv("my-queue", _pages(_queue(my_queue, _filters())))
@@ -84,7 +82,7 @@ def my_queue_csv():  # noqa: ANN201
 
 
 @bp.get("/team.csv")
-@roles_required(*TEAM_ROLES)
+@requires("lead_team")
 def team_queue_csv():  # noqa: ANN201
     try:
         return _csv("team-queue", _pages(_queue(team_queue, _filters())))
@@ -93,7 +91,7 @@ def team_queue_csv():  # noqa: ANN201
 
 
 @bp.get("/track.csv")
-@roles_required(*TRACKERS)
+@requires("track_cases")
 def track_csv():  # noqa: ANN201
     q = request.args.get("q", "").strip()
     showing = request.args.get("show") or default_view(current_user)

@@ -1,19 +1,20 @@
 """File a dispute on behalf of an advertiser: advertiser, then invoice, then lines."""
 
+from collections.abc import Mapping, Sequence
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from app.extensions import db
-from app.models import Advertiser, Invoice
+from app.models import Invoice
+from app.queries.filing import advertisers, invoice_with_lines, invoices_of
 from app.services.filing import Filing, file_dispute
-from app.web.rendering import roles_required
+from app.web import params
+from app.web.rendering import requires
+from workflows import edge
 from workflows.codes import REASON_CODES
 from workflows.errors import Conflict, InvalidInput
 
 bp = Blueprint("filing", __name__, url_prefix="/disputes")
-FILERS = ("analyst", "lead")
 # What to say about a field left empty, in the words of the form rather than of the service.
 LEFT_EMPTY = {
     "invoice_number": "choose an invoice",
@@ -22,29 +23,21 @@ LEFT_EMPTY = {
 }
 
 
-def _invoices(advertiser_id: str) -> list[Invoice]:
-    if not advertiser_id.isdigit():
-        return []
-    return db.session.scalars(
-        select(Invoice)
-        .where(Invoice.advertiser_id == int(advertiser_id))
-        .order_by(Invoice.period_start.desc())
-    ).all()
+def _invoices(source: Mapping[str, str]) -> Sequence[Invoice]:
+    return invoices_of(params.optional_int(source, "advertiser"))
 
 
-def _invoice(number: str) -> Invoice | None:
-    return db.session.scalar(
-        select(Invoice).where(Invoice.number == number).options(selectinload(Invoice.lines))
-    )
+def _invoice(source: Mapping[str, str]) -> Invoice | None:
+    return invoice_with_lines(params.text(source, "invoice_number", edge.MAX_INVOICE_NUMBER))
 
 
 def _render(status: int = 200, **context):  # noqa: ANN003,ANN202
     form = request.form if request.method == "POST" else request.args
     context = {
         "form": form,
-        "advertisers": db.session.scalars(select(Advertiser).order_by(Advertiser.name)).all(),
-        "invoices": _invoices(form.get("advertiser", "")),
-        "invoice": _invoice(form.get("invoice_number", "")),
+        "advertisers": advertisers(),
+        "invoices": _invoices(form),
+        "invoice": _invoice(form),
         "reasons": REASON_CODES,
         "chosen_lines": set(form.getlist("lines")),
         **context,
@@ -53,45 +46,46 @@ def _render(status: int = 200, **context):  # noqa: ANN003,ANN202
 
 
 @bp.get("/new")
-@roles_required(*FILERS)
+@requires("file_disputes")
 def new():  # noqa: ANN201
     return _render()
 
 
 @bp.get("/new/invoices")
-@roles_required(*FILERS)
+@requires("file_disputes")
 def invoice_options():  # noqa: ANN201
-    invoices = _invoices(request.args.get("advertiser", ""))
+    invoices = _invoices(request.args)
     return render_template("filing/_invoice_options.html", invoices=invoices, form={})
 
 
 @bp.get("/new/lines")
-@roles_required(*FILERS)
+@requires("file_disputes")
 def invoice_lines():  # noqa: ANN201
-    invoice = _invoice(request.args.get("invoice_number", ""))
+    invoice = _invoice(request.args)
     return render_template(
         "filing/_lines.html", invoice=invoice, form=request.args, chosen_lines=set()
     )
 
 
 @bp.post("/new")
-@roles_required(*FILERS)
+@requires("file_disputes")
 def create():  # noqa: ANN201
     form = request.form
-    lines = tuple(
-        (int(no), form.get(f"amount_{no}", "")) for no in form.getlist("lines") if no.isdigit()
-    )
-    invoice = _invoice(form.get("invoice_number", ""))
-    filing = Filing(
-        invoice_number=form.get("invoice_number", ""),
-        reason_code=form.get("reason_code", ""),
-        description=form.get("description", ""),
-        disputed_amount=form.get("disputed_amount", "").replace(",", ""),
-        currency=invoice.currency if invoice else "",
-        lines=lines,
-        intake_channel=form.get("intake_channel", "portal"),
-    )
     try:
+        lines = tuple(
+            (no, params.text(form, f"amount_{no}"))
+            for no in params.ids(form.getlist("lines"), "lines")
+        )
+        invoice = _invoice(form)
+        filing = Filing(
+            invoice_number=params.text(form, "invoice_number", edge.MAX_INVOICE_NUMBER),
+            reason_code=params.text(form, "reason_code"),
+            description=form.get("description", ""),
+            disputed_amount=params.text(form, "disputed_amount").replace(",", ""),
+            currency=invoice.currency if invoice else "",
+            lines=lines,
+            intake_channel=params.text(form, "intake_channel", default="portal"),
+        )
         dispute = file_dispute(current_user, filing)
     except InvalidInput as error:
         errors = {

@@ -7,8 +7,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from app.models.types import utcnow
-from app.services.assignment import claim_next, reassign_many
-from app.services.queues import (
+from app.queries.queues import (
     SORTS,
     QueueFilters,
     QueuePage,
@@ -18,14 +17,15 @@ from app.services.queues import (
     team_queue_refs,
     team_workload,
 )
-from app.web.rendering import page_or_partial, roles_required, wants_partial
+from app.services.assignment import claim_next, reassign_many
+from app.web import params
+from app.web.rendering import page_or_partial, requires, wants_partial
+from workflows import edge
 from workflows.codes import PRIORITIES, PRODUCTS, REASON_CODES
 from workflows.dispute import OPEN_STATES
 from workflows.errors import DomainError, InvalidInput
 
 bp = Blueprint("queues", __name__)
-QUEUE_ROLES = ("analyst", "lead")  # who works a queue of their own
-TEAM_ROLES = ("lead",)
 CHOICES = {
     "sorts": SORTS,
     "states": OPEN_STATES,
@@ -38,7 +38,7 @@ CHOICES = {
 def _page_of(queue: Callable[..., QueuePage], filters: QueueFilters) -> QueuePage:
     """Read one page of a queue; a "Show more" link that was tampered with is a bad request."""
     try:
-        return queue(current_user, filters, request.args.get("after"))
+        return queue(current_user, filters, params.text(request.args, "after", edge.MAX_CURSOR))
     except InvalidInput:
         abort(400)
 
@@ -52,13 +52,17 @@ def _team_page() -> str:
 
 
 def _filters(values=None, prefix: str = "") -> QueueFilters:  # noqa: ANN001
+    """Read the queue filters (from the form's filter-* fields for "all matching")."""
     fields = QueueFilters.__dataclass_fields__
     values = request.args if values is None else values
-    return QueueFilters(**{f: values.get(prefix + f, "").strip() for f in fields})
+    filters = QueueFilters(**{f: params.text(values, prefix + f) for f in fields})
+    if filters.assignee not in ("", "none"):
+        params.optional_int(values, prefix + "assignee")
+    return filters
 
 
 @bp.get("/queue")
-@roles_required(*QUEUE_ROLES)
+@requires("work_cases")
 def mine():  # noqa: ANN201
     filters = _filters()
     page = _page_of(my_queue, filters)
@@ -70,7 +74,7 @@ def mine():  # noqa: ANN201
 
 
 @bp.post("/queue/claim")
-@roles_required(*QUEUE_ROLES)
+@requires("work_cases")
 def claim():  # noqa: ANN201
     dispute = claim_next(current_user)
     if dispute is None:
@@ -81,7 +85,7 @@ def claim():  # noqa: ANN201
 
 
 @bp.get("/team")
-@roles_required(*TEAM_ROLES)
+@requires("lead_team")
 def team():  # noqa: ANN201
     filters = _filters()
     page = _page_of(team_queue, filters)
@@ -109,7 +113,7 @@ REFUSALS = {
 
 
 @bp.post("/team/reassign")
-@roles_required(*TEAM_ROLES)
+@requires("lead_team")
 def reassign():  # noqa: ANN201
     form = request.form
     refs = form.getlist("refs")

@@ -1,4 +1,4 @@
-"""Small helpers the web views share: page-or-partial and role gates."""
+"""Small helpers the web views share: page-or-partial and capability gates."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -24,14 +24,14 @@ def page_or_partial(page_template: str, partial_template: str, **context: Any) -
     return response
 
 
-def roles_required(*roles: str) -> Callable:
-    """Let only signed-in users of these roles through; others get 403."""
+def requires(capability: str) -> Callable:
+    """Let only signed-in users who have the capability through; others get 403."""
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         @login_required
         def gated(*args: Any, **kwargs: Any) -> Any:
-            if current_user.role not in roles:
+            if not current_user.can(capability):
                 abort(403)
             return view(*args, **kwargs)
 

@@ -6,13 +6,13 @@ from flask import Blueprint, Response, abort, request
 from flask_login import current_user
 
 from app.models.types import utcnow
-from app.services.reports import credit_rows, month_bounds, render
-from app.web.rendering import page_or_partial, roles_required
+from app.queries.reports import credit_rows, month_bounds, render
+from app.web import params
+from app.web.rendering import page_or_partial, requires
 from workflows.errors import InvalidInput
 from workflows.money import REPORTING_CURRENCY, parse_amount
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-REPORT_ROLES = ("lead", "approver", "admin")
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/json"}
 
 
@@ -36,12 +36,12 @@ def _totals(rows: list[dict[str, str]]) -> dict:
 
 
 @bp.get("")
-@roles_required(*REPORT_ROLES)
+@requires("read_reports")
 def credits():  # noqa: ANN201
     month = request.args.get("month") or f"{utcnow():%Y-%m}"
     rows, errors = [], {}
     try:
-        rows = _rows(month)
+        rows = _rows(params.month(request.args, default=month))
     except InvalidInput as error:
         errors = error.errors
     response = page_or_partial(
@@ -53,10 +53,10 @@ def credits():  # noqa: ANN201
 
 
 @bp.get("/credits.<any(csv, json):fmt>")
-@roles_required(*REPORT_ROLES)
+@requires("read_reports")
 def export(fmt: str):  # noqa: ANN201
-    month = request.args.get("month", "")
     try:
+        month = params.month(request.args)
         start, _ = month_bounds(month)
         rows = _rows(month)
     except InvalidInput:

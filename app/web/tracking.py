@@ -5,23 +5,25 @@ from flask_login import current_user
 
 from app.models.types import utcnow
 from app.queries.tracking import default_view, track
-from app.web.rendering import page_or_partial, roles_required
+from app.web import params
+from app.web.rendering import page_or_partial, requires
+from workflows import edge
 from workflows.errors import InvalidInput
 
 bp = Blueprint("tracking", __name__)
-TRACKERS = ("viewer", "approver", "analyst", "lead", "admin")
 
 
 @bp.get("/track")
-@roles_required(*TRACKERS)
+@requires("track_cases")
 def search():  # noqa: ANN201
-    q = request.args.get("q", "").strip()
-    showing = request.args.get("show") or default_view(current_user)
+    q = params.text(request.args, "q")
+    showing = params.text(request.args, "show") or default_view(current_user)
+    after = params.text(request.args, "after", edge.MAX_CURSOR)
     try:
-        page = track(current_user, q, showing, request.args.get("after"))
+        page = track(current_user, q, showing, after)
     except InvalidInput:
         abort(400)
-    partial = "tracking/_rows.html" if request.args.get("after") else "tracking/_results.html"
+    partial = "tracking/_rows.html" if after else "tracking/_results.html"
     return page_or_partial(
         "tracking/search.html", partial, page=page, rows=page.rows, q=q, now=utcnow()
     )

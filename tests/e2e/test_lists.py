@@ -49,7 +49,7 @@ def test_my_queue_is_sorted_by_priority_and_the_sla_header_resorts_it(page: Page
 def test_a_lead_selects_the_page_then_all_matching_and_reassigns_them(
     page: Page, sign_in, make, monkeypatch
 ):
-    monkeypatch.setattr("app.services.queues.PAGE_SIZE", 2)
+    monkeypatch.setattr("app.queries.queues.PAGE_SIZE", 2)
     cast = make.cast()
     cases = [make.dispute(cast, "investigating", assignee=cast.analyst) for _ in range(3)]
     sign_in(cast.lead)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Dispute, SlaClock
 from app.models.disputes import NO_CLOCK
-from app.services.sla_clocks import clock_views, nearest_due
+from app.queries.clocks import clock_views, nearest_due
 from app.services.sla_sweep import sweep
 from app.services.triggers import fire_trigger
 from tests.services.sla_support import (

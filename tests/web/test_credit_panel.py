@@ -290,6 +290,22 @@ class TestIssuing:
         header = text(web(cast.viewer).get(f"/disputes/{case.ref}/header", headers=HX))
         assert "state-credited" in header and number in header
 
+    def test_a_stale_issue_answers_inside_the_credit_panel_not_as_a_second_actions_area(
+        self, web: Web, make, cast
+    ):
+        case = case_with_memo(make, cast, "approved")
+        stale = case.version
+        web(cast.lead).post(f"/disputes/{case.ref}/comments", data={"body": "meanwhile"})
+        before = snapshot(case)
+        answer = web(cast.approver).post(
+            f"/credit-memos/{memo_of(case).id}/issue", data={"version": stale}, headers=HX
+        )
+        assert answer.status_code == 409
+        assert text(answer).lstrip().startswith('<section id="case-credit"')
+        assert 'id="case-actions"' not in text(answer)
+        assert "This case changed" in text(answer) and "Reload the case" in text(answer)
+        assert snapshot(case) == before
+
     def test_issuing_twice_issues_once(self, web: Web, make, cast):
         case = case_with_memo(make, cast, "issued")
         before = snapshot(case)

@@ -84,7 +84,7 @@ class TestMyQueue:
             assert "Try other filters." in text(answer)
 
     def test_show_more_walks_every_case_once(self, web: Web, make, cast, monkeypatch):
-        monkeypatch.setattr("app.services.queues.PAGE_SIZE", 2)
+        monkeypatch.setattr("app.queries.queues.PAGE_SIZE", 2)
         cases = [
             make.dispute(cast, "investigating", assignee=cast.analyst, amount=amount)
             for amount in (P3, P1, P4, P2, P3)
@@ -93,7 +93,7 @@ class TestMyQueue:
         assert walk(web(cast.analyst), "/queue") == refs(*urgency)
 
     def test_show_more_keeps_the_filters(self, web: Web, make, cast, monkeypatch):
-        monkeypatch.setattr("app.services.queues.PAGE_SIZE", 1)
+        monkeypatch.setattr("app.queries.queues.PAGE_SIZE", 1)
         escalated = [make.dispute(cast, "escalated", assignee=cast.analyst) for _ in range(3)]
         make.dispute(cast, "investigating", assignee=cast.analyst)
         assert walk(web(cast.analyst), "/queue?state=escalated") == refs(*escalated)
@@ -275,7 +275,7 @@ class TestTeamQueue:
         assert "Reassigned 3 cases to" in text(client.get(answer.headers["Location"]))
 
     def test_show_more_walks_the_team_queue_once(self, web: Web, make, cast, monkeypatch):
-        monkeypatch.setattr("app.services.queues.PAGE_SIZE", 2)
+        monkeypatch.setattr("app.queries.queues.PAGE_SIZE", 2)
         make.dispute(cast, "filed")
         make.dispute(cast, "escalated", assignee=cast.analyst)
         for _ in range(3):

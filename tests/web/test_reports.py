@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from app.models.types import utcnow
-from app.services.reports import credit_rows, render
+from app.queries.reports import credit_rows, render
 from tests.factories import Cast
 from tests.web.helpers import HX, Web, case_with_memo, is_full_page, table_rows, text
 

@@ -121,3 +121,18 @@ def test_a_view_of_a_freshly_started_clock_has_its_whole_target_left():
 )
 def test_business_time_reads_in_days_of_eight_hours(seconds, text):
     assert format_business_time(seconds) == text
+
+
+def test_withdraw_stops_every_clock_there_is():
+    from workflows.dispute import EVERY_CLOCK
+
+    assert {clock for _, clock in EVERY_CLOCK} == set(CLOCKS)
+
+
+def test_what_resolve_does_is_one_row_of_the_table():
+    from workflows.dispute import BY_TRIGGER, resolved
+
+    effects = BY_TRIGGER["resolve"].effects
+    assert effects.record is resolved and effects.memo == "prepare"
+    assert effects.clocks == (("stop", "resolution"), ("stop", "escalation"))
+    assert effects.clocks_if_credit == (("start", "credit"),)

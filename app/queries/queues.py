@@ -24,14 +24,16 @@ from app.extensions import db
 from app.models import Advertiser, Dispute, Invoice, InvoiceLine, User
 from app.models.disputes import CLOSED_BAND, format_ref, parse_ref
 from app.models.types import utcnow
+from app.queries.clocks import nearest_due
 from app.queries.counting import COUNT_CAP, Count, capped_count
-from app.services.sla_clocks import nearest_due
+from workflows import edge
 from workflows.dispute import OPEN_STATES
 from workflows.errors import InvalidInput, NotPermitted
-from workflows.permissions import WORKERS
+from workflows.permissions import roles_with
 from workflows.sla import ClockView
 
 PAGE_SIZE = 50
+WORKERS = roles_with("work_cases")  # whose load the team queue shows, whom a case can go to
 
 
 @dataclass(frozen=True)
@@ -110,8 +112,8 @@ def filtered(query: Select, filters: QueueFilters) -> Select:
         query = query.where(Dispute.reason_code == filters.reason)
     if filters.assignee == "none":
         query = query.where(Dispute.assignee_id.is_(None))
-    elif filters.assignee.isdigit():
-        query = query.where(Dispute.assignee_id == int(filters.assignee))
+    elif (assignee_id := edge.as_int(filters.assignee, 1, edge.MAX_ID)) is not None:
+        query = query.where(Dispute.assignee_id == assignee_id)
     if filters.advertiser:
         query = query.where(
             Dispute.advertiser_id.in_(
@@ -182,6 +184,8 @@ def _encode(values: tuple) -> str:
 def _decode(token: str, keys: list[ColumnElement]) -> list:
     """Read back a page token, checking each value against the type of its sort key."""
     try:
+        if len(token) > edge.MAX_CURSOR:
+            raise ValueError("a token longer than any this queue gives out")
         values = json.loads(base64.urlsafe_b64decode(token.encode()))
         if not isinstance(values, list) or len(values) != len(keys):
             raise ValueError("a token of another shape")
@@ -192,6 +196,10 @@ def _decode(token: str, keys: list[ColumnElement]) -> list:
                 value = datetime.fromisoformat(value)
             if type(value) is not kind:
                 raise ValueError("a token holding the wrong kind of value")
+            if kind is int and not edge.BIGINT_MIN <= value <= edge.BIGINT_MAX:
+                raise ValueError("a token holding a number no column holds")
+            if kind is str and edge.text_problem(value, edge.MAX_SEARCH, single_line=True):
+                raise ValueError("a token holding text no column holds")
             decoded.append(value)
         return decoded
     except (ValueError, TypeError, NotImplementedError):
@@ -200,7 +208,7 @@ def _decode(token: str, keys: list[ColumnElement]) -> list:
 
 def my_queue(user: User, filters: QueueFilters, after: str | None = None) -> QueuePage:
     """Return a page of the user's open cases, most urgent first."""
-    if user.role not in WORKERS:
+    if not user.can("work_cases"):
         raise NotPermitted("queues belong to analysts and leads")
     query = select(Dispute).where(Dispute.assignee_id == user.id, Dispute.queue_band < CLOSED_BAND)
     return _page(filtered(query, filters), _my_keys(filters.sort), after)
@@ -208,7 +216,7 @@ def my_queue(user: User, filters: QueueFilters, after: str | None = None) -> Que
 
 def team_queue(user: User, filters: QueueFilters, after: str | None = None) -> QueuePage:
     """Return a page of the lead's team's open cases, unassigned and escalated first."""
-    if user.role != "lead":
+    if not user.can("lead_team"):
         raise NotPermitted("the team queue belongs to leads")
     query = select(Dispute).where(Dispute.team_id == user.team_id, Dispute.queue_band < CLOSED_BAND)
     return _page(filtered(query, filters), _team_keys(filters.sort), after)
@@ -244,7 +252,11 @@ def team_workload(user: User) -> list[Workload]:
             func.min(Dispute.filed_at),
         )
         .outerjoin(Dispute, open_case)
-        .where(User.team_id == user.team_id, User.role.in_(WORKERS), User.active.is_(True))
+        .where(
+            User.team_id == user.team_id,
+            User.role.in_(WORKERS),
+            User.active.is_(True),
+        )
         .group_by(User.id)
         .order_by(func.count(Dispute.id).desc(), User.email)
     ).all()
@@ -255,6 +267,10 @@ def team_members(user: User) -> Sequence[User]:
     """Return the active analysts and leads of the user's team."""
     return db.session.scalars(
         select(User)
-        .where(User.team_id == user.team_id, User.role.in_(WORKERS), User.active.is_(True))
+        .where(
+            User.team_id == user.team_id,
+            User.role.in_(WORKERS),
+            User.active.is_(True),
+        )
         .order_by(User.email)
     ).all()

@@ -83,7 +83,7 @@ def dispute_comments(dispute: Dispute, user: User) -> Sequence[Comment]:
 def visible_advertisers(user: User) -> Select[tuple[Advertiser]]:
     """Select the advertisers the user may see: viewers only the accounts they own."""
     query = select(Advertiser)
-    if user.role == "viewer":
+    if user.can("see_account_cases"):
         query = query.where(
             or_(Advertiser.sales_owner_id == user.id, Advertiser.cs_owner_id == user.id)
         )

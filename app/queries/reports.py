@@ -12,7 +12,9 @@ from app.extensions import db
 from app.models import Dispute, User
 from app.models.disputes import format_ref
 from app.queries.memos import issued_in_month
-from workflows.errors import InvalidInput
+from workflows import edge
+from workflows.codes import a_role
+from workflows.errors import NotPermitted
 from workflows.money import REPORTING_CURRENCY, format_amount
 
 COLUMNS = (
@@ -23,10 +25,8 @@ COLUMNS = (
 
 def month_bounds(month: str) -> tuple[datetime, datetime]:
     """Turn "2026-11" into the UTC instants that start this month and the next."""
-    try:
-        first = date.fromisoformat(f"{month}-01")
-    except ValueError:
-        raise InvalidInput({"month": "a month such as 2026-11"}) from None
+    year, number = edge.parse_month("month", month)
+    first = date(year, number, 1)
     after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     return (datetime(first.year, first.month, 1, tzinfo=UTC),
             datetime(after.year, after.month, 1, tzinfo=UTC))  # fmt: skip
@@ -34,6 +34,8 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
 
 def credit_rows(month: str, user: User | None = None) -> list[dict[str, str]]:
     """Return one row per memo issued in the month, in number order (only the user's cases)."""
+    if user is not None and not user.can("read_reports"):
+        raise NotPermitted(f"{a_role(user.role)} does not read the credit reports")
     memos = issued_in_month(*month_bounds(month), user)
     disputes = {
         d.id: d

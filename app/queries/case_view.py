@@ -14,9 +14,9 @@ from app.models import (
     User,
     Watch,
 )
-from app.services.listing import dispute_events
-from app.services.queues import team_members
-from app.services.sla_clocks import clock_views
+from app.queries.clocks import clock_views
+from app.queries.listing import dispute_events
+from app.queries.queues import team_members
 from workflows.dispute import BY_TRIGGER, Transition, allowed_triggers
 from workflows.permissions import comment_visibilities, may_assign
 from workflows.sla import ClockView

@@ -1,0 +1,63 @@
+"""The capability table: who may do what outside the transitions, as DESIGN §1 and §7 say."""
+
+import pytest
+
+from workflows.codes import ROLES
+from workflows.dispute import SYSTEM, Actor
+from workflows.permissions import CAPABILITIES, KNOWN, TEAM_SCOPED, can, roles_with
+
+WORKERS = {"analyst", "lead"}
+# Each capability, spelled out as the set of roles that hold it.
+WHO = {
+    "sign_in": set(ROLES) - {"integration"},
+    "file_disputes": WORKERS | {"integration"},
+    "work_cases": WORKERS,
+    "lead_team": {"lead"},
+    "assign_cases": {"lead"},
+    "add_evidence": WORKERS,
+    "remove_team_evidence": {"lead"},
+    "see_removed_evidence": set(ROLES) - {"viewer"},
+    "read_internal_comments": WORKERS | {"approver", "admin"},
+    "comment_internal": WORKERS | {"approver"},
+    "comment_account_team": WORKERS | {"approver", "viewer"},
+    "watch_cases": WORKERS | {"approver", "viewer"},
+    "track_cases": set(ROLES) - {"integration"},
+    "approve_credits": {"lead", "approver"},
+    "read_reports": {"lead", "approver", "admin"},
+    "see_all_cases": {"admin", "approver", "integration"},
+    "see_team_cases": WORKERS,
+    "see_account_cases": {"viewer"},
+    "push_invoices": {"integration"},
+    "send_feeds": {"integration"},
+    "post_memos": {"integration"},
+}
+
+
+def test_every_role_has_a_row_and_every_capability_is_spelled_out_here():
+    assert set(CAPABILITIES) == set(ROLES)
+    assert set(WHO) == KNOWN
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("capability", sorted(WHO))
+def test_each_role_holds_exactly_the_capabilities_of_the_table(capability, role):
+    actor = Actor(user_id=1, role=role, team_id=7)
+    assert can(actor, capability, team_id=7) is (role in WHO[capability])
+    assert (role in roles_with(capability)) is (role in WHO[capability])
+
+
+@pytest.mark.parametrize("capability", sorted(TEAM_SCOPED))
+@pytest.mark.parametrize("team_id", [8, None])
+def test_a_team_scoped_capability_holds_only_on_the_actors_own_team(capability, team_id):
+    assert not can(Actor(user_id=1, role="lead", team_id=7), capability, team_id=team_id)
+    assert not can(Actor(user_id=1, role="lead", team_id=None), capability, team_id=team_id)
+
+
+@pytest.mark.parametrize("capability", sorted(WHO))
+def test_the_system_holds_no_capability_of_a_person(capability):
+    assert not can(SYSTEM, capability)
+
+
+def test_asking_for_a_capability_nobody_declared_is_a_mistake_not_a_no():
+    with pytest.raises(KeyError):
+        can(Actor(user_id=1, role="admin"), "approve_everything")
