@@ -224,7 +224,7 @@ def team_queue(user: User, filters: QueueFilters, after: str | None = None) -> Q
 
 def team_queue_refs(user: User, filters: QueueFilters, cap: int = COUNT_CAP) -> list[str]:
     """Return the references of every team case the filters select (at most `cap`)."""
-    if user.role != "lead":
+    if not user.can("lead_team"):
         raise NotPermitted("the team queue belongs to leads")
     query = select(Dispute.id).where(
         Dispute.team_id == user.team_id, Dispute.queue_band < CLOSED_BAND

@@ -27,8 +27,11 @@ class TrackPage:
 
 
 def default_view(user: User) -> str:
-    """What Track shows before a search: Sales their accounts' open cases, others their watches."""
-    return "accounts" if user.role == "viewer" else "watched"
+    """What Track shows before a search: Sales their accounts' open cases, others their watches.
+
+    The account team (Sales/CS) is who reads no internal comments.
+    """
+    return "watched" if user.can("read_internal_comments") else "accounts"
 
 
 def track(user: User, q: str, showing: str, after: str | None) -> TrackPage:
