@@ -5,7 +5,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint test-sqlite test-postgres
+.PHONY: install run test lint test-sqlite test-postgres fuzz
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -41,3 +41,7 @@ test-postgres: install
 	else \
 		echo "PostgreSQL at $$url is not reachable: skipped the PostgreSQL run"; \
 	fi
+
+# A long schemathesis run over every API operation (FUZZ_EXAMPLES per operation; FUZZ_SEED pins it).
+fuzz: install
+	env -u TEST_DATABASE_URL FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest -p no:randomly tests/api/test_schemathesis.py $(PYTEST_ARGS)

@@ -32,6 +32,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from app import api, cli, web
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(api.docs_bp)
     csrf.exempt(api.bp)
     web.init_app(app)
     cli.init_app(app)

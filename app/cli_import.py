@@ -66,14 +66,13 @@ def _rows(file: TextIO, columns: tuple[str, ...]) -> list[dict[str, str]]:
 
 
 def _report(result: FeedResult) -> None:
-    verb = "would be" if result.dry_run else "were"
     for row in result.rows:
         if row.action != "unchanged":
             prefix = "would be " if result.dry_run else ""
             detail = f" ({row.detail})" if row.detail else ""
             click.echo(f"{row.key}: {prefix}{row.action}{detail}")
     counts = ", ".join(f"{n} {a}" for a, n in result.summary().items())
-    click.echo(f"{counts} — nothing {verb} saved" if result.dry_run else counts)
+    click.echo(f"dry run, nothing saved: would be {counts}" if result.dry_run else counts)
 
 
 @click.group("import")

@@ -35,7 +35,7 @@ def test_a_dry_run_prints_what_would_change_and_saves_nothing(app, make, tmp_pat
 
     assert result.exit_code == 0, result.output
     assert f"{advertiser.ref}/IO-CSV-1 v1: would be created (2 lines)" in result.output
-    assert "1 created, 0 updated, 0 unchanged — nothing would be saved" in result.output
+    assert "dry run, nothing saved: would be 1 created, 0 updated, 0 unchanged" in result.output
     assert count(Contract) == 0
 
 

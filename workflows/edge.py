@@ -34,11 +34,11 @@ MAX_JSON_DEPTH = 32
 
 # C0 controls other than tab, newline and carriage return (browsers send textareas as CRLF),
 # and lone UTF-16 surrogates, which no UTF-8 database can store.
-FORBIDDEN = "\x00-\x08\x0b\x0c\x0e-\x1f"
+FORBIDDEN = r"\x00-\x08\x0b\x0c\x0e-\x1f"
 TEXT_PATTERN = f"^[^{FORBIDDEN}]*$"
-LINE_PATTERN = "^[^\x00-\x1f]*$"  # one line: no controls at all, tab and newline included
-_FORBIDDEN_TEXT = re.compile(f"[{FORBIDDEN}\ud800-\udfff]")
-_FORBIDDEN_LINE = re.compile("[\x00-\x1f\ud800-\udfff]")
+LINE_PATTERN = r"^[^\x00-\x1f]*$"  # one line: no controls at all, tab and newline included
+_FORBIDDEN_TEXT = re.compile(f"[{FORBIDDEN}]|[\ud800-\udfff]")
+_FORBIDDEN_LINE = re.compile(r"[\x00-\x1f]|[\ud800-\udfff]")
 _DIGITS = re.compile("-?[0-9]+", re.ASCII)
 _MONTH = re.compile("([0-9]{4})-([0-9]{2})", re.ASCII)
 _DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)

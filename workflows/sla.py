@@ -209,6 +209,7 @@ class ClockLike(Protocol):
 
 
 BADGES = ("on_track", "at_risk", "breached", "paused", "met")
+CLOCK_STATUSES = ("running", "paused", "met", "breached")
 TICKING = ("running", "breached")  # not stopped and not paused: still counting down
 
 

@@ -4,16 +4,16 @@ from flask import Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from app.api.blueprint import bp
-from app.api.problems import from_domain_error, problem
+from app.api.problems import from_domain_error, from_http_error, problem
+from app.api.reference import docs_bp  # noqa: F401  (registered by create_app)
+from app.api.registry import public_endpoints
 from app.services.users import user_for_token
 from workflows.errors import DomainError
-
-PUBLIC_ENDPOINTS = {"api.openapi"}
 
 
 @bp.before_request
 def authenticate() -> Response | None:
-    if request.endpoint in PUBLIC_ENDPOINTS:
+    if request.endpoint in public_endpoints():
         return None
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token else None
@@ -32,7 +32,7 @@ def domain_error(error: DomainError) -> Response:
 
 @bp.errorhandler(HTTPException)
 def http_error(error: HTTPException) -> Response:
-    return problem(error.code or 500, error.name, error.description or "")
+    return from_http_error(error)
 
 
 from app.api import catalog, credits, disputes, evidence, openapi  # noqa: E402,F401

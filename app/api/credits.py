@@ -1,13 +1,13 @@
 """Credit memo routes of the JSON API."""
 
-from flask import Response, g, jsonify
+from flask import Response, g
 
-from app.api.blueprint import bp
-from app.api.documents import instant
-from app.api.requests import json_body
+from app.api import answers
+from app.api.params import REF, id_param, id_rule
+from app.api.registry import operation, reply
+from app.api.schemas import Decision
 from app.models import CreditMemo, Dispute
 from app.models.disputes import format_ref
-from app.models.types import MAX_ID
 from app.queries.listing import load_dispute
 from app.queries.memos import current_memo, memo_summary
 from app.services.approvals import decide
@@ -15,51 +15,57 @@ from workflows.errors import NotFound
 from workflows.money import format_amount
 
 
-def memo_document(memo: CreditMemo, dispute: Dispute) -> dict:
+def memo_document(memo: CreditMemo, dispute: Dispute) -> answers.Memo:
     summary = memo_summary(memo, dispute)
-    return {
-        "id": memo.id,
-        "dispute": dispute.ref,
-        "status": memo.status,
-        "number": memo.number,
-        "amount": format_amount(memo.amount),
-        "currency": memo.currency,
-        "reporting_amount": format_amount(memo.reporting_amount),
-        "split_total": format_amount(memo.split_total) if memo.split_total else None,
-        "gl_reason": memo.gl_reason,
-        "rule": summary.tier.rule,
-        "preparer": memo.preparer.email,
-        "approvals": [
-            {
-                "approver": a.approver.email,
-                "decision": a.decision,
-                "comment": a.comment,
-                "rule": a.rule,
-                "at": instant(a.at),
-            }
+    return answers.Memo(
+        id=memo.id,
+        dispute=dispute.ref,
+        status=memo.status,
+        number=memo.number,
+        amount=format_amount(memo.amount),
+        currency=memo.currency,
+        reporting_amount=format_amount(memo.reporting_amount),
+        split_total=format_amount(memo.split_total) if memo.split_total else None,
+        gl_reason=memo.gl_reason,
+        rule=summary.tier.rule,
+        preparer=memo.preparer.email,
+        approvals=[
+            answers.ApprovalRecord(
+                approver=a.approver.email,
+                decision=a.decision,
+                comment=a.comment,
+                rule=a.rule,
+                at=a.at,
+            )  # fmt: skip
             for a in memo.approvals
         ],
-        "missing": summary.missing,
-        "may_approve": [u.email for u in summary.approvers],
-        "issued_by": memo.issued_by,
-        "issued_at": instant(memo.issued_at),
-    }
+        missing=summary.missing,
+        may_approve=[u.email for u in summary.approvers],
+        issued_by=memo.issued_by,
+        issued_at=memo.issued_at,
+    )
 
 
-@bp.get("/disputes/<ref>/credit-memo")
+@operation(
+    "GET", "/disputes/<ref>/credit-memo", scope="read", path_params=REF,
+    summary="The dispute's credit memo: status, approvals, what is missing, who may approve",
+    answers={200: answers.Memo}, refusals=(404,),
+)  # fmt: skip
 def credit_memo_show(ref: str) -> Response:
     dispute = load_dispute(ref, g.user)
     memo = current_memo(dispute)
     if memo is None:
         raise NotFound(f"{dispute.ref} has no credit memo")
-    return jsonify(memo_document(memo, dispute))
+    return reply(memo_document(memo, dispute))
 
 
-@bp.post(f"/credit-memos/<int(min=1, max={MAX_ID}):memo_id>/approvals")
-def credit_memo_decide(memo_id: int) -> Response:
-    body = json_body()
-    memo = decide(memo_id, g.user, body.get("decision"), body.get("comment"))
+@operation(
+    "POST", f"/credit-memos/{id_rule('memo_id')}/approvals", scope="approve",
+    summary="Approve or reject a credit memo", body=Decision,
+    path_params=id_param("memo_id", "the credit memo's id"),
+    answers={201: answers.Memo}, refusals=(403, 404, 409),
+)  # fmt: skip
+def credit_memo_decide(memo_id: int, body: Decision) -> Response:
+    memo = decide(memo_id, g.user, body.decision, body.comment)
     dispute = load_dispute(format_ref(memo.dispute_id), g.user)
-    response = jsonify(memo_document(memo, dispute))
-    response.status_code = 201
-    return response
+    return reply(memo_document(memo, dispute), 201)

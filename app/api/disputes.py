@@ -1,10 +1,12 @@
 """Dispute routes of the JSON API."""
 
-from flask import Response, g, jsonify, request, url_for
+from flask import Response, g, url_for
 
-from app.api.blueprint import bp
+from app.api import answers
 from app.api.documents import comment_document, dispute_document, event_document
-from app.api.requests import cursor_arg, encode_cursor, if_match_version, json_body, limit_arg
+from app.api.params import REF, cursor_after, encode_cursor, idempotency_key, if_match_version
+from app.api.registry import operation, reply
+from app.api.schemas import Assignment, DisputeQuery, NewComment, NewDispute, TriggerRequest
 from app.models.types import utcnow
 from app.queries.listing import (
     DisputeFilters,
@@ -17,105 +19,118 @@ from app.services.assignment import assign, claim_next
 from app.services.comments import add_comment
 from app.services.filing import Filing, file_dispute
 from app.services.triggers import fire_trigger
-from workflows.errors import InvalidInput
+
+CHANGE = (403, 404, 409, 422)  # refusals of a change to one dispute
 
 
 def _answer(ref: str, status: int = 200) -> Response:
     dispute = load_dispute(ref, g.user)
-    response = jsonify(dispute_document(dispute, g.user, utcnow()))
-    response.status_code = status
-    response.headers["ETag"] = f'"{dispute.version}"'
-    return response
+    document = dispute_document(dispute, g.user, utcnow())
+    return reply(document, status, ETag=f'"{dispute.version}"')
 
 
-@bp.get("/disputes")
-def disputes_index() -> Response:
-    limit = limit_arg()
+@operation(
+    "GET", "/disputes", summary="List disputes you may see, newest first", scope="read",
+    query=DisputeQuery, answers={200: answers.DisputePage},
+)  # fmt: skip
+def disputes_index(query: DisputeQuery) -> Response:
     filters = DisputeFilters(
-        state=request.args.get("state"),
-        assignee_email=request.args.get("assignee"),
-        advertiser_ref=request.args.get("advertiser"),
+        state=query.state, assignee_email=query.assignee, advertiser_ref=query.advertiser
     )
-    found = list_disputes(g.user, filters, cursor_arg(), limit + 1)
-    page, now = found[:limit], utcnow()
-    return jsonify(
-        items=[dispute_document(d, g.user, now) for d in page],
-        next_cursor=encode_cursor(page[-1].id) if len(found) > limit else None,
+    found = list_disputes(g.user, filters, cursor_after(query.cursor), query.limit + 1)
+    page, now = found[: query.limit], utcnow()
+    more = len(found) > query.limit
+    return reply(
+        answers.DisputePage(
+            items=[dispute_document(d, g.user, now) for d in page],
+            next_cursor=encode_cursor(page[-1].id) if more else None,
+        )
     )
 
 
-@bp.post("/disputes")
-def disputes_create() -> Response:
-    body = json_body()
-    lines = body.get("lines") or []
-    if not isinstance(lines, list) or not all(
-        isinstance(x, dict) and type(x.get("line_no")) is int for x in lines
-    ):
-        raise InvalidInput({"lines": 'a list of {"line_no": 1, "amount": "10.00"}'})
+@operation(
+    "POST", "/disputes", summary="File a dispute", scope="write", body=NewDispute,
+    headers=("Idempotency-Key",), answers={201: answers.Dispute}, refusals=(403, 409),
+)  # fmt: skip
+def disputes_create(body: NewDispute) -> Response:
     filing = Filing(
-        invoice_number=str(body.get("invoice_number") or ""),
-        reason_code=str(body.get("reason_code") or ""),
-        description=str(body.get("description") or ""),
-        disputed_amount=body.get("disputed_amount"),
-        currency=str(body.get("currency") or ""),
-        lines=tuple((x["line_no"], x.get("amount")) for x in lines),
-        intake_channel=str(body.get("intake_channel") or "api"),
+        invoice_number=body.invoice_number,
+        reason_code=body.reason_code,
+        description=body.description,
+        disputed_amount=body.disputed_amount,
+        currency=body.currency,
+        lines=tuple((x.line_no, x.amount) for x in body.lines),
+        intake_channel=body.intake_channel,
     )
-    key = request.headers.get("Idempotency-Key")
-    if key is not None and not 1 <= len(key.strip()) <= 200:
-        raise InvalidInput({"Idempotency-Key": "from 1 to 200 characters"})
-    dispute = file_dispute(g.user, filing, key.strip() if key else None)
+    dispute = file_dispute(g.user, filing, idempotency_key())
     response = _answer(dispute.ref, 201)
     response.headers["Location"] = url_for("api.disputes_show", ref=dispute.ref)
     return response
 
 
-@bp.get("/disputes/<ref>")
+@operation(
+    "GET", "/disputes/<ref>", summary="Read a dispute; its ETag is its version", scope="read",
+    path_params=REF, answers={200: answers.Dispute}, refusals=(404,),
+)  # fmt: skip
 def disputes_show(ref: str) -> Response:
     return _answer(ref)
 
 
-@bp.post("/disputes/<ref>/events")
-def disputes_fire(ref: str) -> Response:
-    body = json_body()
-    trigger = body.get("trigger")
-    if not isinstance(trigger, str) or not trigger:
-        raise InvalidInput({"trigger": "name the trigger to fire"})
-    fire_trigger(ref, g.user, trigger, body, expected_version=if_match_version())
+@operation(
+    "POST", "/disputes/<ref>/events", summary="Fire a workflow trigger", scope="write",
+    path_params=REF, body=TriggerRequest, headers=("If-Match",),
+    answers={200: answers.Dispute}, refusals=CHANGE,
+)  # fmt: skip
+def disputes_fire(ref: str, body: TriggerRequest) -> Response:
+    data = body.model_dump(exclude={"trigger"}, exclude_none=True)
+    fire_trigger(ref, g.user, body.trigger, data, expected_version=if_match_version())
     return _answer(ref)
 
 
-@bp.get("/disputes/<ref>/events")
+@operation(
+    "GET", "/disputes/<ref>/events", summary="Read the audit trail", scope="read",
+    path_params=REF, answers={200: answers.EventList}, refusals=(404,),
+)  # fmt: skip
 def disputes_events(ref: str) -> Response:
     dispute = load_dispute(ref, g.user)
-    return jsonify(items=[event_document(e) for e in dispute_events(dispute, g.user)])
+    items = [event_document(e) for e in dispute_events(dispute, g.user)]
+    return reply(answers.EventList(items=items))
 
 
-@bp.post("/disputes/<ref>/assign")
-def disputes_assign(ref: str) -> Response:
-    assignee = json_body().get("assignee")
-    if not isinstance(assignee, str) or not assignee.strip():
-        raise InvalidInput({"assignee": "give the assignee's email"})
-    assign(ref, g.user, assignee.strip(), expected_version=if_match_version())
+@operation(
+    "POST", "/disputes/<ref>/assign", summary="Assign or reassign (the team's lead)",
+    scope="write", path_params=REF, body=Assignment, headers=("If-Match",),
+    answers={200: answers.Dispute}, refusals=CHANGE,
+)  # fmt: skip
+def disputes_assign(ref: str, body: Assignment) -> Response:
+    assign(ref, g.user, body.assignee.strip(), expected_version=if_match_version())
     return _answer(ref)
 
 
-@bp.post("/disputes/claim-next")
+@operation(
+    "POST", "/disputes/claim-next", scope="write",
+    summary="Claim the most urgent unassigned case of your team; 204 when there is none",
+    answers={200: answers.Dispute, 204: None}, refusals=(403,),
+)  # fmt: skip
 def disputes_claim_next() -> Response:
     dispute = claim_next(g.user)
     return _answer(dispute.ref) if dispute else Response(status=204)
 
 
-@bp.get("/disputes/<ref>/comments")
+@operation(
+    "GET", "/disputes/<ref>/comments", summary="Read the comments you may see", scope="read",
+    path_params=REF, answers={200: answers.CommentList}, refusals=(404,),
+)  # fmt: skip
 def disputes_comments(ref: str) -> Response:
     dispute = load_dispute(ref, g.user)
-    return jsonify(items=[comment_document(c) for c in dispute_comments(dispute, g.user)])
+    items = [comment_document(c) for c in dispute_comments(dispute, g.user)]
+    return reply(answers.CommentList(items=items))
 
 
-@bp.post("/disputes/<ref>/comments")
-def disputes_comment(ref: str) -> Response:
-    body = json_body()
-    comment = add_comment(ref, g.user, body.get("body"), body.get("visibility"))
-    response = jsonify(comment_document(comment))
-    response.status_code = 201
-    return response
+@operation(
+    "POST", "/disputes/<ref>/comments", summary="Comment", scope="write", path_params=REF,
+    body=NewComment, answers={201: answers.Comment}, refusals=(403, 404, 409),
+)  # fmt: skip
+def disputes_comment(ref: str, body: NewComment) -> Response:
+    comment = add_comment(ref, g.user, body.body, body.visibility)
+    return reply(comment_document(comment), 201)

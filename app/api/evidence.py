@@ -1,54 +1,70 @@
 """Evidence routes of the JSON API."""
 
-from flask import Response, g, jsonify, request
+from flask import Response, g, request
 
-from app.api.blueprint import bp
-from app.api.documents import instant
+from app.api import answers
+from app.api.params import REF, id_param, id_rule
+from app.api.registry import operation, read_form, reply
+from app.api.schemas import EvidenceForm
 from app.evidence.http import attachment
+from app.evidence.sniff import CSV, EML, JPEG, PDF, PNG, TXT, XLSX
 from app.models import Evidence
-from app.models.types import MAX_ID
 from app.queries.evidence import list_evidence
 from app.queries.listing import load_dispute
 from app.services.evidence import open_download, upload_evidence
 from workflows.errors import InvalidInput
 
-
-def evidence_document(evidence: Evidence) -> dict:
-    return {
-        "id": evidence.id,
-        "kind": evidence.kind,
-        "filename": evidence.filename,
-        "size": evidence.size,
-        "sha256": evidence.sha256,
-        "content_type": evidence.content_type,
-        "note": evidence.note,
-        "uploaded_by": evidence.uploaded_by.email,
-        "uploaded_at": instant(evidence.uploaded_at),
-        "removed_at": instant(evidence.removed_at),
-    }
+DOWNLOAD_TYPES = tuple(t.content_type for t in (PDF, CSV, XLSX, PNG, JPEG, EML, TXT))
 
 
-@bp.post("/disputes/<ref>/evidence")
+def evidence_document(evidence: Evidence) -> answers.Evidence:
+    return answers.Evidence(
+        id=evidence.id,
+        kind=evidence.kind,
+        filename=evidence.filename,
+        size=evidence.size,
+        sha256=evidence.sha256,
+        content_type=evidence.content_type,
+        note=evidence.note,
+        uploaded_by=evidence.uploaded_by.email,
+        uploaded_at=evidence.uploaded_at,
+        removed_at=evidence.removed_at,
+    )
+
+
+@operation(
+    "POST", "/disputes/<ref>/evidence", scope="write", path_params=REF, form=EvidenceForm,
+    summary="Attach evidence (multipart: file, kind, note); 200 when the file is there already",
+    answers={201: answers.Evidence, 200: answers.Evidence},
+    refusals=(400, 403, 404, 409, 413, 415, 422),
+)  # fmt: skip
 def evidence_upload(ref: str) -> Response:
     upload = request.files.get("file")
     if upload is None:
         raise InvalidInput({"file": "attach the file as multipart/form-data field 'file'"})
+    form = read_form(EvidenceForm)
     evidence, created = upload_evidence(
-        ref, g.user, upload.stream, upload.filename, upload.mimetype,
-        request.form.get("kind", ""), request.form.get("note", ""),
-    )  # fmt: skip
-    response = jsonify(evidence_document(evidence))
-    response.status_code = 201 if created else 200
-    return response
+        ref, g.user, upload.stream, upload.filename, upload.mimetype, form.kind, form.note
+    )
+    return reply(evidence_document(evidence), 201 if created else 200)
 
 
-@bp.get("/disputes/<ref>/evidence")
+@operation(
+    "GET", "/disputes/<ref>/evidence", summary="List the dispute's evidence", scope="read",
+    path_params=REF, answers={200: answers.EvidenceList}, refusals=(404,),
+)  # fmt: skip
 def evidence_index(ref: str) -> Response:
     dispute = load_dispute(ref, g.user)
-    return jsonify(items=[evidence_document(e) for e in list_evidence(dispute, g.user)])
+    items = [evidence_document(e) for e in list_evidence(dispute, g.user)]
+    return reply(answers.EvidenceList(items=items))
 
 
-@bp.get(f"/evidence/<int(min=1, max={MAX_ID}):evidence_id>/download")
+@operation(
+    "GET", f"/evidence/{id_rule('evidence_id')}/download", scope="read",
+    summary="Download evidence as an attachment (its sniffed content type)",
+    path_params=id_param("evidence_id", "the evidence file's id"),
+    answers={200: DOWNLOAD_TYPES}, refusals=(404,),
+)  # fmt: skip
 def evidence_download(evidence_id: int) -> Response:
     evidence, handle = open_download(evidence_id, g.user)
     return attachment(evidence, handle)

@@ -1,45 +1,64 @@
 """The integration feeds: contracts and delivery records, in bulk, all or nothing."""
 
-from flask import Response, g, jsonify
+from typing import Annotated, Any
 
-from app.api.blueprint import bp
-from app.api.requests import json_body
+from flask import Response, g
+from pydantic import Field
+
+from app.api.fields import Answer, Request, one_of
+from app.api.registry import operation, reply
 from app.services.feeds import FeedResult, import_contracts, import_delivery
-from workflows.errors import InvalidInput
 from workflows.feeds import MAX_CONTRACTS, MAX_DELIVERY_ROWS
 
+# Each row is checked by the feed service, which answers every bad row with its position.
+Row = Annotated[dict[str, Any], Field(description="one row; fields as in the CSV format")]
 
-def _dry_run(body: dict) -> bool:
-    value = body.get("dry_run", False)
-    if type(value) is not bool:
-        raise InvalidInput({"dry_run": "true or false"})
-    return value
+
+class ContractFeed(Request):
+    contracts: Annotated[list[Row], Field(min_length=1, max_length=MAX_CONTRACTS)]
+    dry_run: bool = False
+
+
+class DeliveryFeed(Request):
+    records: Annotated[list[Row], Field(min_length=1, max_length=MAX_DELIVERY_ROWS)]
+    dry_run: bool = False
+
+
+class RowOutcome(Answer):
+    index: int
+    key: str
+    action: one_of(("created", "updated", "unchanged"))
+    detail: str
+
+
+class FeedAnswer(Answer):
+    dry_run: bool
+    created: int
+    updated: int
+    unchanged: int
+    rows: list[RowOutcome]
 
 
 def _answer(result: FeedResult) -> Response:
-    return jsonify(
-        dry_run=result.dry_run,
-        **result.summary(),
-        rows=[
-            {"index": r.index, "key": r.key, "action": r.action, "detail": r.detail}
-            for r in result.rows
-        ],
-    )
+    rows = [
+        RowOutcome(index=r.index, key=r.key, action=r.action, detail=r.detail) for r in result.rows
+    ]
+    return reply(FeedAnswer(dry_run=result.dry_run, **result.summary(), rows=rows))
 
 
-@bp.post("/feeds/contracts")
-def feed_contracts() -> Response:
-    body = json_body()
-    result = import_contracts(
-        g.user, body.get("contracts"), dry_run=_dry_run(body), limit=MAX_CONTRACTS
-    )
+@operation(
+    "POST", "/feeds/contracts", summary="Record contracts (idempotent by reference)",
+    scope="integration", body=ContractFeed, answers={200: FeedAnswer}, refusals=(403, 409),
+)  # fmt: skip
+def feed_contracts(body: ContractFeed) -> Response:
+    result = import_contracts(g.user, body.contracts, dry_run=body.dry_run, limit=MAX_CONTRACTS)
     return _answer(result)
 
 
-@bp.post("/feeds/delivery")
-def feed_delivery() -> Response:
-    body = json_body()
-    result = import_delivery(
-        g.user, body.get("records"), dry_run=_dry_run(body), limit=MAX_DELIVERY_ROWS
-    )
+@operation(
+    "POST", "/feeds/delivery", summary="Record delivery records (idempotent by reference)",
+    scope="integration", body=DeliveryFeed, answers={200: FeedAnswer}, refusals=(403, 409),
+)  # fmt: skip
+def feed_delivery(body: DeliveryFeed) -> Response:
+    result = import_delivery(g.user, body.records, dry_run=body.dry_run, limit=MAX_DELIVERY_ROWS)
     return _answer(result)

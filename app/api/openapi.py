@@ -1,296 +1,157 @@
-"""The OpenAPI document of /api/v1, served by the app."""
+"""The OpenAPI 3.1 document of /api/v1, generated from the route registry and its models."""
 
+import re
+from functools import cache
+from http import HTTPStatus
 from typing import Any
 
 from flask import Response, jsonify
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
 
-from app.api.blueprint import bp
-from app.api.openapi_money import MONEY_SCHEMAS, money_paths
-from workflows.codes import GL_REASONS, OUTCOMES, REASON_CODES, ROOT_CAUSES
-from workflows.dispute import BY_TRIGGER, STATES
-from workflows.evidence import KINDS
-from workflows.sla import BADGES, CLOCKS
+from app.api.answers import Problem
+from app.api.params import HEADERS
+from app.api.registry import OPERATIONS, SCOPES, Operation, operation
+from workflows import edge
 
-
-def _op(summary: str, ok: str, *errors: int, body: str | None = None, **extra: Any) -> dict:
-    responses: dict[str, Any] = {ok: {"description": "OK"}}
-    responses |= {str(code): {"$ref": "#/components/responses/Problem"} for code in errors}
-    op: dict[str, Any] = {"summary": summary, "responses": responses, **extra}
-    if body:
-        content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}}
-        op["requestBody"] = {"required": True, "content": content}
-    return op
+PREFIX = "/api/v1"
+REF_TEMPLATE = "#/components/schemas/{model}"
+DOCUMENT_SCHEMA = {"type": "object", "description": "an OpenAPI 3.1 document"}
 
 
-def _query(*names: str) -> list[dict]:
-    return [{"name": n, "in": "query", "schema": {"type": "string"}} for n in names]
-
-
-REF = [{"name": "ref", "in": "path", "required": True, "schema": {"type": "string"}}]
-IF_MATCH = [{"name": "If-Match", "in": "header", "schema": {"type": "string"}}]
-IDEMPOTENCY = [{"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}}]
-NUMBER = [{"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}]
-AMOUNT = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "example": "1250.00"}
-INSTANT = {"type": "string", "format": "date-time"}
-NULLABLE_INSTANT = {"type": ["string", "null"], "format": "date-time"}
-
-SCHEMAS = {
-    "NewDispute": {
-        "type": "object",
-        "required": ["invoice_number", "reason_code", "description", "disputed_amount", "currency"],
-        "properties": {
-            "invoice_number": {"type": "string"},
-            "reason_code": {"enum": list(REASON_CODES)},
-            "description": {"type": "string"},
-            "disputed_amount": AMOUNT,
-            "currency": {"type": "string", "example": "USD"},
-            "intake_channel": {"type": "string", "default": "api"},
-            "lines": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {"line_no": {"type": "integer"}, "amount": AMOUNT},
-                },
-            },
-        },
-    },
-    "TriggerRequest": {
-        "type": "object",
-        "required": ["trigger"],
-        "properties": {
-            "trigger": {"enum": list(BY_TRIGGER)},
-            "note": {"type": "string"},
-            "reason": {"type": "string"},
-            "outcome": {"enum": list(OUTCOMES)},
-            "root_cause": {"enum": list(ROOT_CAUSES)},
-            "credit_amount": AMOUNT,
-            "gl_reason": {"enum": list(GL_REASONS)},
-        },
-    },
-    "Decision": {
-        "type": "object",
-        "required": ["decision"],
-        "properties": {"decision": {"enum": ["approve", "reject"]}, "comment": {"type": "string"}},
-    },
-    "Assignment": {"type": "object", "properties": {"assignee": {"type": "string"}}},
-    "NewComment": {
-        "type": "object",
-        "properties": {
-            "body": {"type": "string"},
-            "visibility": {"enum": ["internal", "account_team"]},
-        },
-    },
-    "NewInvoice": {
-        "type": "object",
-        "required": ["number", "advertiser_ref", "currency", "period_start", "period_end", "lines"],
-        "properties": {
-            "number": {"type": "string"},
-            "advertiser_ref": {"type": "string"},
-            "currency": {"type": "string"},
-            "period_start": {"type": "string", "format": "date"},
-            "period_end": {"type": "string", "format": "date"},
-            "lines": {"type": "array", "items": {"type": "object"}},
-        },
-    },
-    "Dispute": {
-        "type": "object",
-        "properties": {
-            "ref": {"type": "string", "example": "DSP-000123"},
-            "state": {"enum": list(STATES)},
-            "version": {"type": "integer"},
-            "allowed_triggers": {"type": "array", "items": {"type": "string"}},
-            "sla": {"type": "array", "items": {"$ref": "#/components/schemas/SlaClock"}},
-        },
-    },
-    "SlaClock": {
-        "type": "object",
-        "description": "An SLA clock; business time follows the team's calendar.",
-        "properties": {
-            "name": {"enum": list(CLOCKS)},
-            "status": {"enum": ["running", "paused", "met", "breached"]},
-            "badge": {"enum": list(BADGES)},
-            "started_at": INSTANT,
-            "due_at": INSTANT,
-            "paused_at": NULLABLE_INSTANT,
-            "paused_seconds": {"type": "integer", "description": "business seconds paused"},
-            "stopped_at": NULLABLE_INSTANT,
-            "warned_at": NULLABLE_INSTANT,
-            "breached_at": NULLABLE_INSTANT,
-            "business_seconds_remaining": {
-                "type": "integer",
-                "description": "negative once overdue; frozen while paused or stopped",
-            },
-        },
-    },
-}
-
-PATHS = {
-    "/api/v1/disputes": {
-        "get": _op(
-            "List disputes you may see, newest first",
-            "200",
-            401,
-            422,
-            parameters=_query("state", "assignee", "advertiser", "limit", "cursor"),
-        ),
-        "post": _op(
-            "File a dispute",
-            "201",
-            400,
-            401,
-            403,
-            409,
-            422,
-            body="NewDispute",
-            parameters=IDEMPOTENCY,
-        ),
-    },
-    "/api/v1/disputes/{ref}": {"get": _op("Read a dispute", "200", 401, 404, parameters=REF)},
-    "/api/v1/disputes/{ref}/events": {
-        "get": _op("Read the audit trail", "200", 401, 404, parameters=REF),
-        "post": _op(
-            "Fire a workflow trigger",
-            "200",
-            400,
-            401,
-            403,
-            404,
-            409,
-            422,
-            body="TriggerRequest",
-            parameters=REF + IF_MATCH,
-        ),
-    },
-    "/api/v1/disputes/{ref}/assign": {
-        "post": _op(
-            "Assign or reassign",
-            "200",
-            400,
-            401,
-            403,
-            404,
-            409,
-            422,
-            body="Assignment",
-            parameters=REF + IF_MATCH,
-        )
-    },
-    "/api/v1/disputes/claim-next": {
-        "post": _op("Claim the most urgent unassigned case of your team", "200", 401, 403)
-    },
-    "/api/v1/disputes/{ref}/comments": {
-        "get": _op("Read the comments you may see", "200", 401, 404, parameters=REF),
-        "post": _op("Comment", "201", 400, 401, 403, 404, 422, body="NewComment", parameters=REF),
-    },
-    "/api/v1/advertisers": {
-        "get": _op("List advertisers", "200", 401, 422, parameters=_query("limit", "cursor"))
-    },
-    "/api/v1/invoices": {
-        "post": _op(
-            "Record an invoice (billing system)", "201", 400, 401, 403, 409, 422, body="NewInvoice"
-        )
-    },
-    "/api/v1/invoices/{number}": {
-        "get": _op("Read an invoice with its open disputes", "200", 401, 404, parameters=NUMBER)
-    },
-    "/api/v1/disputes/{ref}/evidence": {
-        "get": _op("List the dispute's evidence", "200", 401, 404, parameters=REF),
-        "post": {
-            **_op(
-                "Attach evidence (multipart: file, kind, note)",
-                "201",
-                401,
-                403,
-                404,
-                409,
-                413,
-                415,
-                422,
-                parameters=REF,
-            ),
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "multipart/form-data": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["file", "kind"],
-                            "properties": {
-                                "file": {"type": "string", "format": "binary"},
-                                "kind": {"enum": list(KINDS)},
-                                "note": {"type": "string"},
-                            },
-                        }
-                    }
-                },
-            },
-        },
-    },
-    "/api/v1/evidence/{evidence_id}/download": {
-        "get": _op(
-            "Download evidence as an attachment",
-            "200",
-            401,
-            404,
-            parameters=[
-                {
-                    "name": "evidence_id",
-                    "in": "path",
-                    "required": True,
-                    "schema": {"type": "integer"},
-                }
-            ],
-        )
-    },
-    "/api/v1/disputes/{ref}/credit-memo": {
-        "get": _op(
-            "The dispute's credit memo: status, approvals, what is missing, who may approve",
-            "200",
-            401,
-            404,
-            parameters=REF,
-        )
-    },
-    "/api/v1/credit-memos/{memo_id}/approvals": {
-        "post": _op(
-            "Approve or reject a credit memo",
-            "201",
-            400,
-            401,
-            403,
-            404,
-            409,
-            422,
-            body="Decision",
-            parameters=[
-                {"name": "memo_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-            ],
-        )
-    },
-    "/api/v1/openapi.json": {"get": _op("This document", "200", security=[])},
-}
-
-PATHS |= money_paths(_op, _query)
-SCHEMAS |= MONEY_SCHEMAS
-
-DOCUMENT = {
-    "openapi": "3.1.0",
-    "info": {"title": "Disputedesk API", "version": "1"},
-    "security": [{"bearer": []}],
-    "paths": PATHS,
-    "components": {
-        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "schemas": SCHEMAS,
-        "responses": {
-            "Problem": {
-                "description": "A problem document (RFC 9457)",
-                "content": {"application/problem+json": {"schema": {"type": "object"}}},
-            }
-        },
-    },
-}
-
-
-@bp.get("/openapi.json")
+@operation(
+    "GET", "/openapi.json", summary="This document", scope="public",
+    answers={200: DOCUMENT_SCHEMA},
+)  # fmt: skip
 def openapi() -> Response:
-    return jsonify(DOCUMENT)
+    return jsonify(document())
+
+
+@cache
+def document() -> dict[str, Any]:
+    """Build the document once: every operation, its parameters, bodies and responses."""
+    schemas = _component_schemas()
+    paths: dict[str, dict[str, Any]] = {}
+    for op in OPERATIONS:
+        paths.setdefault(openapi_path(op.rule), {})[op.method.lower()] = _operation(op)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Disputedesk API",
+            "version": "1",
+            "description": "Advertiser billing disputes. Errors are application/problem+json "
+            f"(RFC 9457). JSON bodies are at most {edge.MAX_JSON_BYTES:,} bytes, nested at "
+            f"most {edge.MAX_JSON_DEPTH} deep. Each operation's `x-scope` names the token "
+            "scope it needs: " + "; ".join(f"{k}: {v}" for k, v in SCOPES.items()) + ".",
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "an API token (`flask create-token EMAIL`)",
+                }
+            },
+            "schemas": schemas,
+            "responses": {
+                "Problem": {
+                    "description": "A problem document (RFC 9457)",
+                    "content": {"application/problem+json": {"schema": _ref(Problem)}},
+                }
+            },
+        },
+    }
+
+
+def openapi_path(rule: str) -> str:
+    """Turn a Flask rule such as /disputes/<ref> into an OpenAPI path /api/v1/disputes/{ref}."""
+    return PREFIX + re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
+
+
+def _operation(op: Operation) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "operationId": op.endpoint.removeprefix("api."),
+        "tags": [op.tag],
+        "summary": op.summary,
+        "x-scope": op.scope,
+        "parameters": _parameters(op),
+        "responses": {str(code): _response(code, what) for code, what in op.responses.items()},
+    }
+    if op.description:
+        spec["description"] = op.description
+    if op.scope == "public":
+        spec["security"] = []
+    if op.body is not None:
+        content = {"application/json": {"schema": _ref(op.body)}}
+        spec["requestBody"] = {"required": True, "content": content}
+    if op.form is not None:
+        form = op.form.model_json_schema(ref_template=REF_TEMPLATE)
+        form["properties"] = {"file": {"type": "string", "format": "binary"}} | form["properties"]
+        form["required"] = ["file", *form.get("required", [])]
+        form.pop("additionalProperties", None)
+        spec["requestBody"] = {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": form}},
+        }
+    if not spec["parameters"]:
+        del spec["parameters"]
+    return spec
+
+
+def _parameters(op: Operation) -> list[dict[str, Any]]:
+    found = [
+        {"name": name, "in": "path", "required": True, **declared}
+        for name, declared in op.path_params.items()
+    ]
+    if op.query is not None:
+        schema = op.query.model_json_schema(ref_template=REF_TEMPLATE)
+        required = set(schema.get("required", ()))
+        for name, prop in schema["properties"].items():
+            description = prop.pop("description", None)
+            param = {"name": name, "in": "query", "required": name in required}
+            if description:
+                param["description"] = description
+            found.append(param | {"schema": _not_null(prop)})
+    found += [{"name": name, "in": "header", **HEADERS[name]} for name in op.headers]
+    return found
+
+
+def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """Drop the null branch of an optional query parameter: a query string has no null."""
+    branches = [s for s in schema.get("anyOf", ()) if s.get("type") != "null"]
+    if len(branches) == 1:
+        schema = {k: v for k, v in schema.items() if k != "anyOf"} | branches[0]
+    return {k: v for k, v in schema.items() if (k, v) != ("default", None)}
+
+
+def _response(status: int, what: Any) -> dict[str, Any]:
+    if what == "problem":
+        return {"$ref": "#/components/responses/Problem"}
+    described = {"description": HTTPStatus(status).phrase}
+    if what is None:
+        return described
+    if isinstance(what, dict):
+        return described | {"content": {"application/json": {"schema": what}}}
+    if isinstance(what, tuple):  # media types of a download
+        binary = {"schema": {"type": "string", "format": "binary"}}
+        return described | {"content": dict.fromkeys(what, binary)}
+    return described | {"content": {"application/json": {"schema": _ref(what)}}}
+
+
+def _ref(model: type[BaseModel]) -> dict[str, str]:
+    return {"$ref": REF_TEMPLATE.format(model=model.__name__)}
+
+
+def _component_schemas() -> dict[str, Any]:
+    models: dict[type[BaseModel], str] = {Problem: "serialization"}
+    for op in OPERATIONS:
+        if op.body is not None:
+            models[op.body] = "validation"
+        for what in op.responses.values():
+            if isinstance(what, type) and issubclass(what, BaseModel):
+                models[what] = "serialization"
+    _, top = models_json_schema(list(models.items()), ref_template=REF_TEMPLATE)
+    return dict(sorted(top.get("$defs", {}).items()))

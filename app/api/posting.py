@@ -1,47 +1,85 @@
 """Memo posting for the ERP: issued memos not yet posted, and the acknowledgement of each."""
 
-from flask import Response, g, jsonify
+from datetime import datetime
+from typing import Annotated
 
-from app.api.blueprint import bp
-from app.api.documents import instant
-from app.api.requests import cursor_arg, encode_cursor, json_body, limit_arg
+from flask import Response, g
+from pydantic import Field
+
+from app.api.fields import Answer, Currency, GlReason, Id, Request, ShownAmount, line
+from app.api.params import cursor_after, encode_cursor, id_param, id_rule
+from app.api.registry import operation, reply
+from app.api.schemas import Page
 from app.models import CreditMemo
-from app.models.types import MAX_ID
-from app.services.posting import post_memo, unposted_memos
+from app.services.posting import MAX_EXTERNAL_REF, post_memo, unposted_memos
 from workflows.money import format_amount
 
 
-def posting_document(memo: CreditMemo) -> dict:
-    return {
-        "id": memo.id,
-        "number": memo.number,
-        "external_ref": memo.external_ref,
-        "posted_at": instant(memo.posted_at),
-    }
+class Posting(Request):
+    external_ref: line(MAX_EXTERNAL_REF)
+    posted_at: Annotated[
+        str, Field(max_length=40, description="an instant with its offset: 2026-11-20T14:05:00Z")
+    ]
 
 
-@bp.get("/credit-memos/unposted")
-def credit_memos_unposted() -> Response:
-    limit = limit_arg()
-    found = unposted_memos(g.user, cursor_arg(), limit + 1)
-    page = found[:limit]
+class PostedMemo(Answer):
+    id: Id
+    number: str | None
+    external_ref: str | None
+    posted_at: datetime | None
+
+
+class UnpostedMemo(Answer):
+    id: Id
+    number: str | None
+    dispute: str
+    advertiser_ref: str
+    invoice_number: str
+    amount: ShownAmount
+    currency: Currency
+    gl_reason: GlReason
+    issued_at: datetime | None
+
+
+class UnpostedPage(Answer):
+    items: list[UnpostedMemo]
+    next_cursor: str | None
+
+
+def posting_document(memo: CreditMemo) -> PostedMemo:
+    return PostedMemo(
+        id=memo.id, number=memo.number, external_ref=memo.external_ref, posted_at=memo.posted_at
+    )
+
+
+@operation(
+    "GET", "/credit-memos/unposted", summary="Issued memos the ERP has not posted yet",
+    scope="integration", query=Page, answers={200: UnpostedPage}, refusals=(403,),
+)  # fmt: skip
+def credit_memos_unposted(query: Page) -> Response:
+    found = unposted_memos(g.user, cursor_after(query.cursor), query.limit + 1)
+    page = found[: query.limit]
     items = [
-        {
-            "id": memo.id, "number": memo.number, "dispute": dispute.ref,
-            "advertiser_ref": dispute.advertiser.ref, "invoice_number": dispute.invoice.number,
-            "amount": format_amount(memo.amount), "currency": memo.currency,
-            "gl_reason": memo.gl_reason, "issued_at": instant(memo.issued_at),
-        }
+        UnpostedMemo(
+            id=memo.id, number=memo.number, dispute=dispute.ref,
+            advertiser_ref=dispute.advertiser.ref, invoice_number=dispute.invoice.number,
+            amount=format_amount(memo.amount), currency=memo.currency,
+            gl_reason=memo.gl_reason, issued_at=memo.issued_at,
+        )
         for memo, dispute in page
     ]  # fmt: skip
-    more = len(found) > limit
-    return jsonify(items=items, next_cursor=encode_cursor(page[-1][0].id) if more else None)
+    more = len(found) > query.limit
+    return reply(
+        UnpostedPage(items=items, next_cursor=encode_cursor(page[-1][0].id) if more else None)
+    )
 
 
-@bp.post(f"/credit-memos/<int(min=1, max={MAX_ID}):memo_id>/posting")
-def credit_memo_posting(memo_id: int) -> Response:
-    body = json_body()
-    memo, recorded = post_memo(memo_id, g.user, body.get("external_ref"), body.get("posted_at"))
-    response = jsonify(posting_document(memo))
-    response.status_code = 201 if recorded else 200
-    return response
+@operation(
+    "POST", f"/credit-memos/{id_rule('memo_id')}/posting", scope="integration",
+    summary="Acknowledge that the ERP posted an issued memo; the same reference again is 200",
+    path_params=id_param("memo_id", "the credit memo's id"), body=Posting,
+    answers={201: PostedMemo, 200: PostedMemo}, refusals=(403, 404, 409),
+)  # fmt: skip
+def credit_memo_posting(memo_id: int, body: Posting) -> Response:
+    memo, recorded = post_memo(memo_id, g.user, body.external_ref, body.posted_at)
+    return reply(posting_document(memo), 201 if recorded else 200)

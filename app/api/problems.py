@@ -3,6 +3,7 @@
 from typing import Any
 
 from flask import Response, jsonify
+from werkzeug.exceptions import HTTPException
 
 from app.services.evidence import FileTooLarge, UnsupportedFile
 from workflows.errors import (
@@ -21,9 +22,14 @@ class MalformedRequest(InvalidInput):
     title = "Malformed request"
 
 
+class TooLarge(DomainError):
+    title = "Request too large"
+
+
 STATUS = {  # the first matching kind wins
     MalformedRequest: 400,
     FileTooLarge: 413,
+    TooLarge: 413,
     UnsupportedFile: 415,
     InvalidInput: 422,
     GuardsFailed: 422,
@@ -43,6 +49,14 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> Response:
     response = jsonify(body)
     response.status_code = status
     response.mimetype = "application/problem+json"
+    return response
+
+
+def from_http_error(error: HTTPException) -> Response:
+    """Turn a werkzeug HTTP error into its problem document; a 405 keeps its Allow header."""
+    response = problem(error.code or 500, error.name, error.description or "")
+    if "Allow" in (headers := dict(error.get_headers())):
+        response.headers["Allow"] = headers["Allow"]
     return response
 
 

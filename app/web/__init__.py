@@ -9,7 +9,7 @@ from flask import Flask, Response, flash, redirect, render_template, request, ur
 from flask_login import current_user
 from markupsafe import Markup
 
-from app.api.problems import problem
+from app.api.problems import from_http_error
 from app.extensions import db, htmx, login_manager
 from app.models import User
 from app.web import params
@@ -172,7 +172,7 @@ def needs_refresh() -> Response:
 
 def _error_page(error):  # noqa: ANN001,ANN202
     if request.path.startswith("/api/"):  # routing errors never reach the API blueprint
-        return problem(error.code, error.name, error.description or "")
+        return from_http_error(error)
     if htmx:  # show the refusal in place of the page's content, not inside a small area
         body = render_template("_error.html", error=error, detail=_detail(error))
         headers = {"HX-Retarget": "main", "HX-Reswap": "innerHTML"}

@@ -93,7 +93,7 @@ def test_invoices_carry_zero_make_goods_negative_adjustments_and_six_decimal_rat
 def test_an_invoice_line_whose_kind_and_amount_disagree_is_refused(api, cast, line):
     response = api(cast.integration).post("/invoices", invoice_body(cast, lines=[line]))
     assert response.status_code == 422
-    assert "lines[1]" in response.get_json()["errors"]
+    assert any(field.startswith("lines[") for field in response.get_json()["errors"])
     assert api(cast.integration).get("/invoices/INV-2026-11-0042").status_code == 404
 
 

@@ -101,6 +101,7 @@ def test_a_malformed_invoice_push_is_a_400(api: Api, cast: Cast) -> None:
 
 TRIGGER_BODIES = {
     "unknown trigger": ({"trigger": "approve"}, 422),
+    "unknown root cause": ({"trigger": "resolve", "root_cause": "gremlins"}, 422),
     "no trigger": ({"note": "please"}, 422),
     "empty trigger": ({"trigger": ""}, 422),
     "trigger as a list": ({"trigger": ["start"]}, 422),
@@ -117,7 +118,7 @@ def test_a_bad_trigger_request_is_refused_and_the_case_is_unchanged(
     response = api(cast.lead).post(f"/disputes/{case.ref}/events", body)
 
     problem = assert_problem(response, status)
-    assert "trigger" in problem["errors"]
+    assert set(problem["errors"]) & {"trigger", "root_cause"}
     assert (stored_counts(), case_snapshot(case.ref)) == before
 
 

@@ -138,4 +138,4 @@ def test_a_request_above_the_bulk_limit_is_refused_whole(api: Api, cast: Cast):
     rows = [contract(cast, reference=f"IO-{n}") for n in range(501)]
     response = api(cast.integration).post("/feeds/contracts", {"contracts": rows})
     assert response.status_code == 422
-    assert "at most 500 rows a request" in response.get_json()["errors"]["contracts"]
+    assert "at most 500" in response.get_json()["errors"]["contracts"]

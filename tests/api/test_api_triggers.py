@@ -32,10 +32,6 @@ GUARD_FAILURES = {
         "escalated", [], "resolve", {"outcome": "no_credit", "root_cause": "no_error_found"},
         {"note_given"},
     ),
-    "resolve with an unknown root cause": (
-        "investigating", [], "resolve", RESOLUTION | {"root_cause": "gremlins"},
-        {"root_cause_given"},
-    ),
     "resolve as withdrawn": (
         "investigating", [], "resolve", RESOLUTION | {"outcome": "withdrawn"}, {"outcome_given"},
     ),

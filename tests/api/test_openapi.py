@@ -2,12 +2,19 @@
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
+from openapi_spec_validator import validate
 
+from app.api.registry import scope_of
 from tests.api.helpers import PREFIX, Api
+from workflows.codes import REASON_CODES
+from workflows.dispute import BY_TRIGGER, STATES
+from workflows.edge import MAX_TEXT
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
@@ -91,3 +98,103 @@ def test_only_the_document_itself_is_public(document: dict[str, Any]) -> None:
 
     assert document["security"]
     assert public == {f"GET {PREFIX}/openapi.json"}
+
+
+def test_the_document_is_valid_openapi_3_1(document: dict[str, Any]) -> None:
+    validate(document)  # raises, naming the first thing wrong
+
+    assert document["openapi"] == "3.1.0"
+
+
+def test_every_status_of_every_operation_declares_its_body(document: dict[str, Any]) -> None:
+    shared = document["components"]["responses"]
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            for status, response in operation["responses"].items():
+                response = (
+                    shared[response["$ref"].rsplit("/", 1)[-1]] if "$ref" in response else response
+                )
+                where = f"{method.upper()} {path} {status}"
+                if status == "204":
+                    assert "content" not in response, where
+                    continue
+                assert response.get("content"), where
+                assert all("schema" in media for media in response["content"].values()), where
+
+
+def test_every_refusal_is_a_problem_document(document: dict[str, Any]) -> None:
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            for status, response in operation["responses"].items():
+                if int(status) >= 400:
+                    where = (method, path, status)
+                    assert response == {"$ref": "#/components/responses/Problem"}, where
+
+
+def test_every_protected_operation_can_answer_401(document: dict[str, Any]) -> None:
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if operation.get("security") != []:
+                assert "401" in operation["responses"], f"{method.upper()} {path}"
+
+
+def test_claim_next_declares_its_204(document: dict[str, Any]) -> None:
+    responses = document["paths"][f"{PREFIX}/disputes/claim-next"]["post"]["responses"]
+
+    assert {"200", "204"} <= set(responses)
+
+
+def test_enums_come_from_the_code_tables(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+
+    assert schemas["NewDispute"]["properties"]["reason_code"]["enum"] == list(REASON_CODES)
+    assert schemas["Dispute"]["properties"]["state"]["enum"] == list(STATES)
+    trigger = schemas["TriggerRequest"]["properties"]["trigger"]
+    assert trigger["enum"] == list(BY_TRIGGER)
+
+
+def test_text_fields_declare_their_limits(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    description = schemas["NewDispute"]["properties"]["description"]
+    lines = schemas["NewInvoice"]["properties"]["lines"]
+
+    assert description["maxLength"] == MAX_TEXT
+    assert "\\x00" in description["pattern"]
+    assert lines["maxItems"] > 0
+    assert schemas["NewInvoiceLine"]["properties"]["line_no"]["maximum"] == 2**31 - 1
+    assert schemas["NewDispute"]["additionalProperties"] is False
+
+
+SCOPE_BY_METHOD = {
+    "get": {"read", "public", "integration"},
+    "post": {"write", "approve", "integration"},
+}
+
+
+def test_every_operation_names_the_token_scope_it_needs(document: dict[str, Any]) -> None:
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            assert operation["x-scope"] in SCOPE_BY_METHOD[method], f"{method.upper()} {path}"
+    approvals = document["paths"][f"{PREFIX}/credit-memos/{{memo_id}}/approvals"]["post"]
+    assert approvals["x-scope"] == "approve"
+    assert document["paths"][f"{PREFIX}/invoices"]["post"]["x-scope"] == "integration"
+
+
+def test_the_registry_answers_which_scope_an_endpoint_needs() -> None:
+    assert scope_of("api.disputes_index") == "read"
+    assert scope_of("api.disputes_fire") == "write"
+    assert scope_of("api.nothing_here") is None
+
+
+def test_the_reference_page_loads_only_vendored_scripts(client: FlaskClient, app: Flask) -> None:
+    response = client.get("/api/docs")
+    page = response.get_data(as_text=True)
+
+    assert response.status_code == 200
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page, re.S)
+    assert scripts and all('src="/static/' in attrs and not body.strip() for attrs, body in scripts)
+    assert "http" not in " ".join(re.findall(r'(?:src|href)="([^"]*)"', page))
+    for asset in re.findall(r'(?:src|href)="/static/([^"]+)"', page):
+        assert (Path(app.static_folder) / asset).is_file(), asset
+    assert (Path(app.static_folder) / "swagger-ui" / "LICENSE").is_file()
