@@ -15,16 +15,16 @@ from workflows.money import line_amount
 
 DEMO_PASSWORD = "demo-password"
 TEAM = "Billing Operations"
-USERS = (  # email, role, team, approval limit in USD
-    ("admin@demo.test", "admin", None, 0),
-    ("lead@demo.test", "lead", TEAM, 1_000),
-    ("analyst@demo.test", "analyst", TEAM, 0),
-    ("analyst2@demo.test", "analyst", TEAM, 0),
-    ("approver@demo.test", "approver", None, 100_000),
-    ("approver2@demo.test", "approver", None, 50_000),
-    ("viewer@demo.test", "viewer", None, 0),
-    ("sales2@demo.test", "viewer", None, 0),
-    ("integration@demo.test", "integration", None, 0),
+USERS = (  # email, role, team, approval limit in USD, name
+    ("admin@demo.test", "admin", None, 0, "Alex Morgan"),
+    ("lead@demo.test", "lead", TEAM, 1_000, "Jordan Lee"),
+    ("analyst@demo.test", "analyst", TEAM, 0, "Priya Raman"),
+    ("analyst2@demo.test", "analyst", TEAM, 0, "Marcus Chen"),
+    ("approver@demo.test", "approver", None, 100_000, "Dana Whitfield"),
+    ("approver2@demo.test", "approver", None, 50_000, "Sam Ortiz"),
+    ("viewer@demo.test", "viewer", None, 0, "Taylor Brooks"),
+    ("sales2@demo.test", "viewer", None, 0, "Riley Diaz"),
+    ("integration@demo.test", "integration", None, 0, "Billing system"),
 )
 PRODUCTS = {  # product: (unit kind, rate in micros per unit, per mille for cpm)
     "sponsored_products": ("cpc", 850_000),
@@ -48,21 +48,25 @@ NAMES = (
 SUFFIXES = ("", " Canada", " Mexico", " Media Group", " Marketplace")
 
 
-def seed_demo(now: datetime | None = None) -> str:
-    """Create the demo data unless it is there already; return what was done."""
+def seed_demo(now: datetime | None = None, scale: float = 1.0) -> str:
+    """Create the demo data unless it is there already; return what was done.
+
+    `scale` shrinks the number of disputes (the browser tests walk every page on a fifth).
+    """
     _users()
     if db.session.scalar(select(Advertiser.id).limit(1)):
         return "demo data already present; nothing to do"
     rng, now = random.Random(2026), now or utcnow()
     invoices = _billing(rng, now.date())
-    disputes = seed_disputes(rng, invoices, now)
+    disputes = seed_disputes(rng, invoices, now, scale)
     return f"created {len(invoices)} invoices and {disputes} disputes"
 
 
 def _users() -> None:
-    for email, role, team, limit in USERS:
+    for email, role, team, limit, name in USERS:
         if not db.session.scalar(select(User.id).where(User.email == email)):
-            create_user(email, role, password=DEMO_PASSWORD, team=team, approval_limit=limit * 100)
+            create_user(email, role, password=DEMO_PASSWORD, team=team,
+                        approval_limit=limit * 100, name=name)  # fmt: skip
 
 
 def _user(email: str) -> User:

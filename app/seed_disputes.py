@@ -20,6 +20,43 @@ from workflows.errors import DomainError
 from workflows.evidence import REQUIRED
 from workflows.money import format_amount
 
+# How long ago each journey's cases were filed, in hours: most open cases are recent enough
+# that their clocks are on time; one in ten is old enough to be at risk or breached.
+FILED_HOURS = {
+    "unassigned": (1, 7),
+    "assigned": (3, 20),
+    "investigating": (8, 24 * 6),
+    "awaiting_info": (24, 24 * 7),
+    "escalated": (10, 24 * 5),
+    "credit_pending": (30, 24 * 4),
+}
+CLOSED_HOURS = (24 * 4, 24 * 40)  # resolved and credited cases: across the last weeks
+LATE_HOURS = (24 * 9, 24 * 25)
+# The GL reason a credit for each reason code books to, and the root causes found for it.
+GL_REASON = {
+    "rate_mismatch": "rate_correction",
+    "delivery_shortfall": "delivery_shortfall",
+    "invalid_traffic": "invalid_traffic",
+    "duplicate_billing": "duplicate_invoice",
+    "makegood_not_applied": "makegood",
+    "cancelled_campaign_billed": "billing_adjustment",
+    "tax_or_fee": "tax_correction",
+    "po_or_billing_details": "billing_adjustment",
+    "other": "billing_adjustment",
+}
+ROOT_CAUSE = {
+    "rate_mismatch": ("rate_card_error", "contract_setup_error", "manual_entry_error"),
+    "delivery_shortfall": ("delivery_data_error", "delivery_data_error", "contract_setup_error"),
+    "invalid_traffic": ("ivt_filtering_lag",),
+    "duplicate_billing": ("billing_system_defect", "manual_entry_error"),
+    "makegood_not_applied": ("contract_setup_error", "manual_entry_error"),
+    "cancelled_campaign_billed": ("billing_system_defect", "manual_entry_error"),
+    "tax_or_fee": ("billing_system_defect", "contract_setup_error"),
+    "po_or_billing_details": ("manual_entry_error",),
+    "other": ("manual_entry_error", "billing_system_defect"),
+}
+STEPS = 12  # a case's events are spread evenly between its filing and now, in order
+
 # Where each demo dispute ends up, and how many of each.
 JOURNEYS = (
     ("unassigned", 60),
@@ -45,7 +82,9 @@ SAMPLES = {  # evidence kind: (file name, content)
 }
 
 
-def seed_disputes(rng: random.Random, invoices: list[Invoice], now: datetime) -> int:
+def seed_disputes(
+    rng: random.Random, invoices: list[Invoice], now: datetime, scale: float = 1.0
+) -> int:
     """File and walk the demo disputes; return how many."""
     people = {u.email: u for u in db.session.scalars(select(User))}
     cast = {
@@ -55,11 +94,20 @@ def seed_disputes(rng: random.Random, invoices: list[Invoice], now: datetime) ->
     }
     integration = people["integration@demo.test"]
     analysts = [people["analyst@demo.test"], people["analyst2@demo.test"]]
-    picks = rng.sample(invoices, sum(count for _, count in JOURNEYS))
-    journeys = [journey for journey, count in JOURNEYS for _ in range(count)]
+    counts = [(journey, max(1, round(count * scale))) for journey, count in JOURNEYS]
+    picks = rng.sample(invoices, sum(count for _, count in counts))
+    journeys = [journey for journey, count in counts for _ in range(count)]
     rng.shuffle(journeys)
+    filings = []
     for invoice, journey in zip(picks, journeys, strict=True):
-        filed_at = now - timedelta(hours=rng.randint(30, 24 * 45))
+        low, high = FILED_HOURS.get(journey, CLOSED_HOURS)
+        if journey in FILED_HOURS and rng.random() < 0.1:
+            low, high = LATE_HOURS
+        filings.append(
+            (now - timedelta(minutes=rng.randint(low * 60, high * 60)), invoice, journey)
+        )
+    to_issue = []
+    for filed_at, invoice, journey in sorted(filings, key=lambda f: f[0]):  # DSP numbers by date
         line = rng.choice(invoice.lines)
         amount = max(1, line.amount * rng.randint(5, 60) // 100)
         filer = rng.choice((integration, *analysts))
@@ -74,17 +122,26 @@ def seed_disputes(rng: random.Random, invoices: list[Invoice], now: datetime) ->
             intake_channel="api" if filer is integration else rng.choice(("email", "portal")),
         )
         dispute = file_dispute(filer, filing, now=filed_at)
-        _walk(rng, dispute, journey, cast, rng.choice(analysts), filed_at)
+        issue = _walk(rng, dispute, journey, cast, rng.choice(analysts), filed_at, now)
+        if issue:
+            to_issue.append(issue)
+    for issued_at, ref in sorted(to_issue):  # memo numbers follow the dates they were issued
+        fire_trigger(ref, cast["approver"], "issue_credit", {}, now=issued_at)
     return len(picks)
 
 
-def _walk(rng, dispute: Dispute, journey: str, cast: dict, analyst: User, at: datetime) -> None:  # noqa: ANN001
+def _walk(rng, dispute: Dispute, journey: str, cast: dict, analyst: User, at: datetime,  # noqa: ANN001
+          now: datetime) -> tuple[datetime, str] | None:  # fmt: skip
+    """Walk a case to its journey's end; answer when and which credit to issue, if any."""
     if journey == "unassigned":
-        return
-    ref, step = dispute.ref, iter(at + timedelta(hours=h) for h in range(1, 200, 2))
+        return None
+    # Open cases move early in their life; decided ones take most of it.
+    span = (now - at) * (0.3 if journey in FILED_HOURS else 0.9)
+    ref = dispute.ref
+    step = iter(at + span * k / STEPS for k in range(1, STEPS + 1))
     assign(ref, cast["lead"], analyst.email, now=next(step))
     if journey == "assigned":
-        return
+        return None
     fire_trigger(ref, analyst, "start", {}, now=next(step))
     if journey == "awaiting_info":
         note = {"note": "Asked for the ad-server report."}
@@ -95,34 +152,42 @@ def _walk(rng, dispute: Dispute, journey: str, cast: dict, analyst: User, at: da
     elif journey == "withdrawn":
         fire_trigger(ref, analyst, "withdraw", {"note": "Advertiser withdrew."}, now=next(step))
     elif journey.startswith(("resolved", "credit")):
-        _attach_evidence(dispute, analyst)
+        _attach_evidence(dispute, analyst, next(step))
         add_comment(ref, analyst, "Checked the IO and delivery logs.", "internal", now=next(step))
         if journey == "resolved_no_credit":
             data = {"outcome": "no_credit", "root_cause": rng.choice(ROOT_CAUSES[-2:]),
                     "note": "Billing upheld: delivered as contracted."}  # fmt: skip
             fire_trigger(ref, analyst, "resolve", data, now=next(step))
         else:
-            _credit(dispute, analyst, cast, journey == "credited", step)
+            return _credit(rng, dispute, analyst, cast, journey == "credited", step)
+    return None
 
 
-def _attach_evidence(dispute: Dispute, analyst: User) -> None:
+def _attach_evidence(dispute: Dispute, analyst: User, at: datetime) -> None:
     for requirement in REQUIRED[dispute.reason_code]:
         for n in range(requirement.count):
             name, content = SAMPLES[requirement.kinds[0]]
             upload_evidence(dispute.ref, analyst, io.BytesIO(content + b"\n" * n), name, None,
-                            requirement.kinds[0], "received from the advertiser")  # fmt: skip
+                            requirement.kinds[0], "received from the advertiser",
+                            now=at)  # fmt: skip
 
 
-def _credit(dispute: Dispute, analyst: User, cast: dict, issue: bool, step) -> None:  # noqa: ANN001
-    ref = dispute.ref
-    credit = format_amount(max(1, dispute.disputed_amount * 8 // 10))
+def _credit(rng, dispute: Dispute, analyst: User, cast: dict, issue: bool, step):  # noqa: ANN001,ANN202
+    ref, reason = dispute.ref, dispute.reason_code
+    full = rng.random() < 0.25
+    credit = (
+        dispute.disputed_amount
+        if full
+        else max(1, dispute.disputed_amount * rng.choice((5, 6, 7, 8, 9)) // 10)
+    )
     data = {
-        "outcome": "credit_partial", "root_cause": "rate_card_error", "credit_amount": credit,
-        "gl_reason": "rate_correction", "note": "Billed above the contracted rate.",
+        "outcome": "credit_full" if full else "credit_partial",
+        "root_cause": rng.choice(ROOT_CAUSE[reason]), "credit_amount": format_amount(credit),
+        "gl_reason": GL_REASON[reason], "note": "Billed above what the contract supports.",
     }  # fmt: skip
     fire_trigger(ref, analyst, "resolve", data, now=next(step))
     if not issue:
-        return
+        return None
     memo = current_memo(db.session.get(Dispute, dispute.id))
     for approver in (cast["lead"], cast["approver"], cast["approver2"]):
         try:
@@ -130,5 +195,5 @@ def _credit(dispute: Dispute, analyst: User, cast: dict, issue: bool, step) -> N
         except DomainError:
             continue  # not theirs to approve under the matrix; the next one may
         if memo.status == "approved":
-            fire_trigger(ref, cast["approver"], "issue_credit", {}, now=next(step))
-            return
+            return next(step), ref
+    return None

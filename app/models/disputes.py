@@ -49,6 +49,23 @@ class Dispute(db.Model):
         Index("ix_disputes_assignee_state", "assignee_id", "state"),
         Index("ix_disputes_my_queue", "assignee_id", "next_due_at", "priority", "filed_at", "id"),
         Index(
+            "ix_disputes_my_queue_priority",
+            "assignee_id",
+            "priority",
+            "next_due_at",
+            "filed_at",
+            "id",
+        ),  # noqa: E501
+        Index(
+            "ix_disputes_team_queue_priority",
+            "team_id",
+            "queue_band",
+            "priority",
+            "next_due_at",
+            "filed_at",
+            "id",
+        ),  # noqa: E501
+        Index(
             "ix_disputes_team_queue",
             "team_id",
             "queue_band",

@@ -2,6 +2,7 @@
 
 import base64
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,9 +22,10 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Advertiser, Dispute, Invoice, InvoiceLine, User
-from app.models.disputes import CLOSED_BAND, parse_ref
+from app.models.disputes import CLOSED_BAND, format_ref, parse_ref
 from app.models.types import utcnow
 from app.queries.clocks import nearest_due
+from app.queries.counting import COUNT_CAP, Count, capped_count
 from workflows import edge
 from workflows.dispute import OPEN_STATES
 from workflows.errors import InvalidInput, NotPermitted
@@ -43,6 +45,7 @@ class QueueFilters:
     reason: str = ""
     advertiser: str = ""
     product: str = ""
+    sort: str = ""  # "" (priority, then SLA due, then age) or "due" (SLA due first)
 
     def args(self) -> dict[str, str]:
         """Return the filters that are set, for links that keep them."""
@@ -54,19 +57,46 @@ class QueuePage:
     rows: Sequence[Dispute]
     next_after: str | None
     due: dict[int, ClockView | None] = field(default_factory=dict)  # each row's nearest clock
+    count: Count = Count(0)
+
+
+REF_DIGITS = 6  # DSP-000280: a reference's number is zero-padded to six digits
+PARTIAL_REF = re.compile(rf"DSP-?([0-9]{{0,{REF_DIGITS}}})", re.IGNORECASE)
+
+
+def _reference(text: str) -> ColumnElement[bool] | None:
+    """Match a reference, its number (280), or the start of one (DSP, DSP-0002): an id range."""
+    dispute_id = parse_ref(text)
+    if dispute_id:
+        return Dispute.id == dispute_id
+    partial = PARTIAL_REF.fullmatch(text)
+    if not partial:
+        return None
+    digits = partial.group(1)
+    if not digits:
+        return Dispute.id > 0  # "DSP" is the start of every reference
+    width = 10 ** (REF_DIGITS - len(digits))
+    return and_(Dispute.id >= int(digits) * width, Dispute.id < (int(digits) + 1) * width)
 
 
 def search_clause(q: str) -> ColumnElement[bool]:
-    """Match a reference, an invoice number or an advertiser's name or ref."""
+    """Match a reference, an invoice number or an advertiser's name or ref.
+
+    Each predicate is index-backed on its own and they are OR-ed on the dispute: the
+    reference as an id (range), the invoice number as a prefix of lower(number), the
+    advertiser (a small table) by name or ref.
+    """
     text = q.strip()
-    like = f"%{text}%"
-    dispute_id = parse_ref(text)
-    invoice = select(Invoice.id).where(Invoice.number.ilike(f"{text}%"))
-    advertiser = select(Advertiser.id).where(
-        or_(Advertiser.name.ilike(like), Advertiser.ref == text)
+    lowered = text.lower()
+    invoice = select(Invoice.id).where(
+        func.lower(Invoice.number) >= lowered, func.lower(Invoice.number) < lowered + "~"
     )
+    advertiser = select(Advertiser.id).where(
+        or_(func.lower(Advertiser.name).like(f"%{lowered}%"), Advertiser.ref == text.upper())
+    )
+    reference = _reference(text)
     return or_(
-        Dispute.id == dispute_id if dispute_id else False,
+        *([reference] if reference is not None else []),
         Dispute.invoice_id.in_(invoice),
         Dispute.advertiser_id.in_(advertiser),
     )
@@ -105,22 +135,23 @@ def filtered(query: Select, filters: QueueFilters) -> Select:
     return query
 
 
-# Sort keys, most urgent first; each list matches an index on disputes (see the model).
-def _my_keys() -> list[ColumnElement]:
-    return [Dispute.next_due_at, Dispute.priority, Dispute.filed_at, Dispute.id]
+# Sort keys, most urgent first; each list matches an index on disputes (see the model):
+# by default priority, then the SLA clock due soonest, then age; or the SLA due first.
+SORTS = {"": "priority, then SLA due, then age", "due": "SLA due, then priority, then age"}
 
 
-def _team_keys() -> list[ColumnElement]:
-    return [
-        Dispute.queue_band,  # unassigned, then escalated, then the rest
-        Dispute.next_due_at,
-        Dispute.priority,
-        Dispute.filed_at,
-        Dispute.id,
-    ]
+def _my_keys(sort: str) -> list[ColumnElement]:
+    if sort == "due":
+        return [Dispute.next_due_at, Dispute.priority, Dispute.filed_at, Dispute.id]
+    return [Dispute.priority, Dispute.next_due_at, Dispute.filed_at, Dispute.id]
+
+
+def _team_keys(sort: str) -> list[ColumnElement]:
+    return [Dispute.queue_band, *_my_keys(sort)]  # unassigned, then escalated, then the rest
 
 
 def _page(query: Select, keys: list[ColumnElement], after: str | None) -> QueuePage:
+    count = capped_count(query)
     # Related rows load in their own queries, after the page is cut: joined into the page
     # query they can lead the planner to join every remaining row before the LIMIT.
     query = query.options(
@@ -129,6 +160,7 @@ def _page(query: Select, keys: list[ColumnElement], after: str | None) -> QueueP
         selectinload(Dispute.assignee),
         selectinload(Dispute.team),  # its calendar, for the SLA badge
         selectinload(Dispute.sla_clocks),
+        selectinload(Dispute.credit_memos),  # a memo rejected back: "returned from approval"
     )
     if after:
         query = query.where(tuple_(*keys) > tuple_(*_decode(after, keys)))
@@ -140,6 +172,7 @@ def _page(query: Select, keys: list[ColumnElement], after: str | None) -> QueueP
         rows=disputes,
         next_after=_encode(rows[-1][1:]) if more else None,
         due={d.id: nearest_due(d, now) for d in disputes},
+        count=count,
     )
 
 
@@ -178,7 +211,7 @@ def my_queue(user: User, filters: QueueFilters, after: str | None = None) -> Que
     if not user.can("work_cases"):
         raise NotPermitted("queues belong to analysts and leads")
     query = select(Dispute).where(Dispute.assignee_id == user.id, Dispute.queue_band < CLOSED_BAND)
-    return _page(filtered(query, filters), _my_keys(), after)
+    return _page(filtered(query, filters), _my_keys(filters.sort), after)
 
 
 def team_queue(user: User, filters: QueueFilters, after: str | None = None) -> QueuePage:
@@ -186,7 +219,18 @@ def team_queue(user: User, filters: QueueFilters, after: str | None = None) -> Q
     if not user.can("lead_team"):
         raise NotPermitted("the team queue belongs to leads")
     query = select(Dispute).where(Dispute.team_id == user.team_id, Dispute.queue_band < CLOSED_BAND)
-    return _page(filtered(query, filters), _team_keys(), after)
+    return _page(filtered(query, filters), _team_keys(filters.sort), after)
+
+
+def team_queue_refs(user: User, filters: QueueFilters, cap: int = COUNT_CAP) -> list[str]:
+    """Return the references of every team case the filters select (at most `cap`)."""
+    if not user.can("lead_team"):
+        raise NotPermitted("the team queue belongs to leads")
+    query = select(Dispute.id).where(
+        Dispute.team_id == user.team_id, Dispute.queue_band < CLOSED_BAND
+    )
+    ids = db.session.scalars(filtered(query, filters).order_by(Dispute.id).limit(cap)).all()
+    return [format_ref(i) for i in ids]
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ def add_comment(
     body: str,
     visibility: str | None = None,
     now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> Comment:
     """Add a comment; viewers write for the account team, the billing team may write internal."""
     allowed = comment_visibilities(user.as_actor())
@@ -33,7 +34,7 @@ def add_comment(
     if not body:
         raise InvalidInput({"body": "write a comment"})
     edge.check_text("body", body, MAX_BODY)
-    dispute = load_for_change(ref, user, None)
+    dispute = load_for_change(ref, user, expected_version)  # a stale tab's comment is refused
     with change_case(dispute, user, now) as change:
         comment = Comment(
             dispute_id=dispute.id,

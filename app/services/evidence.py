@@ -1,7 +1,7 @@
 """Attach, list, download and remove evidence; every upload and removal is audited."""
 
 import unicodedata
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import IO
 
 from flask import current_app
@@ -52,6 +52,7 @@ def upload_evidence(
     declared_type: str | None,
     kind: str,
     note: str = "",
+    now: datetime | None = None,
 ) -> tuple[Evidence, bool]:
     """Store a file and attach it; answer (evidence, False) when it is there already."""
     if not user.can("add_evidence"):
@@ -93,7 +94,7 @@ def upload_evidence(
         raise FileTooLarge(str(error)) from None
     try:
         dispute = load_for_change(ref, user, None)
-        with change_case(dispute, user) as change:
+        with change_case(dispute, user, now) as change:
             evidence = Evidence(
                 dispute_id=dispute.id, kind=kind, filename=name,
                 content_type=file_type.content_type, size=staged.size, sha256=staged.sha256,

@@ -7,11 +7,15 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.api.problems import from_http_error
 from app.extensions import db, htmx, login_manager
 from app.models import User
 from app.web import correspondence, notifications, outbox_admin, params, webhooks_admin
+from app.web.list_filters import in_reporting
+from app.web.people import people, person
+from app.web.stepup import ask_in_place, confirm_password_in_place, fresh_until
 from workflows.errors import InvalidInput
 
 
@@ -22,6 +26,7 @@ def init_app(app: Flask) -> None:
         cases,
         credits,
         evidence,
+        exports,
         filing,
         home,
         money_filters,
@@ -36,10 +41,13 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(outbox_admin.bp)
     app.register_blueprint(webhooks_admin.bp)
     app.register_blueprint(correspondence.bp)
+    app.register_blueprint(exports.bp)
     for template_filter in (localtime, sentence, period, grouped, minor_units, filesize, words):
         app.add_template_filter(template_filter)
     money_filters.register(app)
-    app.context_processor(lambda: {"nav": navigation()})
+    app.jinja_env.filters.update(person=person, people=people, in_reporting=in_reporting)
+    app.context_processor(lambda: {"nav": navigation(), "fresh_until": fresh_until()})
+    app.before_request(confirm_password_in_place)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"
@@ -121,8 +129,9 @@ def words(text: str) -> str:
 
 
 def sentence(text: str) -> str:
-    """Start a message with a capital letter, leaving the rest as written."""
-    return text[:1].upper() + text[1:]
+    """Start a message with a capital letter, leaving the rest as written (and safe markup safe)."""
+    capitalised = text[:1].upper() + text[1:]
+    return Markup(capitalised) if isinstance(text, Markup) else capitalised
 
 
 @login_manager.user_loader
@@ -160,6 +169,9 @@ def unauthorized() -> Response:
 @login_manager.needs_refresh_handler
 def needs_refresh() -> Response:
     """Ask for the password again before money moves; then back to the case."""
+    in_place = ask_in_place()  # htmx: the password is asked in the form's own area
+    if in_place is not None:
+        return in_place
     flash(login_manager.needs_refresh_message, "info")
     return _to_login()
 

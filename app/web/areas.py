@@ -3,21 +3,26 @@
 import json
 from collections.abc import Callable, Iterable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
 
 from app.api.problems import status_for
 from app.evidence.sniff import ACCEPTED
 from app.extensions import db, htmx
-from app.models import Dispute
+from app.models import Dispute, Event
 from app.models.disputes import parse_ref
 from app.models.types import utcnow
 from app.queries.case_view import CaseView, case_view, timeline
 from app.queries.comparison import compare_dispute
 from app.queries.listing import load_dispute
 from app.services.watching import may_watch
+from app.web.form_errors import beside_fields
 from app.web.panels import credit_panel, evidence_panel, evidence_waits
+from app.web.people import person
 from workflows.codes import CREDIT_OUTCOMES, GL_REASONS, ROOT_CAUSES
 from workflows.dispute import TRANSITIONS, selectable_outcomes
 from workflows.errors import (
@@ -96,24 +101,50 @@ def refused(
 
     `fields` are the area's form fields that may have been left out (an unchosen file).
     """
-    if not htmx:
-        if isinstance(error, NotPermitted):
-            abort(403)
+    if not htmx and isinstance(error, NotPermitted):
+        abort(403)
+    if not htmx and isinstance(error, StaleCase):
         flash(error.detail, "error")
         return redirect(url_for("cases.show", ref=ref))
-    if isinstance(error, StaleCase):
-        return render_template("cases/_stale.html", ref=ref, area=area), 409
+    if isinstance(error, StaleCase):  # the area as it is now, with what they typed kept
+        body, status = render_area(
+            area, ref, 409, error=who_changed(ref), failed=request.form.get("trigger"),
+            form=request.form,
+        )  # fmt: skip
+        trigger = json.dumps({"case-changed": {"area": area}})  # the header and the rest refresh
+        return Response(body, status, headers={"HX-Trigger": trigger})
     status = status_for(error)  # the same answer the API gives
-    problems = getattr(error, "errors", None) or {
-        name.removesuffix("_given"): message
-        for name, message in getattr(error, "failures", {}).items()
-    }
+    problems = beside_fields(
+        getattr(error, "errors", None)
+        or {
+            name.removesuffix("_given"): message
+            for name, message in getattr(error, "failures", {}).items()
+        }
+    )
     # A problem with a field the person filled in is shown beside it; the rest above the form.
     sent = {*request.form, *request.files, *fields, *FIELD_GROUPS} - set(HIDDEN_FIELDS)
     inline = {k: v for k, v in problems.items() if k in sent}
     rest = [v for k, v in problems.items() if k not in inline]
     message = "; ".join(rest) if problems else error.detail
-    return render_area(
-        area, ref, status, error=message or None, errors=inline,
-        failed=request.form.get("trigger"), form=request.form,
-    )  # fmt: skip
+    refusal = {"error": message or None, "errors": inline, "failed": request.form.get("trigger"),
+               "form": request.form}  # fmt: skip
+    if not htmx:  # the whole page, the refused form open with what was typed in it
+        db.session.expire_all()
+        context = case_context(load_case(ref), AREAS)
+        return render_template("cases/show.html", **context, **refusal, refused_area=area), status
+    return render_area(area, ref, status, **refusal)
+
+
+def who_changed(ref: str) -> str:
+    """Say who last changed the case and when, for a tab that had not seen it."""
+    event = db.session.scalars(
+        select(Event).where(Event.dispute_id == parse_ref(ref)).order_by(Event.seq.desc()).limit(1)
+    ).first()
+    kept = "; nothing was saved. What you typed is kept below: check the case and send it again."
+    if event is None:
+        return "This case changed since you opened it" + kept
+    zone = ZoneInfo(getattr(current_user, "timezone", None) or "America/Chicago")
+    when = event.at.astimezone(zone).strftime("%b %d, %H:%M")
+    if event.actor_id == current_user.id:
+        return Markup("You changed this case in another tab or window ({}){}").format(when, kept)
+    return Markup("{} changed this case at {}{}").format(person(event.actor), when, kept)

@@ -64,7 +64,10 @@ def assign_case(ref: str):  # noqa: ANN201
 def comment(ref: str):  # noqa: ANN201
     load_case(ref)
     try:
-        add_comment(ref, current_user, request.form.get("body", ""), request.form.get("visibility"))
+        add_comment(
+            ref, current_user, request.form.get("body", ""), request.form.get("visibility"),
+            expected_version=_version(),
+        )  # fmt: skip
     except DomainError as error:
         return refused(ref, "timeline", error)
     return after_change(ref, "timeline", "Comment added.")

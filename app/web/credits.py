@@ -39,9 +39,13 @@ def decide_memo(memo_id: int):  # noqa: ANN201
         abort(404)
     except DomainError as error:
         return refused(ref, "credit", error, fields=("comment",))
-    done = "Approved" if decision == "approve" else "Rejected; the case goes back for rework"
-    status = " The memo is approved." if memo.status == "approved" else ""
-    return after_change(ref, "credit", f"{done}.{status}")
+    if decision != "approve":
+        done = "Rejected: the case goes back for rework."
+    elif memo.status == "approved":
+        done = "Approved: the memo is ready to issue."
+    else:
+        done = "Approved: the memo needs one more approval."
+    return after_change(ref, "credit", done)
 
 
 @bp.post(f"/credit-memos/{MEMO_ID}/issue")

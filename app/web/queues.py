@@ -8,11 +8,13 @@ from flask_login import current_user
 
 from app.models.types import utcnow
 from app.queries.queues import (
+    SORTS,
     QueueFilters,
     QueuePage,
     my_queue,
     team_members,
     team_queue,
+    team_queue_refs,
     team_workload,
 )
 from app.services.assignment import claim_next, reassign_many
@@ -25,6 +27,7 @@ from workflows.errors import DomainError, InvalidInput
 
 bp = Blueprint("queues", __name__)
 CHOICES = {
+    "sorts": SORTS,
     "states": OPEN_STATES,
     "priorities": PRIORITIES,
     "reasons": REASON_CODES,
@@ -48,12 +51,13 @@ def _team_page() -> str:
     return url_for("queues.team")
 
 
-def _filters() -> QueueFilters:
-    """Read the queue filters; an assignee is "none" or a user id."""
+def _filters(values=None, prefix: str = "") -> QueueFilters:  # noqa: ANN001
+    """Read the queue filters (from the form's filter-* fields for "all matching")."""
     fields = QueueFilters.__dataclass_fields__
-    filters = QueueFilters(**{f: params.text(request.args, f) for f in fields})
+    values = request.args if values is None else values
+    filters = QueueFilters(**{f: params.text(values, prefix + f) for f in fields})
     if filters.assignee not in ("", "none"):
-        params.optional_int(request.args, "assignee")
+        params.optional_int(values, prefix + "assignee")
     return filters
 
 
@@ -101,14 +105,44 @@ def team():  # noqa: ANN201
     )  # fmt: skip
 
 
+# What a refused bulk reassignment says, in the words of the page rather than the field names.
+REFUSALS = {
+    "disputes": "Tick at least one case to reassign.",
+    "assignee": "Choose who should get the cases: an active analyst or lead of the team.",
+}
+
+
 @bp.post("/team/reassign")
 @requires("lead_team")
 def reassign():  # noqa: ANN201
-    refs = request.form.getlist("refs")
+    form = request.form
+    refs = form.getlist("refs")
+    if form.get("all_matching"):  # "all N matching": every case the lead's filters select
+        refs = team_queue_refs(current_user, _filters(form, "filter-"))
+    email = form.get("assignee", "").strip()
+    members = {m.email: m for m in team_members(current_user)}
+    if not refs:
+        flash("Nothing was reassigned: " + REFUSALS["disputes"], "error")
+        return redirect(_team_page())
+    if email not in members:
+        flash("Nothing was reassigned: " + REFUSALS["assignee"], "error")
+        return redirect(_team_page())
     try:
-        changed = reassign_many(refs, current_user, request.form.get("assignee", ""))
+        changed = reassign_many(refs, current_user, email)
+    except InvalidInput as error:
+        fields = [REFUSALS.get(f, "") for f in error.errors] or [error.detail]
+        flash("Nothing was reassigned: " + " ".join(f for f in fields if f), "error")
     except DomainError as error:
-        flash(f"Nothing was reassigned: {error.detail}", "error")
+        flash(f"Nothing was reassigned: {error.detail}.", "error")
     else:
-        flash(f"Reassigned {len(changed)} case(s).", "info")
+        flash(_reassigned(len(changed), len(set(refs)), members[email].name), "info")
     return redirect(_team_page())
+
+
+def _reassigned(changed: int, asked: int, name: str) -> str:
+    cases = f"{changed} case" + ("" if changed == 1 else "s")
+    message = f"Reassigned {cases} to {name}."
+    if asked > changed:
+        already = asked - changed
+        message += f" {already} {'was' if already == 1 else 'were'} already theirs."
+    return message

@@ -1,11 +1,14 @@
 """Tracking for Sales and Client Services: find a case of your accounts and follow it."""
 
-from flask import Blueprint, request
+from flask import Blueprint, abort, request
 from flask_login import current_user
 
-from app.queries.tracking import tracked_cases
+from app.models.types import utcnow
+from app.queries.tracking import default_view, track
 from app.web import params
 from app.web.rendering import page_or_partial, requires
+from workflows import edge
+from workflows.errors import InvalidInput
 
 bp = Blueprint("tracking", __name__)
 
@@ -14,5 +17,13 @@ bp = Blueprint("tracking", __name__)
 @requires("track_cases")
 def search():  # noqa: ANN201
     q = params.text(request.args, "q")
-    rows = tracked_cases(current_user, q)
-    return page_or_partial("tracking/search.html", "tracking/_results.html", rows=rows, q=q)
+    showing = params.text(request.args, "show") or default_view(current_user)
+    after = params.text(request.args, "after", edge.MAX_CURSOR)
+    try:
+        page = track(current_user, q, showing, after)
+    except InvalidInput:
+        abort(400)
+    partial = "tracking/_rows.html" if after else "tracking/_results.html"
+    return page_or_partial(
+        "tracking/search.html", partial, page=page, rows=page.rows, q=q, now=utcnow()
+    )

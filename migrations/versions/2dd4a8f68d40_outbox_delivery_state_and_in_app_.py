@@ -1,7 +1,7 @@
 """outbox delivery state and in-app notifications
 
 Revision ID: 2dd4a8f68d40
-Revises: a10e0002post
+Revises: e14a0c1e5b01
 Create Date: 2026-12-01 21:37:48.016290
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '2dd4a8f68d40'
-down_revision = 'a10e0002post'
+down_revision = 'e14a0c1e5b01'
 branch_labels = None
 depends_on = None
 

@@ -132,7 +132,11 @@ def test_a_partial_credit_is_resolved_approved_from_the_inbox_and_issued(page: P
     expect(credit.locator(".badge.memo-approved")).to_be_visible()
     expect(credit).to_contain_text("Matches the IO; approved.")
 
+    asked = []  # issuing cannot be undone: the browser asks first
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     credit.get_by_role("button", name="Issue credit memo").click()
+    expect(page.locator("#case-header .state-credited")).to_be_visible()
+    assert "cannot be undone" in asked[0]
     number = re.compile(rf"CM-{utcnow().year}-\d{{6}}")
     expect(credit.locator(".notice")).to_have_text(re.compile(r"Issued credit memo CM-"))
     expect(page.locator("#case-header .state-credited")).to_be_visible()

@@ -33,7 +33,9 @@ def test_a_lead_deescalates_a_case_and_reassigns_two_at_once(page: Page, sign_in
     page.locator("#bulk select[name=assignee]").select_option(cast.analyst2.email)
     page.get_by_role("button", name="Reassign", exact=True).click()
 
-    expect(page.get_by_role("status").first).to_contain_text("Reassigned 2 case(s).")
+    expect(page.get_by_role("status").first).to_contain_text(
+        f"Reassigned 2 cases to {cast.analyst2.name}."
+    )
     for dispute in (first, second):
         row = page.locator("#queue tbody tr", has=page.get_by_role("link", name=dispute.ref))
         expect(row).to_contain_text(cast.analyst2.name)

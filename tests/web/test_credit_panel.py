@@ -59,7 +59,7 @@ class TestResolvingWithACredit:
         assert '<input name="credit_amount" inputmode="decimal"' in group.group(0)
         assert re.findall(r'<option value="([a-z_]+)"', group.group(0)) == list(GL_REASONS)
 
-    def test_a_credit_without_a_gl_reason_is_refused_under_the_credit_fields(
+    def test_a_credit_without_a_gl_reason_is_refused_beside_the_gl_reason(
         self, web: Web, cast, case
     ):
         before = snapshot(case)
@@ -69,7 +69,9 @@ class TestResolvingWithACredit:
         )  # fmt: skip
         assert answer.status_code == 422
         body = text(answer)
-        assert 'id="resolve-credit_memo_valid-error">Choose a GL reason</p>' in body
+        assert (
+            'id="resolve-gl_reason-error">Choose the GL reason the credit is booked to.</p>' in body
+        )
         assert '<details class="action" open>' in body and 'value="400.00"' in body
         assert snapshot(case) == before
 
@@ -231,7 +233,7 @@ class TestDeciding:
         assert answer.status_code == 200
         body = text(answer)
         assert body.lstrip().startswith('<section id="case-credit"') and not is_full_page(body)
-        assert "Approved. The memo is approved." in body
+        assert "Approved: the memo is ready to issue." in body
         assert json.loads(answer.headers["HX-Trigger"]) == {"case-changed": {"area": "credit"}}
 
     def test_a_rejection_needs_a_comment_shown_beside_it(self, web: Web, make, cast):
@@ -360,6 +362,29 @@ class TestFreshLogin:
         assert back.headers["Location"] == f"/disputes/{case.ref}"
         answer = client.post(decide_path(case), data={"decision": "approve"}, headers=HX)
         assert answer.status_code == 200 and snapshot(case)["memos"] == [("approved", None)]
+
+    def test_in_the_page_the_password_is_asked_in_place_and_the_approval_keeps_its_comment(
+        self, web: Web, make, cast
+    ):
+        case = case_with_memo(make, cast)
+        client = web.stale(cast.lead)
+        area = {**HX, "HX-Target": "case-credit"}
+        sent = {"decision": "approve", "comment": "IO confirms 4.20"}
+        asked = client.post(decide_path(case), data=sent, headers=area)
+        assert asked.status_code == 200 and asked.headers["HX-Retarget"] == "#case-credit"
+        assert 'name="stepup_password"' in text(asked)
+        assert '<input type="hidden" name="comment" value="IO confirms 4.20">' in text(asked)
+        assert snapshot(case)["memos"] == [("pending_approval", None)]
+
+        wrong = client.post(decide_path(case), data={**sent, "stepup_password": "nope"},
+                            headers=area)  # fmt: skip
+        assert "That password is not right" in text(wrong)
+        assert snapshot(case)["memos"] == [("pending_approval", None)]
+
+        done = client.post(decide_path(case), data={**sent, "stepup_password": PASSWORD},
+                           headers=area)  # fmt: skip
+        assert done.status_code == 200 and snapshot(case)["memos"] == [("approved", None)]
+        assert "IO confirms 4.20" in text(done)
 
     def test_a_login_of_14_minutes_ago_is_still_fresh(self, web: Web, make, cast):
         case = case_with_memo(make, cast)

@@ -1,6 +1,7 @@
 """HTMX: each area answers alone, actions re-render their area, refusals change nothing."""
 
 import json
+import re
 
 import pytest
 
@@ -154,8 +155,39 @@ class TestRefusals:
             f"/disputes/{case.ref}/{path}", data={**data, "version": stale}, headers=HX
         )
         assert answer.status_code == 409
-        assert "This case changed" in text(answer) and "Reload the case" in text(answer)
-        assert "HX-Trigger" not in answer.headers
+        body = text(answer)
+        assert "You changed this case in another tab or window" in body  # the lead, twice
+        assert "nothing was saved" in body
+        assert json.loads(answer.headers["HX-Trigger"]) == {"case-changed": {"area": "actions"}}
+        assert snapshot(case) == before
+
+    def test_a_stale_tab_keeps_the_typed_text_and_sends_it_again(self, web: Web, cast, case):
+        stale = case.version
+        web(cast.lead).post(f"/disputes/{case.ref}/comments", data={"body": "meanwhile"})
+        client = web(cast.analyst)
+        sent = {"trigger": "escalate", "reason": "Contract terms unclear", "version": stale}
+        answer = client.post(f"/disputes/{case.ref}/trigger", data=sent, headers=HX)
+        assert answer.status_code == 409
+        assert "Contract terms unclear</textarea>" in text(answer)
+        assert f'title="{cast.lead.email}">{cast.lead.name}</span> changed this case' in text(
+            answer
+        )
+        fresh_version = re.search(r'name="version" value="(\d+)"', text(answer)).group(1)
+        again = client.post(f"/disputes/{case.ref}/trigger",
+                            data={**sent, "version": fresh_version}, headers=HX)  # fmt: skip
+        assert again.status_code == 200 and snapshot(case)["state"] == "escalated"
+
+    def test_a_comment_from_a_stale_tab_is_refused_and_kept(self, web: Web, cast, case):
+        stale = case.version
+        web(cast.lead).post(f"/disputes/{case.ref}/comments", data={"body": "meanwhile"})
+        before = snapshot(case)
+        answer = web(cast.analyst).post(
+            f"/disputes/{case.ref}/comments",
+            data={"body": "My finding", "version": stale},
+            headers=HX,
+        )
+        assert answer.status_code == 409
+        assert "My finding</textarea>" in text(answer) and "changed this case" in text(answer)
         assert snapshot(case) == before
 
     def test_a_failed_guard_is_shown_beside_its_field(self, web: Web, cast, case):
@@ -219,3 +251,30 @@ def test_an_expired_session_on_an_htmx_request_sends_the_browser_to_login(web: W
     answer = getattr(web(None), method)(path, headers={**HX, "HX-Current-URL": page})
     assert answer.status_code == 401
     assert answer.headers["HX-Redirect"] == "/login?next=/queue?state%3Descalated"
+
+
+class TestWithoutJavaScript:
+    def test_a_refused_credit_resolve_keeps_what_was_typed_and_says_it_plainly(
+        self, web: Web, make, cast
+    ):
+        case = make.dispute(cast, "investigating", assignee=cast.analyst, reason="other")
+        before = snapshot(case)
+        sent = {"trigger": "resolve", "outcome": "credit_partial", "root_cause": "rate_card_error",
+                "note": "IO rate 4.20 applies", "credit_amount": "", "gl_reason": "",
+                "version": case.version}  # fmt: skip
+        answer = web(cast.analyst).post(f"/disputes/{case.ref}/trigger", data=sent)
+        assert answer.status_code == 422 and is_full_page(text(answer))
+        body = text(answer)
+        assert "IO rate 4.20 applies</textarea>" in body
+        assert '<option value="credit_partial" selected>' in body
+        assert "Choose the GL reason the credit is booked to." in body
+        assert "credit_memo_valid" not in body
+        assert snapshot(case) == before
+
+    def test_an_amount_that_is_no_number_is_explained_beside_the_amount(self, web: Web, make, cast):
+        case = make.dispute(cast, "investigating", assignee=cast.analyst, reason="other")
+        sent = {"trigger": "resolve", "outcome": "credit_partial", "root_cause": "rate_card_error",
+                "note": "n", "credit_amount": "", "gl_reason": "rate_correction",
+                "version": case.version}  # fmt: skip
+        body = text(web(cast.analyst).post(f"/disputes/{case.ref}/trigger", data=sent, headers=HX))
+        assert 'id="resolve-credit_amount-error">Enter the credit amount, such as 1234.50.' in body

@@ -26,6 +26,9 @@ PAGES = {
     "/reports/credits.csv?month=2026-11": frozenset({"lead", "approver", "admin"}),
     "/reports/credits.json?month=2026-11": frozenset({"lead", "approver", "admin"}),
     "/workflow": EVERYONE,
+    "/queue.csv": WORKERS,
+    "/team.csv?state=filed": frozenset({"lead"}),
+    "/track.csv?q=DSP": EVERYONE,
     **{f"/disputes/{{ref}}{area}": EVERYONE for area in CASE_AREAS},
 }
 START_PAGES = {

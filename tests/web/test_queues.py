@@ -6,8 +6,19 @@ import pytest
 
 from app.extensions import db
 from app.models import Dispute
+from app.queries.memos import current_memo
+from app.services.approvals import decide
 from tests.factories import Cast, Factory
-from tests.web.helpers import HX, Web, case_refs, section, show_more_url, table_rows, text
+from tests.web.helpers import (
+    HX,
+    Web,
+    case_refs,
+    case_with_memo,
+    section,
+    show_more_url,
+    table_rows,
+    text,
+)
 
 # Disputed amounts (minor units) that give each priority for a standard advertiser.
 P1, P2, P3, P4 = 12_000_000, 3_000_000, 150_000, 50_000
@@ -203,7 +214,8 @@ class TestTeamQueue:
             cast.analyst2.id,
             cast.analyst.id,
         ]
-        assert "Reassigned 2 case(s)." in text(client.get(answer.headers["Location"]))
+        page = text(client.get(answer.headers["Location"]))
+        assert f"Reassigned 2 cases to {cast.analyst2.name}." in page
 
     def test_reassigns_nothing_when_one_selected_case_is_not_the_teams(self, web: Web, make, cast):
         ours = make.dispute(cast, "investigating", assignee=cast.analyst)
@@ -233,7 +245,34 @@ class TestTeamQueue:
     def test_reassigning_without_a_selection_says_what_to_do(self, web: Web, cast):
         client = web(cast.lead)
         answer = client.post("/team/reassign", data={"assignee": cast.analyst2.email})
-        assert "select at least one case" in text(client.get(answer.headers["Location"]))
+        page = text(client.get(answer.headers["Location"]))
+        assert "Nothing was reassigned: Tick at least one case to reassign." in page
+        assert "disputes:" not in page
+
+    def test_reassigning_to_nobody_chosen_asks_who_and_changes_nothing(self, web, make, cast):
+        case = make.dispute(cast, "investigating", assignee=cast.analyst)
+        client = web(cast.lead)
+        answer = client.post("/team/reassign", data={"refs": [case.ref], "assignee": ""})
+        db.session.expire_all()
+        assert case.assignee_id == cast.analyst.id
+        assert "Choose who should get the cases" in text(client.get(answer.headers["Location"]))
+
+    def test_reassigning_all_matching_takes_every_case_the_filters_select(self, web, make, cast):
+        escalated = [make.dispute(cast, "escalated", assignee=cast.analyst) for _ in range(3)]
+        other = make.dispute(cast, "investigating", assignee=cast.analyst)
+        client = web(cast.lead)
+        answer = client.post(
+            "/team/reassign",
+            data={
+                "all_matching": "1",
+                "filter-state": "escalated",
+                "assignee": cast.analyst2.email,
+            },
+        )
+        db.session.expire_all()
+        assert [d.assignee_id for d in escalated] == [cast.analyst2.id] * 3
+        assert other.assignee_id == cast.analyst.id
+        assert "Reassigned 3 cases to" in text(client.get(answer.headers["Location"]))
 
     def test_show_more_walks_the_team_queue_once(self, web: Web, make, cast, monkeypatch):
         monkeypatch.setattr("app.queries.queues.PAGE_SIZE", 2)
@@ -243,3 +282,45 @@ class TestTeamQueue:
             make.dispute(cast, "investigating", assignee=cast.analyst2)
         seen = walk(web(cast.lead), "/team")
         assert len(seen) == len(set(seen)) == 5
+
+
+def test_each_queue_says_how_many_cases_match_and_in_what_order(web: Web, make, cast):
+    for amount in (P1, P3, P4):
+        make.dispute(cast, "investigating", assignee=cast.analyst, amount=amount)
+    mine = text(web(cast.analyst).get("/queue?priority=P1"))
+    assert "1 case matches" in mine and "Sorted by priority, then SLA due, then age" in mine
+    team = text(web(cast.lead).get("/team"))
+    assert "3 cases match" in team and "unassigned first, then escalated" in team
+
+
+def test_the_sla_column_sorts_the_queue_by_what_is_due_first(web: Web, make, cast):
+    p4, p1 = (make.dispute(cast, "filed", assignee=cast.analyst, amount=a) for a in (P4, P1))
+    body = text(web(cast.analyst).get("/queue?sort=due"))
+    assert "Sorted by SLA due, then priority, then age" in body
+    assert case_refs(body) == refs(p1, p4)  # a P1's triage clock is due first
+
+
+def test_queue_rows_show_the_amount_in_usd_and_the_last_activity(web: Web, make, cast):
+    make.dispute(cast, "investigating", assignee=cast.analyst, amount=100_000)
+    body = section(text(web(cast.analyst).get("/queue")), "queue")
+    assert "In USD" in body and body.count("USD 1,000.00") == 2  # the amount, and in USD
+    assert "Last activity" in body and " ago</td>" in body
+
+
+def test_the_team_queue_exports_its_filtered_list_as_formula_safe_csv(web: Web, make, cast):
+    evil = make.advertiser(cast.team, name='=HYPERLINK("http://x")')
+    hit = make.dispute(cast, "escalated", assignee=cast.analyst, advertiser=evil)
+    make.dispute(cast, "investigating", assignee=cast.analyst)  # filtered out
+    answer = web(cast.lead).get("/team.csv?state=escalated")
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    lines = answer.get_data(as_text=True).splitlines()
+    assert lines[0].startswith("reference,state,priority,advertiser")
+    assert len(lines) == 2 and lines[1].startswith(f"{hit.ref},escalated,")
+    assert "'=HYPERLINK" in lines[1]  # a spreadsheet shows it, never runs it
+
+
+def test_a_case_whose_credit_was_rejected_shows_it_came_back_from_approval(web: Web, make, cast):
+    case = case_with_memo(make, cast)
+    decide(current_memo(case).id, cast.approver, "reject", "The IO says 4.50, not 4.20.")
+    row = next(r for r in table_rows(text(web(cast.analyst).get("/queue"))) if case.ref in r)
+    assert "returned from approval" in " ".join(row)

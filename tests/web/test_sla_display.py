@@ -20,11 +20,13 @@ def _case(make, cast, *, hours_ago: float, amount: int, start: bool = True):
     return dispute
 
 
-def test_my_queue_puts_the_case_whose_clock_falls_due_first_on_top(web, make, cast):
+def test_sorted_by_sla_my_queue_puts_the_case_whose_clock_falls_due_first_on_top(web, make, cast):
     fresh_p1 = _case(make, cast, hours_ago=0, amount=20_000_000)  # P1: due in two days
     old_p4 = _case(make, cast, hours_ago=24 * 40, amount=50_000)  # P4, but long overdue
-    refs = case_refs(web(cast.analyst).get("/queue").get_data(as_text=True))
+    refs = case_refs(web(cast.analyst).get("/queue?sort=due").get_data(as_text=True))
     assert refs.index(old_p4.ref) < refs.index(fresh_p1.ref)
+    by_priority = case_refs(web(cast.analyst).get("/queue").get_data(as_text=True))
+    assert by_priority.index(fresh_p1.ref) < by_priority.index(old_p4.ref)  # the default
 
 
 def test_queue_rows_carry_a_badge_for_their_nearest_clock(web, make, cast):

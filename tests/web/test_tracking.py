@@ -4,7 +4,7 @@ import pytest
 
 from app.services.watching import set_watching
 from tests.factories import Cast, Factory
-from tests.web.helpers import Web, case_refs, section, text, triggers_offered
+from tests.web.helpers import HX, Web, case_refs, section, show_more_url, text, triggers_offered
 
 
 @pytest.fixture
@@ -43,12 +43,50 @@ def test_a_broad_search_lists_only_the_viewers_accounts(web: Web, cast, mine, th
     assert case_refs(body) == [mine.ref]
 
 
-def test_without_a_search_the_page_lists_the_watched_cases(web: Web, make, cast, mine):
+def test_sales_land_on_their_accounts_open_disputes(web: Web, make, cast, mine, theirs):
+    make.dispute(cast, "resolved", assignee=cast.analyst)  # theirs, but closed
+    body = text(web(cast.viewer).get("/track"))
+    assert "Open disputes of your accounts" in body and case_refs(body) == [mine.ref]
+    assert "1 case" in section(body, "results")
+
+
+def test_the_watched_cases_are_one_click_away(web: Web, make, cast, mine):
     make.dispute(cast, "filed")  # of their account, not watched
     client = web(cast.viewer)
-    assert "Search for a case, then watch it" in text(client.get("/track"))
+    assert "Search for a case, then watch it" in text(client.get("/track?show=watched"))
     set_watching(mine.ref, cast.viewer, True)
-    assert case_refs(text(client.get("/track"))) == [mine.ref]
+    assert case_refs(text(client.get("/track?show=watched"))) == [mine.ref]
+    assert case_refs(text(web(cast.analyst).get("/track"))) == []  # others start on watches
+
+
+@pytest.mark.parametrize("how", ["full reference", "lower case", "its number", "DSP", "DSP-0000"])
+def test_a_case_is_found_by_its_reference_or_part_of_it(web: Web, cast, mine, how):
+    q = {"full reference": mine.ref, "lower case": mine.ref.lower(), "its number": str(mine.id),
+         "DSP": "DSP", "DSP-0000": mine.ref[:8]}[how]  # fmt: skip
+    assert case_refs(text(web(cast.viewer).get("/track", query_string={"q": q}))) == [mine.ref]
+
+
+def test_track_counts_every_match_and_pages_through_all(web: Web, make, cast, monkeypatch):
+    monkeypatch.setattr("app.queries.tracking.PAGE_SIZE", 2)
+    cases = [make.dispute(cast, "filed") for _ in range(5)]
+    client = web(cast.viewer)
+    body = text(client.get("/track", query_string={"q": "DSP"}))
+    assert "5 cases" in section(body, "results")
+    assert case_refs(body) == [c.ref for c in reversed(cases)][:2]
+    seen = case_refs(body)
+    while url := show_more_url(body):
+        body = text(client.get(url, headers=HX))
+        seen += case_refs(body)
+    assert seen == [c.ref for c in reversed(cases)]
+
+
+def test_a_count_past_the_cap_says_more_than(web: Web, make, cast, monkeypatch):
+    monkeypatch.setattr("app.queries.counting.COUNT_CAP", 2)
+    monkeypatch.setattr("app.queries.tracking.capped_count.__defaults__", (2,))
+    for _ in range(3):
+        make.dispute(cast, "filed")
+    body = text(web(cast.viewer).get("/track", query_string={"q": "DSP"}))
+    assert "more than 2 cases" in section(body, "results")
 
 
 def test_results_show_state_outcome_and_amount(web: Web, make, cast):

@@ -1,0 +1,28 @@
+"""How many rows a list matches, counted only as far as is cheap."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+
+from app.extensions import db
+from app.models import Dispute
+
+COUNT_CAP = 1000  # beyond this many matches a list says "more than 1,000" instead of counting
+
+
+@dataclass(frozen=True)
+class Count:
+    """How many rows a list matches: exact up to the cap, else "more than" the cap."""
+
+    n: int
+    more: bool = False
+
+    def __str__(self) -> str:
+        return f"more than {self.n:,}" if self.more else f"{self.n:,}"
+
+
+def capped_count(query: Select, cap: int = COUNT_CAP) -> Count:
+    """Count the disputes a query selects, stopping after `cap` (an index range, never a scan)."""
+    ids = query.with_only_columns(Dispute.id).order_by(None).limit(cap + 1).subquery()
+    n = db.session.scalar(select(func.count()).select_from(ids)) or 0
+    return Count(min(n, cap), n > cap)

@@ -1,0 +1,89 @@
+"""Work typed into a form is never lost: without JavaScript, and in a tab that went stale."""
+
+import re
+
+from playwright.sync_api import Browser, Page, expect
+
+from app.models import CreditMemo, Dispute
+from app.queries.memos import current_memo
+from app.services.triggers import fire_trigger
+from tests.e2e.helpers import WIDE, fresh, open_action
+from tests.factories import PASSWORD
+from tests.web.helpers import case_with_memo
+
+
+def test_without_javascript_a_refused_credit_resolve_keeps_what_was_typed(
+    browser: Browser, live_server: str, make, csrf_on
+):
+    cast = make.cast()
+    case = make.dispute(cast, "investigating", assignee=cast.analyst, reason="other")
+    context = browser.new_context(base_url=live_server, viewport=WIDE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("Email").fill(cast.analyst.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"/disputes/{case.ref}")
+    page.locator('summary[data-trigger="resolve"]').click()
+    form = page.locator('details:has(summary[data-trigger="resolve"]) form')
+    form.get_by_label("Outcome").select_option("credit_partial")
+    form.get_by_label("Root cause").select_option("rate_card_error")
+    form.get_by_label("Note").fill("IO rate 4.20 applies, not the card rate.")
+    form.get_by_label("Credit amount (USD)").fill("120.00")
+    form.get_by_role("button", name="Resolve").click()
+
+    form = page.locator('details[open]:has(summary[data-trigger="resolve"]) form')
+    expect(form.get_by_label("Note")).to_have_value("IO rate 4.20 applies, not the card rate.")
+    expect(form.get_by_label("Credit amount (USD)")).to_have_value("120.00")
+    expect(form.get_by_label("Outcome")).to_have_value("credit_partial")
+    expect(form.locator(".field-error")).to_have_text(
+        "Choose the GL reason the credit is booked to."
+    )
+    expect(page.locator("body")).not_to_contain_text("credit_memo_valid")
+    assert fresh(Dispute, case.id).state == "investigating"
+    context.close()
+
+
+def test_a_stale_tab_keeps_the_typed_text_names_who_changed_it_and_refreshes(
+    page: Page, sign_in, make
+):
+    cast = make.cast()
+    case = make.dispute(cast, "investigating", assignee=cast.analyst)
+    sign_in(cast.analyst)
+    page.goto(f"/disputes/{case.ref}")
+    escalate = open_action(page, "escalate")
+    escalate.get_by_label("Reason").fill("The IO and the rate card disagree.")
+    # The lead acts on the case while the analyst's tab sits open.
+    fire_trigger(case.ref, cast.lead, "request_info", {"note": "Asked the agency for the IO."})
+    escalate.get_by_role("button", name="Escalate").click()
+
+    actions = page.locator("#case-actions")
+    expect(actions.get_by_role("alert")).to_contain_text(f"{cast.lead.name} changed this case")
+    expect(page.locator("#case-header")).to_contain_text("waiting on advertiser")  # refreshed
+    again = page.locator('#case-actions details[open]:has(summary[data-trigger="escalate"]) form')
+    expect(again.get_by_label("Reason")).to_have_value("The IO and the rate card disagree.")
+    again.get_by_role("button", name="Escalate").click()
+    expect(page.locator("#case-header .state-escalated")).to_be_visible()
+    assert fresh(Dispute, case.id).state == "escalated"
+
+
+def test_a_stale_sign_in_asks_the_password_in_place_and_the_approval_keeps_its_comment(
+    page: Page, sign_in, make, monkeypatch
+):
+    cast = make.cast()
+    case = case_with_memo(make, cast)
+    sign_in(cast.lead)
+    monkeypatch.setattr("app.web.auth.FRESH_SECONDS", -1)  # every sign-in is now too old
+    page.goto(f"/disputes/{case.ref}")
+    credit = page.locator("#case-credit")
+    credit.get_by_label("Comment").fill("Small and documented; approved.")
+    credit.get_by_role("button", name="Approve").click()
+
+    expect(credit.get_by_role("heading", name="Confirm it is you")).to_be_visible()
+    expect(page).to_have_url(re.compile(case.ref))  # still on the case, not the login page
+    credit.get_by_label(re.compile("Password")).fill(PASSWORD)
+    credit.get_by_role("button", name="Confirm and continue").click()
+
+    expect(credit.locator(".badge.memo-approved")).to_be_visible()
+    expect(credit).to_contain_text("Small and documented; approved.")
+    assert fresh(CreditMemo, current_memo(case).id).status == "approved"
