@@ -41,14 +41,21 @@ def person(user: User) -> matrix.Person:
     return matrix.Person(user.id, user.role, user.approval_limit)
 
 
-def visible_memo(memo_id: int, user: User) -> CreditMemo:
-    """Load a memo with its approvals, or raise NotFound when its case is not the user's."""
-    memo = db.session.scalar(
+def visible_memo(memo_id: int, user: User, *, lock: bool = False) -> CreditMemo:
+    """Load a memo with its approvals, or raise NotFound when its case is not the user's.
+
+    With lock, the memo row is locked (PostgreSQL) and re-read, approvals included, so what
+    another transaction committed while this one waited is what it sees.
+    """
+    query = (
         select(CreditMemo)
         .join(Dispute, Dispute.id == CreditMemo.dispute_id)
         .where(CreditMemo.id == memo_id, visible_clause(user))
         .options(selectinload(CreditMemo.approvals).joinedload(Approval.approver))
     )
+    if lock:
+        query = query.with_for_update(of=CreditMemo).execution_options(populate_existing=True)
+    memo = db.session.scalar(query)
     if memo is None:
         raise NotFound(f"no credit memo {memo_id} that you can see")
     return memo

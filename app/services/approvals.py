@@ -27,7 +27,10 @@ def decide(
     if decision == "reject" and not comment:
         raise InvalidInput({"comment": "say why the memo is rejected"})
     memo = visible_memo(memo_id, user)
+    # Lock the case, then the memo, and only then read the memo's status and approvals: a
+    # decision racing this one waits here and sees what the first one did.
     dispute = load_for_change(format_ref(memo.dispute_id), user, None)
+    memo = visible_memo(memo_id, user, lock=True)
     if not matrix.may_move_memo(memo.status, decision):
         raise Conflict(f"the memo is {memo.status.replace('_', ' ')}, not awaiting approval")
     facts = memo_facts(memo, dispute)
