@@ -303,7 +303,7 @@ class TestIssuing:
         assert answer.status_code == 409
         assert text(answer).lstrip().startswith('<section id="case-credit"')
         assert 'id="case-actions"' not in text(answer)
-        assert "This case changed" in text(answer) and "Reload the case" in text(answer)
+        assert "changed this case" in text(answer) and "nothing was saved" in text(answer)
         assert snapshot(case) == before
 
     def test_issuing_twice_issues_once(self, web: Web, make, cast):
