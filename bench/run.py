@@ -146,7 +146,7 @@ def sweep_due(due: int = 1000) -> Op:
                            {"due": now - timedelta(minutes=1), "n": due})  # fmt: skip
         db.session.commit()
 
-    return Op(f"SLA sweep, {due:,} due", lambda: sweep(now), limit=3, prepare=prepare)
+    return Op(f"SLA sweep, {due:,} due", lambda: sweep(now), limit=1, prepare=prepare)
 
 
 def _row(op: Op, timing: Timing | None, floor: Timing | None) -> str:

@@ -58,7 +58,9 @@ def test_an_analyst_resolves_a_case_as_no_credit_with_a_root_cause(page: Page, s
 
     resolve = open_action(page, "resolve")
     resolve.get_by_label("Outcome").select_option("no_credit")
-    resolve.get_by_label("Note").fill("Billed at the contracted rate; delivery matches.")
+    resolve.get_by_label("Note", exact=True).fill(
+        "Billed at the contracted rate; delivery matches."
+    )
     resolve.get_by_role("button", name="Resolve").click()  # no root cause yet
     expect(page.locator("#case-actions .field-error")).to_contain_text("Choose a root cause")
     assert fresh(Dispute, case.id).state == "investigating"

@@ -102,7 +102,9 @@ def test_a_partial_credit_is_resolved_approved_from_the_inbox_and_issued(page: P
     resolve.get_by_label("Outcome").select_option("credit_partial")
     expect(credit_fields).to_be_visible()
     resolve.get_by_label("Root cause").select_option("rate_card_error")
-    resolve.get_by_label("Note").fill("Rate card applied instead of the IO rate of 4.20.")
+    resolve.get_by_label("Note", exact=True).fill(
+        "Rate card applied instead of the IO rate of 4.20."
+    )
     resolve.get_by_label("Credit amount (USD)").fill(CREDIT)
     resolve.get_by_label("GL reason").select_option("rate_correction")
     resolve.get_by_role("button", name="Resolve").click()

@@ -28,12 +28,14 @@ def test_without_javascript_a_refused_credit_resolve_keeps_what_was_typed(
     form = page.locator('details:has(summary[data-trigger="resolve"]) form')
     form.get_by_label("Outcome").select_option("credit_partial")
     form.get_by_label("Root cause").select_option("rate_card_error")
-    form.get_by_label("Note").fill("IO rate 4.20 applies, not the card rate.")
+    form.locator("textarea[name=note]").fill("IO rate 4.20 applies, not the card rate.")
     form.get_by_label("Credit amount (USD)").fill("120.00")
     form.get_by_role("button", name="Resolve").click()
 
     form = page.locator('details[open]:has(summary[data-trigger="resolve"]) form')
-    expect(form.get_by_label("Note")).to_have_value("IO rate 4.20 applies, not the card rate.")
+    expect(form.locator("textarea[name=note]")).to_have_value(
+        "IO rate 4.20 applies, not the card rate."
+    )
     expect(form.get_by_label("Credit amount (USD)")).to_have_value("120.00")
     expect(form.get_by_label("Outcome")).to_have_value("credit_partial")
     expect(form.locator(".field-error")).to_have_text(

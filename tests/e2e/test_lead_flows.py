@@ -21,7 +21,7 @@ def test_a_lead_deescalates_a_case_and_reassigns_two_at_once(page: Page, sign_in
 
     queue.get_by_role("link", name=escalated.ref).click()
     deescalate = open_action(page, "deescalate")
-    deescalate.get_by_label("Note").fill("Sales confirmed the IO; back to the analyst.")
+    deescalate.get_by_label("Note", exact=True).fill("Sales confirmed the IO; back to the analyst.")
     deescalate.get_by_role("button", name="Deescalate").click()
     expect(page.locator("#case-header .state-investigating")).to_be_visible()
     expect(page.locator("#case-timeline")).to_contain_text("Sales confirmed the IO")

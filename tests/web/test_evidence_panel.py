@@ -286,12 +286,13 @@ class TestRefusals:
         assert "HX-Trigger" not in again.headers
         assert snapshot(case) == before and len(stored_files(app)) == 1
 
-    def test_without_htmx_a_refusal_returns_to_the_case_with_a_message(self, web: Web, cast, case):
+    def test_without_htmx_a_refusal_answers_the_whole_case_page_with_its_message(
+        self, web: Web, cast, case
+    ):
         before = snapshot(case)
-        client = web(cast.analyst)
-        answer = post_file(client, case, samples.executable(), "a.pdf")
-        assert answer.status_code == 302
-        assert "not a PDF, CSV" in text(client.get(answer.headers["Location"]))
+        answer = post_file(web(cast.analyst), case, samples.executable(), "a.pdf")
+        assert answer.status_code == 415  # the API's status for the same refusal
+        assert is_full_page(text(answer)) and "not a PDF, CSV" in text(answer)
         assert snapshot(case) == before
 
 
