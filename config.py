@@ -4,6 +4,8 @@ import os
 from pathlib import Path
 
 INSTANCE = Path(__file__).parent / "instance"
+DEV_SECRET_KEY = "dev-only-not-secret"
+DEV_AUDIT_KEY = "dev-only-audit-key"
 
 
 def _database_url() -> str:
@@ -16,7 +18,9 @@ def _database_url() -> str:
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    ENVIRONMENT = os.environ.get("DISPUTEDESK_ENV", "development")  # "production" checks settings
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    AUDIT_KEY = os.environ.get("AUDIT_KEY", DEV_AUDIT_KEY)  # keys the audit chain; not in the DB
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     MAX_EVIDENCE_BYTES = int(os.environ.get("EVIDENCE_MAX_MB", "25")) * 1024 * 1024
@@ -28,6 +32,19 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "") == "1"
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))  # load balancers in front (X-Forwarded-*)
+    REDIS_URL = os.environ.get("REDIS_URL", "")  # rate limits shared by every instance
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "disputedesk"
+    SIGNIN_ADDRESS_LIMIT = "30 per minute; 300 per day"  # failed sign-ins from one address
+    # One JSON object per log line: the default in production, LOG_FORMAT=json|text to choose.
+    LOG_JSON = (
+        os.environ.get("LOG_FORMAT", "json" if ENVIRONMENT == "production" else "text") == "json"
+    )
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")  # when set, /metrics wants it as Bearer
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")  # per token
     WTF_CSRF_TIME_LIMIT = None  # the session bounds the token's life
     API_MAX_LIMIT = 500
     # Outbox delivery and e-mail (see README "Notifications and the outbox").

@@ -5,7 +5,8 @@ from typing import Any
 
 from flask import Flask
 
-from app.extensions import csrf, db, htmx, login_manager, migrate
+from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
+from app.security import headers, settings
 from config import Config
 
 ROOT = Path(__file__).parent.parent
@@ -21,6 +22,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     app.config.from_object(Config)
     app.config.update(overrides or {})
+    settings.enforce(app.config)  # production with unsafe settings does not start
     Path(app.instance_path).mkdir(exist_ok=True)  # home of the default SQLite file
 
     db.init_app(app)
@@ -28,12 +30,19 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
+    limiter.init_app(app)
+    headers.init_app(app)
 
-    from app import api, cli, web
+    from app import api, cli, ops, web
+    from app.security import cli as security_cli
+    from app.security import ratelimits
 
+    ratelimits.limit_api(api.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api.docs_bp)
     csrf.exempt(api.bp)
     web.init_app(app)
     cli.init_app(app)
+    security_cli.init_app(app)
+    ops.init_app(app)
     return app

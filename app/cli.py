@@ -1,8 +1,9 @@
 """Command-line tools: flask --app wsgi …"""
 
+import json
 import time
-from contextlib import closing
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -13,9 +14,8 @@ from app.cli_import import import_group
 from app.extensions import db
 from app.models import User
 from app.models.disputes import format_ref
-from app.services.audit import find_broken_events
 from app.services.sla_sweep import sweep
-from app.services.users import create_token, create_user
+from app.services.users import create_user
 from workflows.codes import ROLES
 from workflows.errors import InvalidInput
 
@@ -54,13 +54,23 @@ def create_user_command(
 
 @click.command("create-token")
 @click.argument("email")
-def create_token_command(email: str) -> None:
+@click.option("--scope", "scopes", help="read, write, approve, integration (default: the role's)")
+@click.option("--days", type=int, help="Days until it expires (default 90, at most 365).")
+@click.option("--name", default="", help="What the token is for, shown in listings.")
+def create_token_command(email: str, scopes: str | None, days: int | None, name: str) -> None:
     """Create an API token for a user and print it (shown once)."""
+    from app.services.tokens import issue_token
+
     user = db.session.scalar(select(User).where(User.email == email.lower()))
     if user is None:
         raise click.ClickException(f"no user {email}")
-    click.echo(f"API token for {user.email} (store it now; it is not shown again):")
-    click.echo(create_token(user))
+    try:
+        token, row = issue_token(user, scopes=scopes, days=days, name=name)
+    except InvalidInput as error:
+        raise click.ClickException(error.detail) from None
+    click.echo(f"API token {row.id} for {user.email}, scopes {row.scopes}, expires "
+               f"{row.expires_at:%Y-%m-%d} (store it now; it is not shown again):")  # fmt: skip
+    click.echo(token)
 
 
 @click.command("seed-demo")
@@ -80,17 +90,48 @@ def audit() -> None:
     """Audit trail tools."""
 
 
+SHOWN = 50  # findings printed; a rewritten trail would otherwise print one line per event
+
+
 @audit.command("verify")
-def audit_verify() -> None:
-    """Check every dispute's hash chain; exit 1 naming the first broken event."""
-    with closing(find_broken_events()) as walk:  # stopping early closes the database cursor
-        for found in walk:
-            if isinstance(found, int):
-                click.echo(f"ok: {found} events, every chain holds")
-                return
-            ref = format_ref(found.dispute_id)
-            click.echo(f"broken: {ref} event #{found.seq} (id {found.id}) does not match its hash")
-            raise SystemExit(1)
+@click.option(
+    "--checkpoint",
+    "kept",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A signed file written earlier by `audit checkpoint --out`, to hold the trail to.",
+)
+def audit_verify(kept: str | None) -> None:
+    """Check every chain, head, state and the ledger; exit 1 naming what does not hold."""
+    from app.services.audit_verify import checkpoint_file_problem, verify_trail
+
+    problems, entry_ids = [], ()
+    if kept:
+        document = json.loads(Path(kept).read_text())
+        problems += [p for p in [checkpoint_file_problem(document)] if p]
+        entry_ids = (document.get("ledger_entry"),)
+    for found in verify_trail(checkpoint_ids=entry_ids):
+        if isinstance(found, int):
+            count = found
+            continue
+        where = format_ref(found.dispute_id) if found.dispute_id else "ledger"
+        problems.append(f"{where}{f' event #{found.seq}' if found.seq else ''}: {found.detail}")
+    for problem in problems[:SHOWN]:
+        click.echo(f"broken: {problem}")
+    if len(problems) > SHOWN:
+        click.echo(f"… and {len(problems) - SHOWN} more")
+    if problems:
+        raise SystemExit(1)
+    click.echo(f"ok: {count} events, every chain, head, state and checkpoint holds")
+
+
+@audit.command("checkpoint")
+@click.option("--out", type=click.Path(dir_okay=False), help="Also write the signed file here.")
+def audit_checkpoint(out: str | None) -> None:
+    """Append every chain head to the ledger; write the signed checkpoint file an auditor keeps."""
+    from app.services.audit_verify import checkpoint
+
+    entry = checkpoint(Path(out) if out else None)
+    click.echo(f"checkpoint {entry.id}: {entry.chains} chains, {entry.events} events")
 
 
 @click.group()
@@ -116,16 +157,21 @@ def _instant(value: str | None) -> datetime | None:
 @click.option("--batch", type=click.IntRange(min=1), default=100, help="Cases per transaction.")
 def sla_sweep(now: str | None, loop: int | None, batch: int) -> None:
     """Warn clocks at risk, breach overdue ones, escalate; print what it did."""
+    from app.ops.metrics import SWEEP_SECONDS
+
     moment = _instant(now)
     if loop is None:
-        click.echo(sweep(moment, breach_batch=batch))
+        with SWEEP_SECONDS.time():
+            click.echo(sweep(moment, breach_batch=batch))
         return
     if moment is not None:
         raise click.UsageError("--now and --loop do not go together")
     while True:
         started = time.monotonic()
         try:
-            click.echo(f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ} {sweep(breach_batch=batch)}")
+            with SWEEP_SECONDS.time():
+                done = sweep(breach_batch=batch)
+            click.echo(f"{datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ} {done}")
         except Exception as error:  # a failed sweep is retried on the next tick
             db.session.rollback()
             click.echo(f"sweep failed: {error}", err=True)

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 from app.models.disputes import NO_CLOCK, queue_band
-from app.services.audit import chain_hash
+from app.services.audit import chain_hash, head_mac
 from workflows.codes import GL_REASONS, PRODUCTS, REASON_CODES, ROOT_CAUSES
 from workflows.money import priority_for, to_reporting
 from workflows.sla import TARGETS, TICKING, WARN_AT
@@ -123,7 +123,8 @@ def chunk(shape: Shape, first: int, last: int) -> Chunk:
 
 
 TABLE_ORDER = ("invoices", "invoice_lines", "delivery_records", "disputes", "disputed_lines",
-               "sla_clocks", "events", "comments", "credit_memos", "approvals")  # fmt: skip
+               "sla_clocks", "events", "chain_heads", "comments", "credit_memos",
+               "approvals")  # fmt: skip
 
 
 def _one(shape: Shape, g: int, out: dict[str, list[dict]]) -> None:
@@ -184,7 +185,11 @@ def _one(shape: Shape, g: int, out: dict[str, list[dict]]) -> None:
         {"id": g, "dispute_id": g, "invoice_line_id": lines[0]["id"], "amount": disputed}
     )
     out["sla_clocks"].extend(clocks)
-    out["events"].extend(_events(g, state, outcome, filed, resolved, assignee, disputed))
+    trail = _events(g, state, outcome, filed, resolved, assignee, disputed)
+    out["events"].extend(trail)
+    last = trail[-1]  # the chain's head, as append_event keeps it
+    out["chain_heads"].append({"dispute_id": g, "seq": last["seq"], "hash": last["hash"],
+                               "mac": head_mac(g, last["seq"], last["hash"])})  # fmt: skip
     if g % 5 == 0:
         out["comments"].append({"id": g // 5, "dispute_id": g, "author_id": analyst_id(team, g),
                                 "body": "Checked the delivery report against the invoice.",

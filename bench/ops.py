@@ -144,7 +144,9 @@ class Callers:
             answer = isolated(
                 client.post, "/login", data={"email": user.email, "password": PASSWORD}
             )
-            assert answer.status_code in (302, 303), f"{user.email} could not sign in"
+            assert answer.status_code in (302, 303), (
+                f"{user.email} could not sign in ({answer.status_code})"
+            )
             self.web[user.id] = client
         client = self.web[user.id]
         return lambda: expect(isolated(client.get, path), 200)

@@ -74,6 +74,14 @@
     if (event.target.matches("[data-print]")) window.print();
   });
 
+  /* A change to one area of a case refreshes the others. Done here rather than with an htmx
+     trigger filter, which htmx evaluates as code and the Content-Security-Policy forbids. */
+  document.body.addEventListener("case-changed", function (event) {
+    var changed = event.detail && event.detail.area;
+    document.querySelectorAll("[data-case-area]").forEach(function (area) {
+      if (area.dataset.caseArea !== changed) htmx.trigger(area, "case-refresh");
+    });
+  });
   /* On a phone the main menu folds behind one button; without this script it simply wraps. */
   var toggle = document.querySelector(".menu-toggle");
   if (toggle) {

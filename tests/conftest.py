@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from app import create_app
-from app.extensions import db
+from app.extensions import db, limiter
 from tests.factories import Factory
 
 
@@ -72,6 +72,7 @@ def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     if "app" not in request.fixturenames:
         return
     db.session.remove()
+    limiter.reset()  # failed sign-ins of one test do not lock out the next
     shutil.rmtree(request.getfixturevalue("app").config["EVIDENCE_DIR"], ignore_errors=True)
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as conn:

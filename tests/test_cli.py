@@ -1,5 +1,7 @@
 """The command-line tools operators use."""
 
+import json
+
 from sqlalchemy import func, select, update
 
 from app.extensions import db
@@ -59,3 +61,18 @@ def test_audit_verify_exits_1_naming_the_altered_event(app, make):
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 1
     assert f"{dispute.ref} event #2" in result.output
+
+
+def test_audit_checkpoint_writes_a_signed_file_that_verify_holds_the_trail_to(app, make, tmp_path):
+    cast = make.cast()
+    make.dispute(cast, "investigating")
+    kept = tmp_path / "heads.json"
+    runner = app.test_cli_runner()
+    written = runner.invoke(args=["audit", "checkpoint", "--out", str(kept)])
+    assert written.exit_code == 0 and written.output.startswith("checkpoint 1:")
+    assert "signature" in json.loads(kept.read_text())
+    held = runner.invoke(args=["audit", "verify", "--checkpoint", str(kept)])
+    assert held.exit_code == 0, held.output
+    kept.write_text(kept.read_text().replace('"events": ', '"events": 1'))
+    refused = runner.invoke(args=["audit", "verify", "--checkpoint", str(kept)])
+    assert refused.exit_code == 1 and "signature does not hold" in refused.output

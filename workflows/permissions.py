@@ -57,6 +57,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "admin": frozenset(
         {
             "sign_in",
+            "administer",
             "read_notices",
             "manage_webhooks",
             "watch_outbox",

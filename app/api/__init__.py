@@ -7,7 +7,8 @@ from app.api.blueprint import bp
 from app.api.problems import from_domain_error, from_http_error, problem
 from app.api.reference import docs_bp  # noqa: F401  (registered by create_app)
 from app.api.registry import public_endpoints
-from app.services.users import user_for_token
+from app.api.scopes import scope_refusal
+from app.services.tokens import token_in_use
 from workflows.errors import DomainError
 
 
@@ -16,13 +17,14 @@ def authenticate() -> Response | None:
     if request.endpoint in public_endpoints():
         return None
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token else None
-    if user is None:
-        response = problem(401, "Unauthorized", "send a valid API token: Authorization: Bearer …")
+    row = token_in_use(token.strip()) if scheme.lower() == "bearer" and token else None
+    if row is None:
+        detail = "send a valid, unexpired, unrevoked API token: Authorization: Bearer …"
+        response = problem(401, "Unauthorized", detail)
         response.headers["WWW-Authenticate"] = 'Bearer realm="disputedesk"'
         return response
-    g.user = user
-    return None
+    g.user, g.token = row.user, row
+    return scope_refusal(row)
 
 
 @bp.errorhandler(DomainError)
@@ -35,7 +37,7 @@ def http_error(error: HTTPException) -> Response:
     return from_http_error(error)
 
 
-from app.api import catalog, credits, disputes, evidence, openapi  # noqa: E402,F401
+from app.api import catalog, credits, disputes, evidence, openapi, tokens  # noqa: E402,F401
 from app.api import comparison as _comparison  # noqa: E402,F401
 from app.api import correspondence as _correspondence  # noqa: E402,F401
 from app.api import feeds as _feeds  # noqa: E402,F401

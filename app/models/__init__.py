@@ -7,6 +7,7 @@ from app.models.disputes import Comment, Dispute, DisputedLine, Event, Idempoten
 from app.models.evidence import Evidence
 from app.models.notices import Notification, NotificationPreference
 from app.models.people import ApiToken, Team, User
+from app.models.security import ChainHead, LedgerEntry, PasswordLink, SecurityEvent, WebSession
 from app.models.sla import Outbox, SlaClock
 from app.models.webhooks import WebhookSubscription
 
@@ -14,6 +15,7 @@ __all__ = [
     "Advertiser",
     "ApiToken",
     "Approval",
+    "ChainHead",
     "BillingContact",
     "Comment",
     "Contract",
@@ -27,13 +29,17 @@ __all__ = [
     "InboundEmail",
     "Invoice",
     "InvoiceLine",
+    "LedgerEntry",
     "MemoSequence",
     "Notification",
     "NotificationPreference",
     "Outbox",
+    "PasswordLink",
+    "SecurityEvent",
     "SlaClock",
     "Team",
     "User",
     "Watch",
+    "WebSession",
     "WebhookSubscription",
 ]

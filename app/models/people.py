@@ -33,6 +33,7 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     timezone: Mapped[str] = mapped_column(String(64), default="America/Chicago")
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     team: Mapped[Team | None] = relationship()
 
@@ -60,5 +61,9 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    name: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    scopes: Mapped[str] = mapped_column(String(100), default="read", server_default="read")
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     user: Mapped[User] = relationship()

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.extensions import db
 from app.models import Advertiser, Comment, Dispute, DisputedLine, Event, Invoice, User
 from app.queries.access import get_visible_dispute, visible_clause, visible_disputes
+from app.queries.trail_view import readable_events
 from workflows.dispute import OPEN_STATES, STATES
 from workflows.errors import InvalidInput, NotFound
 from workflows.permissions import reads_internal_comments
@@ -60,15 +61,11 @@ def load_dispute(ref: str, user: User) -> Dispute:
 
 
 def dispute_events(dispute: Dispute, user: User) -> Sequence[Event]:
-    """Return the dispute's audit trail, without internal comments for those outside billing."""
+    """Return the dispute's audit trail as the user may read it (less of it for Sales/CS)."""
     events = db.session.scalars(
         select(Event).where(Event.dispute_id == dispute.id).order_by(Event.seq)
     ).all()
-    if reads_internal_comments(user.as_actor()):
-        return events
-    return [
-        e for e in events if not (e.type == "commented" and e.data.get("visibility") == "internal")
-    ]
+    return readable_events(dispute, user, events)
 
 
 def dispute_comments(dispute: Dispute, user: User) -> Sequence[Comment]:

@@ -1,27 +1,38 @@
-"""The hash-chained audit trail: append an event, verify every chain."""
+"""The audit trail: each event keyed-hashed onto its dispute's chain, whose head moves with it.
+
+The hash is an HMAC-SHA256 under AUDIT_KEY (a setting, never in the database) of the previous
+hash and every column of the event but its surrogate id, so someone holding only the
+database can neither alter, forge nor re-hash a chain. Each dispute's head (last seq, hash,
+and a keyed MAC of both) is a row updated in the same transaction as the append, so deleting
+the last events, or the whole chain, leaves a head that no longer matches.
+"""
 
 import hashlib
+import hmac
 import json
-from collections.abc import Iterator
-from contextlib import closing
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from flask import current_app
 
 from app.extensions import db
-from app.models import Dispute, Event, User
+from app.models import ChainHead, Dispute, Event, User
 from workflows.codes import TYPE_CORRECTIONS
 
 GENESIS = "0" * 64
 
 
+def audit_key() -> bytes:
+    return current_app.config["AUDIT_KEY"].encode()
+
+
 def canonical(event: Event) -> str:
-    """Return the event's canonical JSON: the text its hash covers besides the previous hash."""
+    """Return the event's canonical JSON: every column its hash covers besides the previous hash."""
     body = {
         "dispute_id": event.dispute_id,
         "seq": event.seq,
         "at": event.at.isoformat(timespec="microseconds"),
+        "actor_id": event.actor_id,
         "actor": event.actor,
         "type": hashed_type(event),
         "trigger": event.trigger,
@@ -32,6 +43,10 @@ def canonical(event: Event) -> str:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def keyed(text: str) -> str:
+    return hmac.new(audit_key(), text.encode(), hashlib.sha256).hexdigest()
+
+
 def hashed_type(event: Event) -> str:
     """Return the type the hash covers: as written, for an event whose misspelt type was fixed."""
     if event.written_type and TYPE_CORRECTIONS.get(event.written_type) == event.type:
@@ -40,7 +55,19 @@ def hashed_type(event: Event) -> str:
 
 
 def chain_hash(prev_hash: str, event: Event) -> str:
-    return hashlib.sha256((prev_hash + canonical(event)).encode()).hexdigest()
+    """Return the event's keyed hash: it covers the previous hash and the whole event."""
+    return keyed(prev_hash + canonical(event))
+
+
+def head_mac(dispute_id: int, seq: int, hash: str) -> str:
+    """Return the keyed MAC of a chain head, so a truncated chain's new head cannot be forged."""
+    return keyed(f"head:{dispute_id}:{seq}:{hash}")
+
+
+def _head_for_append(dispute_id: int) -> ChainHead | None:
+    query = db.select(ChainHead).where(ChainHead.dispute_id == dispute_id)
+    # The head row serialises appends to one chain (the write path holds the dispute too).
+    return db.session.scalar(query.with_for_update())
 
 
 def append_event(
@@ -54,14 +81,9 @@ def append_event(
     to_state: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> Event:
-    """Append one event to the dispute's chain (the caller commits)."""
-    last = db.session.execute(
-        select(Event.seq, Event.hash)
-        .where(Event.dispute_id == dispute.id)
-        .order_by(Event.seq.desc())
-        .limit(1)
-    ).first()
-    seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    """Append one event to the dispute's chain and move its head (the caller commits)."""
+    head = _head_for_append(dispute.id)
+    seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS)
     event = Event(
         dispute_id=dispute.id,
         seq=seq,
@@ -76,25 +98,10 @@ def append_event(
         prev_hash=prev_hash,
     )
     event.hash = chain_hash(prev_hash, event)
+    if head is None:
+        head = ChainHead(dispute_id=dispute.id)
+        db.session.add(head)
+    head.seq, head.hash, head.mac = seq, event.hash, head_mac(dispute.id, seq, event.hash)
     db.session.add(event)
     db.session.flush()
     return event
-
-
-def find_broken_events(batch: int = 5000) -> Iterator[Event | int]:
-    """Walk every chain in order; yield each broken event, and the count of events at the end."""
-    query = select(Event).order_by(Event.dispute_id, Event.seq).execution_options(yield_per=batch)
-    dispute_id, prev_hash, expected_seq, count = None, GENESIS, 1, 0
-    # Closing the result releases PostgreSQL's server-side cursor when a caller stops early.
-    with closing(db.session.scalars(query)) as events:
-        for event in events:
-            if event.dispute_id != dispute_id:
-                dispute_id, prev_hash, expected_seq = event.dispute_id, GENESIS, 1
-            if (
-                event.seq != expected_seq
-                or event.prev_hash != prev_hash
-                or event.hash != chain_hash(prev_hash, event)
-            ):
-                yield event
-            prev_hash, expected_seq, count = event.hash, event.seq + 1, count + 1
-    yield count

@@ -10,8 +10,9 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from app.api.problems import from_http_error
-from app.extensions import db, htmx, login_manager
+from app.extensions import htmx, login_manager
 from app.models import User
+from app.security.sessions import user_of_session
 from app.web import correspondence, notifications, outbox_admin, params, webhooks_admin
 from app.web.list_filters import in_reporting
 from app.web.people import people, person
@@ -22,6 +23,8 @@ from workflows.errors import InvalidInput
 def init_app(app: Flask) -> None:
     """Register the web blueprints and the login hooks."""
     from app.web import (
+        account,
+        admin,
         auth,
         cases,
         credits,
@@ -37,6 +40,8 @@ def init_app(app: Flask) -> None:
 
     for module in (auth, home, queues, cases, evidence, credits, reports, filing, tracking):
         app.register_blueprint(module.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(outbox_admin.bp)
     app.register_blueprint(webhooks_admin.bp)
@@ -53,7 +58,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.refresh_view = "auth.login"
     login_manager.needs_refresh_message = "Sign in again to confirm it is you."
-    for code in (400, 403, 404, 405, 413):
+    for code in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(code, _error_page)
     app.register_error_handler(InvalidInput, lambda e: _error_page(params.bad_request(e)))
 
@@ -66,6 +71,7 @@ PAGES = (  # the main pages and the capability each asks of its visitor, as its 
     ("tracking.search", "Track", "track_cases"),
     ("reports.credits", "Reports", "read_reports"),
     ("home.workflow", "Workflow", "sign_in"),
+    ("admin.index", "Admin", "administer"),
     ("webhooks_admin.index", "Webhooks", "manage_webhooks"),
     ("correspondence.inbound", "Inbound", "triage_inbound_email"),
 )
@@ -136,7 +142,7 @@ def sentence(text: str) -> str:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    user = user_of_session(user_id)  # only a live session row signs a browser in
     # Machine users never hold a web session, even one made before their role changed.
     return user if user and user.active and user.can("sign_in") else None
 

@@ -49,12 +49,11 @@ EXTRAS: dict[str, Extra] = {
 
 
 def load_case(ref: str) -> Dispute:
-    """Load a case the user may see: 404 when there is none, 403 when it is not theirs."""
+    """Load a case the user may see; 404 alike for a missing case and for one not theirs."""
     try:
         return load_dispute(ref, current_user)
     except NotFound:
-        dispute_id = parse_ref(ref)
-        abort(403 if dispute_id and db.session.get(Dispute, dispute_id) else 404)
+        abort(404)
 
 
 def case_context(dispute: Dispute, areas: Iterable[str]) -> dict[str, Any]:

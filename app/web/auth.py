@@ -1,21 +1,36 @@
 """Sign in and sign out; a sign-in stays fresh (good for approving money) for 15 minutes."""
 
+import re
 import time
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
+from app.extensions import db, limiter
+from app.security import log
+from app.security.sessions import SIGNED_IN_AT, end_all_sessions, end_session, start_session
+from app.security.throttle import SignInThrottle
 from app.services.users import authenticate
 from app.web.params import EdgeText
 from workflows.edge import MAX_EMAIL
 
 bp = Blueprint("auth", __name__)
+CONTROL = re.compile(r"[\x00-\x20\x7f]")
 FRESH_SECONDS = 15 * 60  # approving and issuing credits ask for the password again after this
-SIGNED_IN_AT = "signed_in_at"  # session key: when the password was last entered (epoch seconds)
+__all__ = ["SIGNED_IN_AT", "FRESH_SECONDS", "bp", "safe_next"]
 
 
 class LoginForm(FlaskForm):
@@ -23,11 +38,34 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired()])
 
 
-def _safe_next(target: str | None) -> str:
-    """Follow `next` only to a path on this site."""
-    if target and target.startswith("/") and not urlsplit(target).netloc and "\\" not in target:
-        return target
-    return url_for("home.index")
+def _stays_here(target: str) -> bool:
+    # One slash then neither another slash nor a backslash, and no scheme or host.
+    if not target.startswith("/") or target[1:2] in ("/", "\\"):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def safe_next(target: str | None) -> str:
+    """Follow `next` only to a path on this site, however it is spelt or encoded."""
+    target = target or ""
+    # Browsers drop tabs and newlines from a URL ("/\t/evil" becomes "//evil"): refuse any
+    # control character or space as sent, and no backslash anywhere.
+    if not _stays_here(target) or "\\" in target or CONTROL.search(target):
+        return url_for("home.index")
+    decoded, seen = target, set()
+    while decoded not in seen:  # decoded until stable: %2F%2F and %252F%252F alike
+        seen.add(decoded)
+        decoded = unquote(decoded)
+        if not _stays_here(CONTROL.sub("", decoded)) or "\\" in decoded:
+            return url_for("home.index")
+    return target
+
+
+def throttle() -> SignInThrottle:
+    """The sign-in throttle over the limiter's storage; none where limits are turned off."""
+    enabled = current_app.config.get("RATELIMIT_ENABLED", True)
+    return SignInThrottle(limiter.storage if enabled else None)
 
 
 @bp.before_app_request
@@ -40,26 +78,67 @@ def expire_freshness() -> None:
         session["_fresh"] = False
 
 
+def _failed(response) -> bool:  # noqa: ANN001
+    return response.status_code != 302  # only failed attempts count against an address
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["SIGNIN_ADDRESS_LIMIT"],
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="signin-address",
+)
 def login():  # noqa: ANN201
     form = LoginForm()
-    refused = None
+    refused, status, headers = None, 200, {}
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        email = form.email.data or ""
+        lockout = throttle().lockout(email)
+        user = None if lockout else authenticate(email, form.password.data)
         if user and user.can("sign_in"):  # machine users use API tokens, never this
-            login_user(user)
-            session[SIGNED_IN_AT] = int(time.time())
-            return redirect(_safe_next(request.args.get("next")))
+            throttle().clear(email)
+            start_session(user)
+            return redirect(safe_next(request.args.get("next")))
+        if lockout is None:
+            log.record("sign_in_failed", subject=user, email=email)
+            lockout = throttle().failed(email)
+            if lockout:
+                log.record(
+                    "locked_out", subject=user, email=email, data={"seconds": lockout.retry_after}
+                )
+        else:
+            log.record("sign_in_locked", email=email, data={"seconds": lockout.retry_after})
+        db.session.commit()
         refused = "That email and password do not match an active account."
+        if lockout:
+            refused = (
+                f"Too many failed sign-ins for this account. Try again in {lockout.wait_text},"
+                " or ask a lead or an administrator to unlock it."
+            )
+            status, headers = 429, {"Retry-After": str(lockout.retry_after)}
+    if form.is_submitted() and status == 200:
+        status = 422
     if not form.is_submitted() and current_user.is_authenticated:
         form.email.data = current_user.email  # confirming who they are: they type the password
-    status = 422 if form.is_submitted() else 200
-    return render_template("auth/login.html", form=form, refused=refused), status
+    return render_template("auth/login.html", form=form, refused=refused), status, headers
 
 
 @bp.post("/logout")
 @login_required
 def logout():  # noqa: ANN201
-    logout_user()
+    end_session(current_user._get_current_object())
     flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/logout/everywhere")
+@login_required
+def logout_everywhere():  # noqa: ANN201
+    """End every session of the signed-in person, on every browser, this one included."""
+    user = current_user._get_current_object()
+    ended = end_all_sessions(user)
+    log.record("signed_out_everywhere", actor=user, subject=user, data={"sessions": ended})
+    end_session(user)
+    flash("You are signed out on every device.", "info")
     return redirect(url_for("auth.login"))

@@ -21,7 +21,7 @@ MEMO_ID = f"<int(min=1, max={MAX_ID}):memo_id>"
 
 
 def _memo(memo_id: int) -> tuple[CreditMemo, Dispute]:
-    """Load a memo and its case, if the user may see the case (else 404 / 403 as for the case)."""
+    """Load a memo and its case, if the user may see the case (else 404, as for the case)."""
     memo = memo_with_approvals(memo_id)
     if memo is None:
         abort(404)

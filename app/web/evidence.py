@@ -59,7 +59,7 @@ def too_large(error: RequestEntityTooLarge):  # noqa: ANN201
 @login_required
 def download(evidence_id: int):  # noqa: ANN201
     evidence = db.session.get(Evidence, evidence_id) or abort(404)
-    load_case(format_ref(evidence.dispute_id))  # 403 for a case that is not theirs
+    load_case(format_ref(evidence.dispute_id))  # 404 for a case that is not theirs
     try:
         evidence, handle = open_download(evidence_id, current_user)
     except NotFound:  # removed files are gone for people outside billing

@@ -12,6 +12,7 @@ START_PAGES = {
     "lead": "queues.team",
     "viewer": "tracking.search",
     "approver": "credits.inbox_page",
+    "admin": "admin.index",
 }
 
 

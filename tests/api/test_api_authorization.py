@@ -197,6 +197,8 @@ COVERED_ELSEWHERE = {
     ("GET", "/evidence/{}/download"): "test_api_evidence.py",
     ("GET", "/disputes/{}/credit-memo"): "test_api_credits.py",
     ("POST", "/credit-memos/{}/approvals"): "test_api_credits.py",
+    ("GET", "/tokens"): "test_api_tokens.py",
+    ("DELETE", "/tokens/{}"): "test_api_tokens.py",
     ("GET", "/advertisers/{}/contacts"): "tests/comms/test_correspondence_access.py",
     ("POST", "/advertisers/{}/contacts"): "tests/comms/test_correspondence_access.py",
     ("POST", "/inbound-email"): "tests/comms/test_correspondence_access.py",

@@ -68,7 +68,9 @@ def csrf_on(app: Flask) -> Iterator[None]:
 @pytest.fixture
 def page(browser: Browser, live_server: str, csrf_on: None) -> Iterator[Page]:
     """A fresh browser context (no cookies) on the wide screen, closed after the test."""
-    context = browser.new_context(base_url=live_server, viewport=WIDE)
+    # Playwright's wait_for_function evaluates its text in the page, which the strict CSP
+    # forbids; test_content_security_policy.py checks the pages with the policy in force.
+    context = browser.new_context(base_url=live_server, viewport=WIDE, bypass_csp=True)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     yield page

@@ -23,7 +23,7 @@ def test_a_mentioned_analyst_sees_the_bell_rise_and_the_notice_opens_the_case(
     bell = page.locator("#bell")
     expect(bell).to_have_text("Notifications")
 
-    lead = browser.new_context(base_url=live_server, viewport=WIDE).new_page()
+    lead = browser.new_context(base_url=live_server, viewport=WIDE, bypass_csp=True).new_page()
     lead.goto("/login")
     lead.get_by_label("Email").fill(cast.lead.email)
     lead.get_by_label("Password").fill(PASSWORD)

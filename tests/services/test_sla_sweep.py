@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Dispute, Event, Outbox, SlaClock
-from app.services.audit import find_broken_events
+from app.services.audit_verify import find_broken_events
 from app.services.sla_sweep import SweepResult, sweep
 from app.services.triggers import fire_trigger
 from tests.services.sla_support import (

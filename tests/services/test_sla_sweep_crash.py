@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Dispute, Event, Outbox, SlaClock
 from app.services import sla_sweep
-from app.services.audit import find_broken_events
+from app.services.audit_verify import find_broken_events
 from app.services.sla_sweep import SweepResult, sweep
 from tests.conftest import is_postgres
 from tests.services.sla_support import chicago, escalations, investigating_at

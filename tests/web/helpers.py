@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Approval, Comment, CreditMemo, Dispute, Event, Evidence, User, Watch
 from app.queries.memos import current_memo
+from app.security.sessions import SESSION_ID, new_session_id
 from app.services.approvals import decide
 from app.services.triggers import fire_trigger
 from app.web.auth import FRESH_SECONDS, SIGNED_IN_AT
@@ -42,7 +43,10 @@ class Web:
             # Flask-Login ties a session to the client's address and browser.
             with self.app.test_request_context(environ_base=client.environ_base):
                 identifier = _create_identifier()
+            sid = new_session_id(user)
+            db.session.commit()
             with client.session_transaction() as session:
+                session[SESSION_ID] = sid
                 session["_user_id"] = str(user.id)
                 session["_fresh"] = True
                 session["_id"] = identifier

@@ -201,7 +201,7 @@ class TestDeciding:
 
     @pytest.mark.parametrize("outsider", OUTSIDERS)
     @pytest.mark.parametrize("route", ["approvals", "issue"])
-    def test_a_memo_of_another_account_or_team_is_forbidden(
+    def test_a_memo_of_another_account_or_team_is_not_found(
         self, web: Web, make, cast, outsider, route
     ):
         case = case_with_memo(make, cast, "approved")
@@ -209,7 +209,7 @@ class TestDeciding:
         answer = web(getattr(cast, outsider)).post(
             f"/credit-memos/{memo_of(case).id}/{route}", data={"decision": "approve"}
         )
-        assert answer.status_code == 403 and snapshot(case) == before
+        assert answer.status_code == 404 and snapshot(case) == before
 
     @pytest.mark.parametrize("route", ["approvals", "issue"])
     @pytest.mark.parametrize("memo_id", ["999999", "0", "99999999999999999999"])
@@ -415,10 +415,10 @@ class TestTheMemoPage:
             assert shown in page, shown
 
     @pytest.mark.parametrize("outsider", OUTSIDERS)
-    def test_a_memo_of_another_account_or_team_is_forbidden(self, web: Web, make, cast, outsider):
+    def test_a_memo_of_another_account_or_team_is_not_found(self, web: Web, make, cast, outsider):
         case = case_with_memo(make, cast, "issued")
         answer = web(getattr(cast, outsider)).get(f"/credit-memos/{memo_of(case).id}")
-        assert answer.status_code == 403
+        assert answer.status_code == 404
 
     @pytest.mark.parametrize("stage", ["pending", "approved"])
     def test_a_memo_not_issued_yet_is_no_document(self, web: Web, make, cast, stage):

@@ -36,7 +36,7 @@ START_PAGES = {
     "lead": "/team",
     "viewer": "/track",
     "approver": "/approvals",
-    "admin": "/workflow",
+    "admin": "/admin/",
 }
 
 
@@ -93,9 +93,15 @@ def test_a_403_page_says_so_inside_the_layout(web: Web, world):
 
 @pytest.mark.parametrize("area", CASE_AREAS)
 @pytest.mark.parametrize("outsider", ["other_viewer", "other_lead", "other_analyst"])
-def test_a_case_of_another_account_or_team_is_forbidden(web: Web, world, outsider, area):
+def test_a_case_of_another_account_or_team_is_not_found_as_if_it_did_not_exist(
+    web: Web, world, outsider, area
+):
     user = getattr(world.cast, outsider)
-    assert web(user).get(f"/disputes/{world.case.ref}{area}").status_code == 403
+    answer = web(user).get(f"/disputes/{world.case.ref}{area}")
+    made_up = web(user).get(f"/disputes/DSP-999999{area}")
+    assert answer.status_code == made_up.status_code == 404
+    assert "There is nothing here." in answer.get_data(as_text=True)
+    assert world.case.advertiser.name not in answer.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("area", CASE_AREAS)
@@ -176,7 +182,7 @@ def test_a_case_of_another_account_or_team_cannot_be_changed(web: Web, world, ou
     path, _, data = ACTIONS[action]
     before = snapshot(world.case)
     answer = web(getattr(world.cast, outsider)).post(path_of(path, world), data=data(world))
-    assert answer.status_code == 403
+    assert answer.status_code == 404  # as for a case that does not exist: nothing is given away
     assert snapshot(world.case) == before
 
 

@@ -1,0 +1,1 @@
+"""Security of the running service: headers, production settings, sessions, sign-in limits."""

@@ -1,0 +1,46 @@
+"""Changing an account: password, role, deactivation; each ends the person's sessions."""
+
+from werkzeug.security import generate_password_hash
+
+from app.extensions import db
+from app.models import User
+from app.security import log
+from app.security.sessions import end_all_sessions
+from workflows.admin import is_role, role_changes
+from workflows.codes import ROLES
+from workflows.errors import InvalidInput
+
+MIN_PASSWORD_LENGTH = 12
+
+
+def set_password(user: User, password: str, *, actor: User | None = None) -> None:
+    """Give the user a new password and sign them out everywhere (one transaction)."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise InvalidInput({"password": f"at least {MIN_PASSWORD_LENGTH} characters"})
+    user.password_hash = generate_password_hash(password, method="scrypt")
+    ended = end_all_sessions(user)
+    log.record("password_changed", actor=actor or user, subject=user, data={"sessions": ended})
+    db.session.commit()
+
+
+def change_role(user: User, role: str, *, actor: User) -> None:
+    """Give the user another role; sessions made under the old one end (one transaction)."""
+    if not is_role(role):
+        raise InvalidInput({"role": "one of " + ", ".join(ROLES)})
+    if not role_changes(user.role, role):
+        return
+    before, user.role = user.role, role
+    ended = end_all_sessions(user)
+    data = {"before": before, "after": role, "sessions": ended}
+    log.record("role_changed", actor=actor, subject=user, data=data)
+    db.session.commit()
+
+
+def deactivate(user: User, *, actor: User) -> None:
+    """Stop the user from signing in or using tokens; end their sessions (one transaction)."""
+    if not user.active:
+        return
+    user.active = False
+    ended = end_all_sessions(user)
+    log.record("deactivated", actor=actor, subject=user, data={"sessions": ended})
+    db.session.commit()

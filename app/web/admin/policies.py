@@ -1,0 +1,69 @@
+"""Admin: read-only policy pages, the security log, and the access review export."""
+
+import csv
+import io
+
+from flask import Response, render_template
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import ApiToken, SecurityEvent, User
+from app.web.admin.blueprint import admin_required, bp
+from app.web.diagram import workflow_diagram
+from workflows.approvals import MATRIX_VERSION, TIERS
+from workflows.dispute import TRANSITIONS
+from workflows.evidence import REQUIRED
+from workflows.sla import TARGETS
+
+REVIEW_COLUMNS = ("email", "name", "role", "team", "active", "approval_limit", "time_zone",
+                  "last_sign_in_at", "live_tokens", "token_scopes")  # fmt: skip
+
+
+@bp.get("/policies")
+@admin_required
+def policies():  # noqa: ANN201
+    return render_template(
+        "admin/policies.html", transitions=TRANSITIONS, diagram=workflow_diagram(),
+        targets=TARGETS, tiers=TIERS, matrix_version=MATRIX_VERSION, evidence=REQUIRED,
+    )  # fmt: skip
+
+
+@bp.get("/security-log")
+@admin_required
+def security_log():  # noqa: ANN201
+    rows = db.session.scalars(select(SecurityEvent).order_by(SecurityEvent.id.desc()).limit(200))
+    return render_template("admin/security_log.html", rows=list(rows))
+
+
+def access_review_rows() -> list[dict[str, str]]:
+    """Every account with its role, team, limit, last sign-in, live tokens and their scopes."""
+    people = db.session.scalars(select(User).options(joinedload(User.team)).order_by(User.email))
+    tokens: dict[int, list[ApiToken]] = {}
+    for token in db.session.scalars(select(ApiToken).where(ApiToken.revoked_at.is_(None))):
+        tokens.setdefault(token.user_id, []).append(token)
+    rows = []
+    for person in people:
+        live = tokens.get(person.id, [])
+        rows.append({
+            "email": person.email, "name": person.name, "role": person.role,
+            "team": person.team.name if person.team else "", "active": str(person.active).lower(),
+            "approval_limit": f"{person.approval_limit // 100}", "time_zone": person.timezone,
+            "last_sign_in_at": person.last_sign_in_at.isoformat() if person.last_sign_in_at else "",
+            "live_tokens": str(len(live)),
+            "token_scopes": "; ".join(f"{t.id}: {t.scopes}" for t in live),
+        })  # fmt: skip
+    return rows
+
+
+@bp.get("/access-review.csv")
+@admin_required
+def access_review():  # noqa: ANN201
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=REVIEW_COLUMNS)
+    writer.writeheader()
+    for row in access_review_rows():
+        # A cell a spreadsheet would run as a formula is written as text.
+        writer.writerow({k: f"'{v}" if v[:1] in "=+-@" else v for k, v in row.items()})
+    headers = {"Content-Disposition": 'attachment; filename="access-review.csv"'}
+    return Response(out.getvalue(), mimetype="text/csv", headers=headers)

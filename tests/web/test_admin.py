@@ -1,0 +1,173 @@
+"""Admin screens: only admins open them; every change is in the security log."""
+
+import csv
+import io
+import re
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import SecurityEvent, Team, User
+from app.services.tokens import issue_token
+from tests.factories import PASSWORD
+from tests.web.helpers import Web, text
+
+ROLES = ("analyst", "lead", "approver", "viewer", "admin")
+PAGES = ["/admin/", "/admin/users", "/admin/users/{user}", "/admin/teams", "/admin/tokens",
+         "/admin/policies", "/admin/security-log", "/admin/access-review.csv"]  # fmt: skip
+FORMS = {
+    "/admin/users": {"email": "new@test.example", "role": "analyst", "timezone": "UTC"},
+    "/admin/users/{user}": {"role": "analyst", "timezone": "UTC", "approval_limit": "0"},
+    "/admin/users/{user}/deactivate": {},
+    "/admin/users/{user}/unlock": {},
+    "/admin/users/{user}/sign-out": {},
+    "/admin/teams/{team}": {"name": "Renamed", "timezone": "UTC", "holiday_country": "US"},
+    "/admin/tokens/{token}/revoke": {},
+}
+
+
+def fill(path: str, cast) -> str:  # noqa: ANN001
+    _, token = issue_token(cast.analyst2)
+    return path.format(user=cast.analyst2.id, team=cast.team.id, token=token.id)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", PAGES)
+def test_only_admins_open_the_admin_pages(web: Web, cast, page, role):
+    answer = web(cast.by_role()[role]).get(fill(page, cast))
+    assert answer.status_code == (200 if role == "admin" else 403)
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "admin"])
+@pytest.mark.parametrize("form", FORMS)
+def test_nobody_but_an_admin_posts_an_admin_form_and_nothing_changes(web: Web, cast, form, role):
+    path = fill(form, cast)
+    before = db.session.scalar(select(db.func.count()).select_from(SecurityEvent))
+    answer = web(cast.by_role()[role]).post(path, data=FORMS[form])
+    assert answer.status_code == 403
+    assert db.session.scalar(select(db.func.count()).select_from(SecurityEvent)) == before
+
+
+@pytest.mark.parametrize("page", ["/admin/", *FORMS])
+def test_someone_signed_out_is_sent_to_sign_in(web: Web, cast, page):
+    answer = (
+        web(None).get(fill(page, cast))
+        if page == "/admin/"
+        else web(None).post(fill(page, cast), data=FORMS[page])
+    )
+    assert answer.status_code == 302 and "/login" in answer.headers["Location"]
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_every_admin_change_is_in_the_security_log(web: Web, cast, form):
+    before = db.session.scalar(select(db.func.count()).select_from(SecurityEvent))
+    answer = web(cast.admin).post(fill(form, cast), data=FORMS[form])
+    assert answer.status_code in (200, 302)
+    kinds = db.session.scalars(select(SecurityEvent.kind).where(SecurityEvent.id > before)).all()
+    assert kinds and all(k != "token_created" for k in kinds[-1:])
+    assert (
+        db.session.scalars(select(SecurityEvent.actor_id).where(SecurityEvent.id > before)).all()[
+            -1
+        ]
+        == cast.admin.id
+    )
+
+
+def test_an_invitation_gives_a_one_time_link_to_set_a_password(app, web: Web, cast):
+    page = text(web(cast.admin).post("/admin/users", data={
+        "email": "Nova@Test.Example", "role": "analyst", "team": cast.team.name,
+        "approval_limit": "500", "timezone": "Europe/Paris", "name": "Nova",
+    }))  # fmt: skip
+    link = re.search(r"https?://[^/]+(/set-password/[\w-]+)", page).group(1)
+    nova = db.session.scalar(select(User).where(User.email == "nova@test.example"))
+    assert (nova.role, nova.team_id, nova.approval_limit, nova.timezone) == (
+        "analyst", cast.team.id, 50_000, "Europe/Paris")  # fmt: skip
+    guest = app.test_client()
+    assert guest.post("/login", data={"email": nova.email, "password": ""}).status_code == 422
+    set_it = guest.post(
+        link, data={"password": "a long new passphrase", "confirm": "a long new passphrase"}
+    )
+    assert set_it.status_code == 302
+    assert (
+        guest.post(
+            "/login", data={"email": nova.email, "password": "a long new passphrase"}
+        ).status_code
+        == 302
+    )
+    assert app.test_client().get(link).status_code == 404  # used once, then gone
+
+
+def test_an_invitation_with_bad_fields_says_which_and_creates_nobody(web: Web, cast):
+    people = db.session.scalar(select(db.func.count()).select_from(User))
+    answer = web(cast.admin).post("/admin/users", data={
+        "email": cast.analyst.email, "role": "wizard", "timezone": "Mars/Olympus",
+        "approval_limit": "-5",
+    })  # fmt: skip
+    assert answer.status_code == 422
+    assert "whole units" in text(answer)  # the first thing wrong is said beside its field
+    assert db.session.scalar(select(db.func.count()).select_from(User)) == people
+
+
+def test_deactivating_shows_the_open_cases_first_and_keeps_them_assigned(web: Web, make, cast):
+    case = make.dispute(cast, "investigating", assignee=cast.analyst2)
+    page = text(web(cast.admin).get(f"/admin/users/{cast.analyst2.id}"))
+    assert case.ref in page and "stay assigned" in page
+    web(cast.admin).post(f"/admin/users/{cast.analyst2.id}/deactivate")
+    db.session.expire_all()
+    assert db.session.get(User, cast.analyst2.id).active is False
+    assert (
+        web(None)
+        .post("/login", data={"email": cast.analyst2.email, "password": PASSWORD})
+        .status_code
+        == 422
+    )
+
+
+def test_a_team_calendar_is_changed_and_bad_values_are_refused(web: Web, cast):
+    web(cast.admin).post(f"/admin/teams/{cast.team.id}",
+                         data={"name": "Billing West", "timezone": "America/Los_Angeles",
+                               "holiday_country": "ca"})  # fmt: skip
+    db.session.expire_all()
+    team = db.session.get(Team, cast.team.id)
+    assert (team.name, team.timezone, team.holiday_country) == (
+        "Billing West",
+        "America/Los_Angeles",
+        "CA",
+    )
+    web(cast.admin).post(
+        f"/admin/teams/{cast.team.id}",
+        data={"name": "", "timezone": "Nowhere", "holiday_country": "ZZ"},
+    )
+    db.session.expire_all()
+    assert db.session.get(Team, cast.team.id).name == "Billing West"
+
+
+def test_the_access_review_lists_everyone_with_role_team_limit_sign_in_and_token_scopes(
+    web: Web, cast
+):
+    issue_token(cast.integration, scopes="read integration")
+    body = web(cast.admin).get("/admin/access-review.csv").get_data(as_text=True)
+    rows = {r["email"]: r for r in csv.DictReader(io.StringIO(body))}
+    assert set(rows) == {u.email for u in db.session.scalars(select(User))}
+    machine = rows[cast.integration.email]
+    assert machine["role"] == "integration" and "read integration" in machine["token_scopes"]
+    assert rows[cast.approver.email]["approval_limit"] == str(cast.approver.approval_limit // 100)
+
+
+def test_an_admin_lands_on_the_admin_page(web: Web, cast):
+    assert web(cast.admin).get("/").headers["Location"] == "/admin/"
+
+
+@pytest.mark.parametrize("role", [None, *ROLES])
+def test_a_made_up_set_password_link_is_not_found_for_anyone(web: Web, cast, role):
+    client = web(cast.by_role()[role] if role else None)
+    assert client.get("/set-password/made-up").status_code == 404
+    assert client.post("/set-password/made-up", data={"password": "x" * 20}).status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_everyone_signed_in_may_sign_out_everywhere(web: Web, cast, role):
+    client = web(cast.by_role()[role])
+    assert client.post("/logout/everywhere").headers["Location"] == "/login"
+    assert client.get("/track").status_code == 302
