@@ -41,6 +41,6 @@ def test_a_viewer_finds_a_case_of_their_account_and_comments(page: Page, sign_in
     assert (comment.visibility, comment.author_id) == ("account_team", cast.viewer.id)
 
     page.goto(f"/disputes/{elsewhere.ref}")
-    expect(page.get_by_role("heading", name="Forbidden")).to_be_visible()
-    expect(page.locator("main")).to_contain_text("You do not have access to this page.")
+    expect(page.get_by_role("heading", name="Not Found")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("There is nothing here.")
     expect(page.locator("main")).not_to_contain_text(elsewhere.invoice.number)
