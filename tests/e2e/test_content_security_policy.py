@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from app.models import User
 from tests.e2e.conftest import TIMEOUT_MS
@@ -112,5 +112,5 @@ def test_a_change_on_the_case_page_refreshes_the_other_areas_under_the_policy(
         form.locator("textarea, input[type=text]").first.fill("contract unclear")
         form.locator("button[type=submit], button:not([type])").first.click()
     settled(page)
-    assert "escalated" in page.locator("#case-header").inner_text().lower()
+    expect(page.locator("#case-header")).to_contain_text("escalated", ignore_case=True)
     assert problems == []

@@ -36,6 +36,7 @@ WHO = {
     "keep_billing_contacts": {"lead", "integration"},
     "triage_inbound_email": {"lead"},
     "deliver_inbound_email": {"integration"},
+    "administer": {"admin"},
 }
 
 
