@@ -184,6 +184,7 @@ def _credit(rng, dispute: Dispute, analyst: User, cast: dict, issue: bool, step)
         "outcome": "credit_full" if full else "credit_partial",
         "root_cause": rng.choice(ROOT_CAUSE[reason]), "credit_amount": format_amount(credit),
         "gl_reason": GL_REASON[reason], "note": "Billed above what the contract supports.",
+        "justification": "Goodwill credit agreed with the account team.",
     }  # fmt: skip
     fire_trigger(ref, analyst, "resolve", data, now=next(step))
     if not issue:

@@ -1,7 +1,7 @@
 """The approval matrix for credit memos, as versioned data, and the segregation of duties."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -21,13 +21,19 @@ class Tier:
     up_to: int | None
     approvals: int
     roles: tuple[str, ...]
+    raised_from: str | None = None  # the tier the amount alone falls in, when raised
 
     @property
     def rule(self) -> str:
         who = " or ".join(self.roles)
         many = f"{self.approvals} distinct approvers" if self.approvals > 1 else f"1 {who}"
         ceiling = f"up to {self.up_to // 100:,}" if self.up_to else "above 25,000"
-        return f"{MATRIX_VERSION}/{self.name}: {ceiling} needs {many} whose limit covers it"
+        rule = f"{MATRIX_VERSION}/{self.name}: {ceiling} needs {many} whose limit covers it"
+        if self.raised_from == self.name:
+            rule += " (a credit above the proposal; already the highest tier)"
+        elif self.raised_from:
+            rule += f" (a credit above the proposal counts one tier higher than {self.raised_from})"
+        return rule
 
 
 TIERS = (
@@ -53,6 +59,7 @@ class Memo:
     assignee_id: int | None
     approvers: tuple[Person, ...] = ()  # who approved it so far
     split_total: int = 0  # with earlier memos on the same invoice in the window
+    above_proposal: bool = False  # credits more than the comparison proposed somewhere
 
     @property
     def gated_amount(self) -> int:
@@ -64,9 +71,17 @@ def tier_for(amount: int) -> Tier:
     return next(t for t in TIERS if t.up_to is None or amount <= t.up_to)
 
 
+def tier_of(memo: Memo) -> Tier:
+    """Return the memo's tier: its gated amount's, one higher when it credits above the proposal."""
+    tier = tier_for(memo.gated_amount)
+    if not memo.above_proposal or tier is TIERS[-1]:
+        return replace(tier, raised_from=tier.name) if memo.above_proposal else tier
+    return replace(TIERS[TIERS.index(tier) + 1], raised_from=tier.name)
+
+
 def refusal(memo: Memo, person: Person) -> str | None:
     """Say which rule stops this person approving the memo now, or None if they may."""
-    tier = tier_for(memo.gated_amount)
+    tier = tier_of(memo)
     if person.role == "admin":
         return "segregation of duties: admins do not approve credits"
     if person.role not in tier.roles:
@@ -86,7 +101,7 @@ def refusal(memo: Memo, person: Person) -> str | None:
 
 def missing(memo: Memo) -> list[str]:
     """List what the memo still needs before it is approved (empty when approved)."""
-    tier = tier_for(memo.gated_amount)
+    tier = tier_of(memo)
     who = " or ".join(tier.roles)
     needs = []
     count = len({a.user_id for a in memo.approvers if a.role in tier.roles})
@@ -122,6 +137,7 @@ MEMO_MOVES = (
     MemoMove("approve", (MEMO_START,), "approved"),
     MemoMove("reject", (MEMO_START,), "rejected"),
     MemoMove("issue", ("approved",), "issued"),
+    MemoMove("reverse", ("issued",), "reversed"),  # by a reversal document, never edited
 )
 MEMO_MOVE = {m.name: m for m in MEMO_MOVES}
 MEMO_STATUSES = tuple(dict.fromkeys([MEMO_START, *(m.dest for m in MEMO_MOVES)]))

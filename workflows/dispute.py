@@ -13,6 +13,7 @@ from workflows.guards import (
     EVIDENCE,
     HAS_ASSIGNEE,
     MEMO_APPROVED,
+    MEMO_ISSUED,
     MEMO_REJECTED,
     NOT_A_CREDIT,
     NOT_WAITING,
@@ -78,7 +79,7 @@ class Effects:
     """What a transition does besides moving the state, in the same transaction."""
 
     record: RecordEffect | None = None  # to the dispute's own fields
-    memo: str | None = None  # "prepare" (a credit outcome) or "issue": app/services/memo_effects
+    memo: str | None = None  # "prepare" (a credit outcome), "issue" or "reverse"
     clocks: Clocks = ()  # to the SLA clocks (targets in workflows/sla.py)
     clocks_if_credit: Clocks = ()  # further, when the outcome is a credit
 
@@ -134,6 +135,11 @@ TRANSITIONS = (
     Transition("issue_credit", ("resolved",), "credited", ("approver", "system"), (MEMO_APPROVED,),
                Effects(memo="issue", clocks=(("stop", "credit"),))),
     Transition(
+        "reverse_credit", ("credited",), "investigating", ("approver", "lead"),
+        (MEMO_ISSUED, REASON),
+        Effects(record=undecided, memo="reverse", clocks=(("start", "resolution"),)),
+    ),
+    Transition(
         "request_info", ("investigating", "escalated"), None, ("assignee", "lead"),
         (NOT_WAITING, NOTE),
         Effects(record=waiting_on_advertiser, clocks=(("pause", "resolution"),)),
@@ -164,8 +170,8 @@ def selectable_outcomes() -> tuple[str, ...]:
     return RESOLVABLE
 
 
-def check(actor: Actor, facts: Facts, trigger: str, data: Mapping[str, Any], now: datetime) -> None:
-    """Raise the reason why this actor may not fire this trigger now, if there is one."""
+def check_actor(actor: Actor, facts: Facts, trigger: str) -> Transition:
+    """Raise why this actor may not fire this trigger in this state, whatever they typed."""
     transition = BY_TRIGGER.get(trigger)
     if transition is None:
         raise InvalidInput({"trigger": f"unknown trigger; one of {', '.join(BY_TRIGGER)}"})
@@ -173,6 +179,12 @@ def check(actor: Actor, facts: Facts, trigger: str, data: Mapping[str, Any], now
         raise NotPermitted(f"{trigger} may be fired by: {', '.join(transition.who)}")
     if facts.state not in transition.sources:
         raise TransitionNotAllowed(f"cannot {trigger} a case that is {facts.state}")
+    return transition
+
+
+def check(actor: Actor, facts: Facts, trigger: str, data: Mapping[str, Any], now: datetime) -> None:
+    """Raise the reason why this actor may not fire this trigger now, if there is one."""
+    transition = check_actor(actor, facts, trigger)
     failures = {
         g.name: g.explain(facts, data, now)
         for g in transition.guards

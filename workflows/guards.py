@@ -124,3 +124,8 @@ MEMO_APPROVED = _rule(
     "the credit memo is not approved under the approval matrix yet",
     lambda f, d, now: f.outcome in CREDIT_OUTCOMES and f.memo_status == "approved",
 )
+MEMO_ISSUED = _rule(
+    "credit_memo_issued",
+    "only an issued credit memo can be reversed",
+    lambda f, d, now: f.memo_status == "issued",
+)

@@ -37,7 +37,7 @@ def http_error(error: HTTPException) -> Response:
     return from_http_error(error)
 
 
-from app.api import catalog, credits, disputes, evidence, openapi, tokens  # noqa: E402,F401
+from app.api import adjudication, catalog, credits, disputes, evidence, openapi, tokens  # noqa: E402,F401
 from app.api import comparison as _comparison  # noqa: E402,F401
 from app.api import correspondence as _correspondence  # noqa: E402,F401
 from app.api import feeds as _feeds  # noqa: E402,F401

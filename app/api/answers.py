@@ -206,6 +206,30 @@ class ApprovalRecord(Answer):
     at: datetime
 
 
+Loose = dict[str, Any]  # a nested document of workflows/comparison numbers, as stored
+
+
+class MemoLine(Answer):
+    line_no: int
+    billed: ShownAmount
+    expected: ShownAmount | None
+    disputed: ShownAmount
+    proposed: ShownAmount | None
+    approved: ShownAmount
+
+
+class ReversalDocument(Answer):
+    number: str = Field(examples=["RV-2026-000001"])
+    reverses: str | None
+    memo_id: Id
+    amount: ShownAmount  # negative: what the reversal takes back
+    currency: Currency
+    reason: str
+    reversed_by: str
+    reversed_at: datetime
+    rule: str | None
+
+
 class Memo(Answer):
     id: Id
     dispute: str
@@ -223,3 +247,9 @@ class Memo(Answer):
     may_approve: list[str]
     issued_by: str | None
     issued_at: datetime | None
+    lines: list[MemoLine] = []
+    above_proposal: bool = False
+    justification: str | None = None
+    comparison: Annotated[Loose | None, Field(description="the numbers frozen at resolve")] = None
+    changed_since: list[Loose] = []
+    reversal: ReversalDocument | None = None

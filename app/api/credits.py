@@ -3,6 +3,7 @@
 from flask import Response, g
 
 from app.api import answers
+from app.api.adjudication import decided_lines
 from app.api.params import REF, id_param, id_rule
 from app.api.registry import operation, reply
 from app.api.schemas import Decision
@@ -13,10 +14,12 @@ from app.queries.memos import current_memo, memo_summary
 from app.services.approvals import decide
 from workflows.errors import NotFound
 from workflows.money import format_amount
+from workflows.permissions import reads_internal_comments
 
 
 def memo_document(memo: CreditMemo, dispute: Dispute) -> answers.Memo:
     summary = memo_summary(memo, dispute)
+    shows_comments = reads_internal_comments(g.user.as_actor())
     return answers.Memo(
         id=memo.id,
         dispute=dispute.ref,
@@ -33,7 +36,7 @@ def memo_document(memo: CreditMemo, dispute: Dispute) -> answers.Memo:
             answers.ApprovalRecord(
                 approver=a.approver.email,
                 decision=a.decision,
-                comment=a.comment,
+                comment=a.comment if shows_comments else None,
                 rule=a.rule,
                 at=a.at,
             )  # fmt: skip
@@ -43,6 +46,7 @@ def memo_document(memo: CreditMemo, dispute: Dispute) -> answers.Memo:
         may_approve=[u.email for u in summary.approvers],
         issued_by=memo.issued_by,
         issued_at=memo.issued_at,
+        **decided_lines(memo, dispute),
     )
 
 

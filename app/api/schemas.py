@@ -78,6 +78,14 @@ class TriggerRequest(Request):
     root_cause: RootCause | None = None
     credit_amount: Amount | None = None
     gl_reason: GlReason | None = None
+    line_credits: (
+        Annotated[list[DisputedLine], Field(min_length=1, max_length=edge.MAX_LINES)] | None
+    ) = None
+    justification: Note | None = None
+
+
+class ReversalRequest(Request):
+    reason: Note
 
 
 class Assignment(Request):

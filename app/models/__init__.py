@@ -1,5 +1,6 @@
 """The persistent model: people, billing records, disputes and their audit trail."""
 
+from app.models.adjudication import CreditLine, Reversal, ReversalSequence
 from app.models.billing import Advertiser, Contract, DeliveryRecord, Invoice, InvoiceLine
 from app.models.correspondence import BillingContact, InboundEmail
 from app.models.credits import Approval, CreditMemo, MemoSequence
@@ -19,6 +20,7 @@ __all__ = [
     "BillingContact",
     "Comment",
     "Contract",
+    "CreditLine",
     "CreditMemo",
     "DeliveryRecord",
     "Dispute",
@@ -35,6 +37,8 @@ __all__ = [
     "NotificationPreference",
     "Outbox",
     "PasswordLink",
+    "Reversal",
+    "ReversalSequence",
     "SecurityEvent",
     "SlaClock",
     "Team",

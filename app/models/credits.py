@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -32,6 +32,9 @@ class CreditMemo(db.Model):
     issued_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     external_ref: Mapped[str | None] = mapped_column(String(80), unique=True)
     posted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    justification: Mapped[str | None] = mapped_column(Text)
+    above_proposal: Mapped[bool] = mapped_column(default=False)
+    comparison: Mapped[dict | None] = mapped_column(JSON)
 
     preparer: Mapped[User] = relationship(foreign_keys=[preparer_id])
     approvals: Mapped[list["Approval"]] = relationship(

@@ -42,3 +42,15 @@ def get_visible_dispute(
     if dispute is None:
         raise NotFound(f"no dispute {ref} that you can see")
     return dispute
+
+
+def sees(user: User, dispute: Dispute) -> bool:
+    """Tell whether the user may see this dispute: the rule of visible_clause, for one row."""
+    if user.can("see_all_cases"):
+        return True
+    if user.can("see_team_cases"):
+        return dispute.team_id == user.team_id or dispute.filed_by_id == user.id
+    if user.can("see_account_cases"):
+        owners = (dispute.advertiser.sales_owner_id, dispute.advertiser.cs_owner_id)
+        return user.id in owners
+    return False

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import Approval, CreditMemo, Dispute, Evidence, User
-from app.queries.access import visible_clause
+from app.queries.access import sees, visible_clause
 from workflows import approvals as matrix
 from workflows.errors import NotFound, NotPermitted
 from workflows.permissions import roles_with
@@ -33,6 +33,7 @@ def memo_facts(memo: CreditMemo, dispute: Dispute) -> matrix.Memo:
         assignee_id=dispute.assignee_id,
         approvers=approved,
         split_total=memo.split_total,
+        above_proposal=memo.above_proposal,
     )
 
 
@@ -100,7 +101,7 @@ def memo_summary(memo: CreditMemo, dispute: Dispute, user: User | None = None) -
     pending = memo.status == matrix.MEMO_START
     return MemoSummary(
         memo=memo,
-        tier=matrix.tier_for(facts.gated_amount),
+        tier=matrix.tier_of(facts),
         missing=matrix.missing(facts) if pending else [],
         approvers=approvers_now(memo, dispute),
         refusal=matrix.refusal(facts, person(user)) if pending and user else None,
@@ -115,7 +116,7 @@ def approvers_now(memo: CreditMemo, dispute: Dispute) -> list[User]:
     candidates = db.session.scalars(
         select(User).where(User.role.in_(roles_with("approve_credits")), User.active.is_(True))
     ).all()
-    return [u for u in candidates if matrix.refusal(facts, person(u)) is None]
+    return [u for u in candidates if sees(u, dispute) and matrix.refusal(facts, person(u)) is None]
 
 
 def inbox(user: User) -> Sequence[tuple[CreditMemo, Dispute]]:
@@ -152,7 +153,7 @@ def issued_in_month(start: datetime, end: datetime, user: User | None) -> Sequen
     query = (
         select(CreditMemo)
         .where(
-            CreditMemo.status == "issued",
+            CreditMemo.status.in_(("issued", "reversed")),  # a reversal does not unissue
             CreditMemo.issued_at >= start,
             CreditMemo.issued_at < end,
         )

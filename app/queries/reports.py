@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import Dispute, User
 from app.models.disputes import format_ref
 from app.queries.memos import issued_in_month
+from app.queries.reversals import reversal_rows
 from workflows import edge
 from workflows.codes import a_role
 from workflows.errors import NotPermitted
@@ -20,6 +21,7 @@ from workflows.money import REPORTING_CURRENCY, format_amount
 COLUMNS = (
     "number", "dispute", "advertiser", "invoice", "amount", "currency", "reporting_amount",
     "reporting_currency", "gl_reason", "approvers", "approved_at", "issued_by", "issued_at",
+    "reverses",
 )  # fmt: skip
 
 
@@ -63,8 +65,9 @@ def credit_rows(month: str, user: User | None = None) -> list[dict[str, str]]:
             "approved_at": "; ".join(a.at.isoformat() for a in approved),
             "issued_by": memo.issued_by,
             "issued_at": memo.issued_at.isoformat(),
+            "reverses": "",
         })  # fmt: skip
-    return rows
+    return rows + reversal_rows(*month_bounds(month), user)
 
 
 def render(rows: list[dict[str, str]], fmt: str) -> str:

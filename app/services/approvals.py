@@ -36,7 +36,7 @@ def decide(
     facts = memo_facts(memo, dispute)
     if refused := matrix.refusal(facts, person(user)):
         raise NotPermitted(refused, rule=refused)
-    tier = matrix.tier_for(facts.gated_amount)
+    tier = matrix.tier_of(facts)
     with change_case(dispute, user, now) as change:
         memo.approvals.append(
             Approval(

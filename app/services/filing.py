@@ -12,6 +12,8 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import Dispute, DisputedLine, IdempotencyKey, Invoice, User
 from app.models.types import utcnow
+from app.queries.credit_lines import cap_message, left_on, priors
+from app.services.adjudication import lock_lines
 from app.services.sla_clocks import apply_clock_effects
 from app.services.write_path import CaseChange, create_case, transaction
 from workflows import edge
@@ -151,6 +153,9 @@ def _validate(filing: Filing, invoice: Invoice | None) -> tuple[int, list[tuple[
 
 def _validate_lines(filing: Filing, invoice: Invoice, errors: dict[str, str]) -> list:
     by_no = {line.line_no: line for line in invoice.lines}
+    named = [by_no[no] for no, _ in filing.lines if no in by_no]
+    lock_lines(line.id for line in named)
+    prior = priors(line.id for line in named)
     lines = []
     for line_no, text in filing.lines:
         line = by_no.get(line_no)
@@ -162,10 +167,8 @@ def _validate_lines(filing: Filing, invoice: Invoice, errors: dict[str, str]) ->
         except BadAmount as error:
             errors["lines"] = f"line {line_no}: amount {error}"
             return []
-        if amount > line.amount:
-            errors["lines"] = (
-                f"line {line_no}: cannot exceed its billed {format_amount(line.amount)}"
-            )
+        if amount > (left := left_on(line, prior.get(line.id, []))):
+            errors["lines"] = cap_message(line, left, prior.get(line.id, []))
             return []
         lines.append((line, amount))
     if len({line.line_no for line, _ in lines}) != len(lines):

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from app.extensions import db
 from app.models import CreditMemo, Dispute, MemoSequence
 from app.queries.memos import current_memo, memo_facts
+from app.services.adjudication import Adjudication, attach
 from app.services.write_path import CaseChange
 from workflows import approvals as matrix
 from workflows.money import format_amount, parse_amount, to_reporting
@@ -22,10 +23,12 @@ def credit_amount(dispute: Dispute, data: Mapping[str, Any]) -> int:
     return parse_amount(data.get("credit_amount"))
 
 
-def prepare_memo(change: CaseChange, data: Mapping[str, Any]) -> CreditMemo:
-    """Create the memo a credit resolve asks for, awaiting approval."""
+def prepare_memo(
+    change: CaseChange, data: Mapping[str, Any], adjudication: Adjudication | None = None
+) -> CreditMemo:
+    """Create the memo a credit resolve asks for, awaiting approval, with its line credits."""
     dispute = change.dispute
-    amount = credit_amount(dispute, data)
+    amount = adjudication.decision.total if adjudication else credit_amount(dispute, data)
     reporting = to_reporting(amount, dispute.currency)
     earlier = db.session.scalar(
         select(func.coalesce(func.sum(CreditMemo.reporting_amount), 0)).where(
@@ -41,12 +44,16 @@ def prepare_memo(change: CaseChange, data: Mapping[str, Any]) -> CreditMemo:
         matrix_version=matrix.MATRIX_VERSION, preparer_id=change.user.id, created_at=change.now,
     )  # fmt: skip
     dispute.credit_memos.append(memo)
+    decided = {}
+    if adjudication:
+        decided = attach(memo, adjudication, data.get("justification"), change.now)
     db.session.flush()
-    tier = matrix.tier_for(memo_facts(memo, dispute).gated_amount)
+    tier = matrix.tier_of(memo_facts(memo, dispute))
     change.record("credit_memo_prepared", data={
         "memo_id": memo.id, "amount": format_amount(amount), "currency": dispute.currency,
         "gl_reason": memo.gl_reason, "rule": tier.rule,
         "split_total": format_amount(memo.split_total) if memo.split_total else None,
+        **decided,
     })  # fmt: skip
     return memo
 

@@ -5,8 +5,11 @@ from datetime import datetime
 from typing import Any
 
 from app.models import Dispute, User
+from app.queries.memos import current_memo
+from app.services.adjudication import adjudicate
 from app.services.correspondence import queue_advertiser_message, wants_advertiser_message
 from app.services.memo_effects import issue_memo, prepare_memo
+from app.services.reversal_effects import reverse_effect
 from app.services.sla_clocks import apply_clock_effects
 from app.services.write_path import CaseChange, change_case, load_for_change
 from workflows import dispute as workflow
@@ -16,8 +19,8 @@ from workflows.dispute import SYSTEM
 from workflows.errors import InvalidInput
 
 INPUT_FIELDS = ("note", "reason", "outcome", "root_cause", "credit_amount", "gl_reason",
-                "message_advertiser")  # fmt: skip
-FREE_TEXT = ("note", "reason")  # the rest are codes and amounts: one short line each
+                "message_advertiser", "justification")  # fmt: skip
+FREE_TEXT = ("note", "reason", "justification")  # the rest are codes and amounts: one short line
 
 
 def fire_trigger(
@@ -58,6 +61,10 @@ def apply_trigger(change: CaseChange, trigger: str, data: Mapping[str, Any]) -> 
     if problems := {k: problem for k, v in given.items() if (problem := _text_problem(k, v))}:
         raise InvalidInput(problems)
     facts = dispute.facts()
+    adjudication = None
+    if trigger == "resolve" and given.get("outcome") in CREDIT_OUTCOMES:
+        workflow.check_actor(actor, facts, trigger)  # who and when, before judging amounts
+        adjudication = adjudicate(dispute, data, given)
     workflow.check(actor, facts, trigger, given, change.now)
     from_state = dispute.state
     workflow.fire(dispute, facts, trigger, given, change.now)
@@ -66,9 +73,11 @@ def apply_trigger(change: CaseChange, trigger: str, data: Mapping[str, Any]) -> 
     )
     memo = workflow.BY_TRIGGER[trigger].effects.memo  # what the row says it does to the memo
     if memo == "prepare" and dispute.outcome in CREDIT_OUTCOMES:
-        prepare_memo(change, given)
+        prepare_memo(change, given, adjudication)
     elif memo == "issue":
         issue_memo(change)
+    elif memo == "reverse":
+        reverse_effect(change, current_memo(dispute), given)
     apply_clock_effects(dispute, trigger, change.now, change.record)
     if wants_advertiser_message(trigger, given):
         queue_advertiser_message(change, trigger, given)

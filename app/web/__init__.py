@@ -37,11 +37,13 @@ def init_app(app: Flask) -> None:
         reports,
         tracking,
     )
+    from app.web import reversals as reversal_views
 
     for module in (auth, home, queues, cases, evidence, credits, reports, filing, tracking):
         app.register_blueprint(module.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(account.bp)
+    app.register_blueprint(reversal_views.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(outbox_admin.bp)
     app.register_blueprint(webhooks_admin.bp)

@@ -18,6 +18,7 @@ from app.models.disputes import parse_ref
 from app.models.types import utcnow
 from app.queries.case_view import CaseView, case_view, timeline
 from app.queries.comparison import compare_dispute
+from app.queries.credit_lines import line_views
 from app.queries.listing import load_dispute
 from app.services.watching import may_watch
 from app.web.form_errors import beside_fields
@@ -40,7 +41,10 @@ FIELD_GROUPS = {g.name for t in TRANSITIONS for g in t.guards if len(g.fields) >
 
 Extra = Callable[[Dispute, CaseView], dict[str, Any]]
 EXTRAS: dict[str, Extra] = {
-    "actions": lambda d, view: {"evidence_waits": evidence_waits(d, current_user, utcnow())},
+    "actions": lambda d, view: {
+        "evidence_waits": evidence_waits(d, current_user, utcnow()),
+        "credit_lines": line_views(d) if any(t.trigger == "resolve" for t in view.actions) else [],
+    },
     "comparison": lambda d, view: {"lines": compare_dispute(d)},
     "evidence": lambda d, view: {"evidence": evidence_panel(d, current_user)},
     "credit": lambda d, view: {"credit": credit_panel(d, current_user, view)},

@@ -79,7 +79,7 @@ def inbox_page():  # noqa: ANN201
 @login_required
 def memo_page(memo_id: int):  # noqa: ANN201
     memo, dispute = _memo(memo_id)
-    if memo.status != "issued":
+    if memo.number is None:
         abort(404)  # a memo becomes a document when it is issued
     approved = [a for a in memo.approvals if a.decision == "approve"]
     return render_template("credits/memo.html", memo=memo, d=dispute, approved=approved)

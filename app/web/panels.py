@@ -1,18 +1,21 @@
 """What the evidence and credit panels of the dispute page show, asked of the services."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
 
-from app.models import Dispute, Evidence, User
+from app.models import CreditMemo, Dispute, Evidence, User
 from app.queries.case_view import CaseView
+from app.queries.credit_lines import changes_since
 from app.queries.evidence import list_evidence
 from app.queries.memos import MemoSummary, current_memo, memo_summary, memo_with_approvals
+from app.queries.reversals import reversal_refusal
 from app.services.evidence import may_add_evidence, may_remove_evidence
 from workflows import evidence as rules
 from workflows.dispute import TRANSITIONS, Transition, may_fire
 from workflows.guards import EVIDENCE
+from workflows.permissions import reads_internal_comments
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,10 @@ class CreditPanel:
     may_decide: bool
     refusal: str | None  # why this lead or approver may not decide, when they may not
     may_issue: bool
+    changes: list[dict] = field(default_factory=list)  # the data since the decision, per line
+    may_reverse: bool = False
+    reverse_refusal: str | None = None
+    shows_comments: bool = True  # approvers' comments are finance deliberation: not for Sales/CS
 
     memo = property(lambda self: self.summary.memo)
     tier = property(lambda self: self.summary.tier)
@@ -90,4 +97,17 @@ def credit_panel(dispute: Dispute, user: User, view: CaseView) -> CreditPanel | 
         may_decide=summary.pending and summary.refusal is None,
         refusal=summary.refusal if user.can("approve_credits") else None,
         may_issue=any(t.trigger == "issue_credit" for t in view.actions),
+        changes=changes_since(dispute) if memo.comparison else [],
+        shows_comments=reads_internal_comments(user.as_actor()),
+        **reversal_options(memo, dispute, user, view),
     )
+
+
+def reversal_options(memo: CreditMemo, dispute: Dispute, user: User, view: CaseView) -> dict:
+    """Tell whether this user may reverse the issued memo now, or which rule stops them."""
+    if memo.status != "issued" or not user.can("approve_credits"):
+        return {}
+    if not any(t.trigger == "reverse_credit" for t in view.actions):
+        return {"reverse_refusal": "only the team's lead or an approver reverses a credit"}
+    refused = reversal_refusal(memo, dispute, user)
+    return {"may_reverse": refused is None, "reverse_refusal": refused}

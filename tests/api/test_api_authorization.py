@@ -132,6 +132,8 @@ ROUTES = (
         answers(403, analyst=200, analyst2=200, lead=200, other_lead=204, other_analyst=204),
     ),
     Route("read comments", "GET", "/disputes/{ref}/comments", SEES_THE_CASE),
+    Route("read what each line may be credited", "GET", "/disputes/{ref}/credit-lines",
+          SEES_THE_CASE),
     Route(
         "comment for the account team",
         "POST",
@@ -199,6 +201,7 @@ COVERED_ELSEWHERE = {
     ("POST", "/credit-memos/{}/approvals"): "test_api_credits.py",
     ("GET", "/tokens"): "test_api_tokens.py",
     ("DELETE", "/tokens/{}"): "test_api_tokens.py",
+    ("POST", "/credit-memos/{}/reversal"): "test_api_reversals.py",
     ("GET", "/advertisers/{}/contacts"): "tests/comms/test_correspondence_access.py",
     ("POST", "/advertisers/{}/contacts"): "tests/comms/test_correspondence_access.py",
     ("POST", "/inbound-email"): "tests/comms/test_correspondence_access.py",

@@ -158,9 +158,12 @@ class TestThePanel:
 
     def test_approvals_so_far_show_who_decided_what_and_when(self, web: Web, make, cast):
         case = case_with_memo(make, cast, "approved")
-        panel = credit_area(web, cast.viewer, case)
+        panel = credit_area(web, cast.lead, case)
         assert f"<strong>{cast.approver.name}</strong> approved" in panel
         assert "Matches the IO." in panel and ">approved</span>" in panel
+        for_sales = credit_area(web, cast.viewer, case)  # the account team sees the decision only
+        assert f"<strong>{cast.approver.name}</strong> approved" in for_sales
+        assert "Matches the IO." not in for_sales
 
     @pytest.mark.parametrize("stage", ["pending", "approved", "issued"])
     @pytest.mark.parametrize("who", ROLES)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from workflows.approvals import Memo, Person, eligible, missing, refusal, tier_for
+from workflows.approvals import Memo, Person, eligible, missing, refusal, tier_for, tier_of
 from workflows.money import to_reporting
 
 PREPARER, ASSIGNEE = 1, 2
@@ -99,3 +99,18 @@ def test_eligible_lists_who_may_approve_now_and_no_one_once_approved():
     people = [LEAD, SMALL_APPROVER, APPROVER, APPROVER_2, ADMIN]
     assert eligible(memo(3_000_00), people) == [SMALL_APPROVER, APPROVER, APPROVER_2]
     assert eligible(memo(3_000_00, APPROVER), people) == []
+
+
+@pytest.mark.parametrize(
+    ("amount", "tier", "lead_may_approve"),
+    [(60_00, "standard", False), (1_000_01, "large", False), (25_000_01, "large", False)],
+)
+def test_a_credit_above_the_proposal_counts_one_tier_higher(amount, tier, lead_may_approve):
+    raised = Memo(amount, PREPARER, ASSIGNEE, above_proposal=True)
+    assert tier_of(raised).name == tier and "above the proposal" in tier_of(raised).rule
+    assert (refusal(raised, LEAD) is None) is lead_may_approve
+    assert "above the proposal" in refusal(raised, LEAD)
+
+
+def test_a_credit_within_the_proposal_keeps_its_tier():
+    assert tier_of(memo(60_00)).name == "small" and refusal(memo(60_00), LEAD) is None

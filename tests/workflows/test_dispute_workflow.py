@@ -62,11 +62,14 @@ FULL_CREDIT = PARTIAL_CREDIT | {"outcome": "credit_full", "credit_amount": "1500
 INPUT_FOR = {"credit_full": FULL_CREDIT, "credit_partial": PARTIAL_CREDIT, "no_credit": GOOD_INPUT}
 
 # DESIGN §2: the statuses of a credit memo; None is a case without one.
-MEMO_STATUSES = (None, "draft", "pending_approval", "approved", "rejected", "issued", "void")
+MEMO_STATUSES = (
+    None, "draft", "pending_approval", "approved", "rejected", "issued", "void", "reversed"
+)  # fmt: skip
 # DESIGN §3 and §5: the memo status each credit trigger waits for, and the guard that says so.
 MEMO_NEEDED = {
     "issue_credit": ("approved", "credit_memo_approved"),
     "return_for_rework": ("rejected", "credit_memo_rejected"),
+    "reverse_credit": ("issued", "credit_memo_issued"),
 }
 
 # DESIGN §3 written out on its own, so a change to the code's table has to be a change here too.
@@ -79,6 +82,7 @@ DESIGN = {
     "return_for_rework": (("resolved",), "investigating"),
     "reopen": (("resolved",), "investigating"),
     "issue_credit": (("resolved",), "credited"),
+    "reverse_credit": (("credited",), "investigating"),
     "request_info": (("investigating", "escalated"), None),
     "info_received": (("investigating", "escalated"), None),
 }
@@ -194,7 +198,7 @@ NOT_READY = [
 @pytest.mark.parametrize(("trigger", "role"), CREDIT_ROLES)
 def test_a_credit_trigger_passes_once_the_memo_has_the_status_it_waits_for(trigger, role):
     status, _ = MEMO_NEEDED[trigger]
-    case = ready_facts(trigger, "resolved", memo_status=status)
+    case = ready_facts(trigger, DESIGN[trigger][0][0], memo_status=status)
     check(ACTING_AS[role], case, trigger, {"reason": "the rate on the memo is wrong"}, NOW)
 
 
@@ -203,7 +207,7 @@ def test_a_credit_trigger_is_refused_by_its_memo_guard_for_every_other_memo_stat
     trigger, role, status
 ):
     _, guard = MEMO_NEEDED[trigger]
-    case = ready_facts(trigger, "resolved", memo_status=status)
+    case = ready_facts(trigger, DESIGN[trigger][0][0], memo_status=status)
     with pytest.raises(GuardsFailed) as refused:
         check(ACTING_AS[role], case, trigger, GOOD_INPUT, NOW)
     assert set(refused.value.failures) == {guard}
@@ -214,10 +218,11 @@ def test_a_credit_trigger_is_refused_by_its_memo_guard_for_every_other_memo_stat
 def test_fire_refuses_a_credit_trigger_before_the_memo_is_ready_and_leaves_the_record_alone(
     trigger, status
 ):
-    record = dataclasses.replace(ready_for(trigger, "resolved"), memo_status=status)
+    record = dataclasses.replace(ready_for(trigger, DESIGN[trigger][0][0]), memo_status=status)
     with pytest.raises(GuardsFailed):
         fire(record, facts_of(record), trigger, GOOD_INPUT, NOW)
-    assert record == dataclasses.replace(ready_for(trigger, "resolved"), memo_status=status)
+    before = dataclasses.replace(ready_for(trigger, DESIGN[trigger][0][0]), memo_status=status)
+    assert record == before
 
 
 def test_a_person_resolving_chooses_a_full_credit_a_partial_credit_or_no_credit():
@@ -387,6 +392,8 @@ REFUSALS = [
     ("request_info", "investigating", {"awaiting_info": True}, {}, "not_awaiting_info"),
     ("request_info", "escalated", {}, {"note": None}, "note_given"),
     ("info_received", "investigating", {"awaiting_info": False}, {}, "awaiting_info"),
+    ("reverse_credit", "credited", {"memo_status": "reversed"}, {}, "credit_memo_issued"),
+    ("reverse_credit", "credited", {"memo_status": "issued"}, {"reason": None}, "reason_given"),
 ]  # fmt: skip
 
 
@@ -585,7 +592,8 @@ ALLOWED = [
     ("resolved", SYSTEM, PARTIAL | {"memo_status": "approved"}, ["issue_credit"]),
     ("resolved", ASSIGNEE, PARTIAL | {"memo_status": "approved"}, []),
     ("credited", LEAD, {}, []),
-    ("credited", APPROVER, PARTIAL | {"memo_status": "issued"}, []),
+    ("credited", APPROVER, PARTIAL | {"memo_status": "issued"}, ["reverse_credit"]),
+    ("credited", LEAD, PARTIAL | {"memo_status": "issued"}, ["reverse_credit"]),
     ("credited", SYSTEM, PARTIAL | {"memo_status": "issued"}, []),
 ]  # fmt: skip
 

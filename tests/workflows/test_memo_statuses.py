@@ -10,9 +10,17 @@ from workflows.errors import Conflict
 MOVES = [(move, status) for move in MEMO_MOVES for status in MEMO_STATUSES]
 
 
-def test_a_memo_starts_awaiting_approval_and_can_end_approved_rejected_or_issued():
+def test_a_memo_starts_awaiting_approval_and_can_end_approved_rejected_issued_or_reversed():
     assert MEMO_START == "pending_approval"
-    assert set(MEMO_STATUSES) == {"pending_approval", "approved", "rejected", "issued"}
+    assert set(MEMO_STATUSES) == {"pending_approval", "approved", "rejected", "issued", "reversed"}
+
+
+def test_only_an_issued_memo_is_reversed_and_only_once():
+    memo = SimpleNamespace(status="issued")
+    move_memo(memo, "reverse")
+    assert memo.status == "reversed"
+    with pytest.raises(Conflict):
+        move_memo(memo, "reverse")
 
 
 @pytest.mark.parametrize(("move", "status"), MOVES, ids=lambda x: getattr(x, "name", x))

@@ -51,6 +51,7 @@ MAY_FIRE = {
     "return_for_rework": {"approver", "lead"},
     "reopen": {"lead"},
     "issue_credit": {"approver", "system"},
+    "reverse_credit": {"approver", "lead"},
     "request_info": ASSIGNEES | {"lead"},
     "info_received": ASSIGNEES | {"lead", "system"},  # system: the advertiser's reply came in
 }
