@@ -47,6 +47,7 @@ class Config:
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")  # per token
     WTF_CSRF_TIME_LIMIT = None  # the session bounds the token's life
     API_MAX_LIMIT = 500
+    BOOKS_TIMEZONE = os.environ.get("BOOKS_TIMEZONE", "America/Chicago")  # months are cut here
     # Outbox delivery and e-mail (see README "Notifications and the outbox").
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))

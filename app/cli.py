@@ -9,7 +9,7 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from app import inbound_cli, outbox_cli
+from app import inbound_cli, insight_cli, outbox_cli
 from app.cli_import import import_group
 from app.extensions import db
 from app.models import User
@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(audit)
     app.cli.add_command(sla)
     app.cli.add_command(credits)
+    insight_cli.init_app(app)
     app.cli.add_command(outbox_cli.outbox)
     app.cli.add_command(inbound_cli.inbound)
     app.cli.add_command(import_group)
@@ -185,7 +186,7 @@ def credits() -> None:
 
 @credits.command("export")
 @click.option("--month", required=True, help="The month of issue, such as 2026-11.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), default="csv")
 def credits_export(month: str, fmt: str) -> None:
     """Print every credit memo issued in the month (month-end close)."""
     from app.queries.reports import credit_rows, render
@@ -194,4 +195,8 @@ def credits_export(month: str, fmt: str) -> None:
         rows = credit_rows(month)
     except InvalidInput as error:
         raise click.ClickException(error.detail) from None
-    click.echo(render(rows, fmt), nl=False)
+    output = render(rows, fmt)
+    if isinstance(output, bytes):  # the workbook goes to stdout as it is: redirect it to a file
+        click.get_binary_stream("stdout").write(output)
+    else:
+        click.echo(output, nl=False)

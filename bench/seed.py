@@ -20,7 +20,9 @@ from werkzeug.security import generate_password_hash
 from app import create_app
 from app.extensions import db
 from app.models import Dispute
+from app.services.facts import rebuild as rebuild_facts
 from bench import data
+from bench.facts import fill_facts
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-password"
@@ -113,7 +115,8 @@ class Writer:
 
 
 def finish(writer: Writer) -> None:
-    """Number the issued memos in issue order, move the id sequences on, and analyze."""
+    """Number the issued memos in issue order, move the id sequences on, fill the dashboard facts
+    (set-based on PostgreSQL, case by case on SQLite), and analyze."""
     year = "extract(year from issued_at)::int" if writer.postgres else "strftime('%Y', issued_at)"
     pad = "lpad(n::text, 6, '0')" if writer.postgres else "substr('000000' || n, -6)"
     db.session.execute(
@@ -137,6 +140,10 @@ def finish(writer: Writer) -> None:
                                         (SELECT coalesce(max(id), 1) FROM {table}))""")
             )
     db.session.commit()
+    if writer.postgres:
+        fill_facts()
+    else:
+        rebuild_facts()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE" if writer.postgres else "ANALYZE"))
 

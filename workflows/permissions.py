@@ -14,6 +14,7 @@ _WORKER = {
     "sign_in", "read_notices", "file_disputes", "work_cases", "add_evidence",
     "see_removed_evidence", "read_internal_comments", "comment_internal",
     "comment_account_team", "watch_cases", "track_cases", "see_team_cases",
+    "download_audit_packets",
 }  # fmt: skip
 CAPABILITIES: dict[str, frozenset[str]] = {
     "analyst": frozenset(_WORKER),
@@ -27,6 +28,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "remove_team_evidence",
             "approve_credits",
             "read_reports",
+            "read_dashboard",
         }
     ),  # fmt: skip
     "approver": frozenset(
@@ -35,6 +37,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "read_notices",
             "approve_credits",
             "read_reports",
+            "read_dashboard",
+            "read_close",
+            "seal_months",
+            "download_audit_packets",
             "see_all_cases",
             "see_removed_evidence",
             "read_internal_comments",
@@ -62,6 +68,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "manage_webhooks",
             "watch_outbox",
             "read_reports",
+            "read_dashboard",
+            "read_close",
+            "download_audit_packets",
             "see_all_cases",
             "see_removed_evidence",
             "read_internal_comments",
@@ -136,3 +145,11 @@ def reads_internal_comments(actor: Actor) -> bool:
 def may_remove_evidence(actor: Actor, team_id: int | None, uploader_id: int) -> bool:
     """Tell whether the actor may take evidence off a case: its uploader or the team's lead."""
     return can(actor, "remove_team_evidence", team_id=team_id) or actor.user_id == uploader_id
+
+
+# Insight (issue 11): the dashboard is for leads (their team) and finance; the close spans every
+# team, so finance alone reads it, and approvers (finance controllers) alone seal a month.
+INSIGHT_READERS = roles_with("read_dashboard")
+CLOSE_READERS = roles_with("read_close")
+MONTH_SEALERS = roles_with("seal_months")
+PACKET_READERS = roles_with("download_audit_packets")  # of the cases they may see

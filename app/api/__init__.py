@@ -41,4 +41,5 @@ from app.api import adjudication, catalog, credits, disputes, evidence, openapi,
 from app.api import comparison as _comparison  # noqa: E402,F401
 from app.api import correspondence as _correspondence  # noqa: E402,F401
 from app.api import feeds as _feeds  # noqa: E402,F401
+from app.api import insight as _insight  # noqa: E402,F401
 from app.api import posting as _posting  # noqa: E402,F401

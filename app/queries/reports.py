@@ -1,37 +1,52 @@
-"""Month-end credit report: every memo issued in a month, as rows for CSV or JSON."""
+"""Month-end credit report: every memo issued in a month (books' time zone), as export rows."""
 
 import csv
 import io
 import json
-from datetime import UTC, date, datetime
+from datetime import datetime
+from decimal import Decimal
 
+from flask import current_app
+from openpyxl import Workbook
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import Dispute, User
+from app.models import Dispute, DisputedLine, Invoice, Reversal, User
 from app.models.disputes import format_ref
 from app.queries.memos import issued_in_month
-from app.queries.reversals import reversal_rows
-from workflows import edge
+from app.queries.reversals import reversed_in_month
+from workflows import books
 from workflows.codes import a_role
-from workflows.errors import NotPermitted
+from workflows.errors import InvalidInput, NotPermitted
 from workflows.money import REPORTING_CURRENCY, format_amount
+from workflows.spreadsheet import neutralise
 
 COLUMNS = (
-    "number", "dispute", "advertiser", "invoice", "amount", "currency", "reporting_amount",
-    "reporting_currency", "gl_reason", "approvers", "approved_at", "issued_by", "issued_at",
-    "reverses",
+    "number", "dispute", "advertiser", "advertiser_ref", "invoice", "invoice_lines", "product",
+    "billing_period", "reason_code", "root_cause", "amount", "currency", "reporting_amount",
+    "reporting_currency", "gl_reason", "preparer", "approvers", "approved_at", "issued_by",
+    "issued_at", "reverses",
 )  # fmt: skip
+NUMBER_COLUMNS = frozenset({"amount", "reporting_amount"})
+MEDIA_TYPES = {
+    "csv": "text/csv",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def books_zone() -> str:
+    """Return the books' time zone (config BOOKS_TIMEZONE)."""
+    return current_app.config.get("BOOKS_TIMEZONE", books.DEFAULT_BOOKS_TIMEZONE)
 
 
 def month_bounds(month: str) -> tuple[datetime, datetime]:
-    """Turn "2026-11" into the UTC instants that start this month and the next."""
-    year, number = edge.parse_month("month", month)
-    first = date(year, number, 1)
-    after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return (datetime(first.year, first.month, 1, tzinfo=UTC),
-            datetime(after.year, after.month, 1, tzinfo=UTC))  # fmt: skip
+    """Turn "2026-11" into the UTC instants that start this month and the next, in the books."""
+    try:
+        return books.month_bounds(month, books_zone())
+    except books.BadMonth as error:
+        raise InvalidInput({"month": str(error)}) from None
 
 
 def credit_rows(month: str, user: User | None = None) -> list[dict[str, str]]:
@@ -44,38 +59,93 @@ def credit_rows(month: str, user: User | None = None) -> list[dict[str, str]]:
         for d in db.session.scalars(
             select(Dispute)
             .where(Dispute.id.in_({m.dispute_id for m in memos}))
-            .options(joinedload(Dispute.advertiser), joinedload(Dispute.invoice))
+            .options(
+                joinedload(Dispute.advertiser),
+                joinedload(Dispute.invoice).selectinload(Invoice.lines),
+                selectinload(Dispute.lines).joinedload(DisputedLine.invoice_line),
+            )
         )
     }
-    rows = []
-    for memo in memos:
-        dispute = disputes[memo.dispute_id]
-        approved = [a for a in memo.approvals if a.decision == "approve"]
-        rows.append({
-            "number": memo.number,
-            "dispute": format_ref(dispute.id),
-            "advertiser": dispute.advertiser.name,
-            "invoice": dispute.invoice.number,
-            "amount": format_amount(memo.amount),
-            "currency": memo.currency,
-            "reporting_amount": format_amount(memo.reporting_amount),
-            "reporting_currency": REPORTING_CURRENCY,
-            "gl_reason": memo.gl_reason,
-            "approvers": "; ".join(a.approver.email for a in approved),
-            "approved_at": "; ".join(a.at.isoformat() for a in approved),
-            "issued_by": memo.issued_by,
-            "issued_at": memo.issued_at.isoformat(),
-            "reverses": "",
-        })  # fmt: skip
-    return rows + reversal_rows(*month_bounds(month), user)
+    reversals = reversed_in_month(*month_bounds(month), user)
+    return [_row(memo, disputes[memo.dispute_id]) for memo in memos] + [
+        _reversal_row(reversal) for reversal in reversals
+    ]
 
 
-def render(rows: list[dict[str, str]], fmt: str) -> str:
-    """Render the rows as CSV (with a header) or JSON."""
+def _reversal_row(reversal: Reversal) -> dict[str, str]:
+    """A reversal as a negative line: the memo's row, numbered and dated as the reversal."""
+    memo, at = reversal.memo, reversal.reversed_at.isoformat()
+    return _row(memo, db.session.get(Dispute, memo.dispute_id)) | {
+        "number": reversal.number,
+        "amount": format_amount(-reversal.amount),
+        "currency": reversal.currency,
+        "reporting_amount": format_amount(-memo.reporting_amount),
+        "approvers": reversal.reversed_by.email,
+        "approved_at": at,
+        "issued_by": reversal.reversed_by.email,
+        "issued_at": at,
+        "reverses": memo.number,
+    }
+
+
+def _row(memo, dispute: Dispute) -> dict[str, str]:  # noqa: ANN001
+    approved = [a for a in memo.approvals if a.decision == "approve"]
+    lines = [dl.invoice_line for dl in dispute.lines] or dispute.invoice.lines
+    invoice = dispute.invoice
+    return {
+        "number": memo.number,
+        "dispute": format_ref(dispute.id),
+        "advertiser": dispute.advertiser.name,
+        "advertiser_ref": dispute.advertiser.ref,
+        "invoice": invoice.number,
+        "invoice_lines": "; ".join(str(line.line_no) for line in lines),
+        "product": "; ".join(dict.fromkeys(line.product for line in lines)),
+        "billing_period": f"{invoice.period_start.isoformat()}..{invoice.period_end.isoformat()}",
+        "reason_code": dispute.reason_code,
+        "root_cause": dispute.root_cause or "",
+        "amount": format_amount(memo.amount),
+        "currency": memo.currency,
+        "reporting_amount": format_amount(memo.reporting_amount),
+        "reporting_currency": REPORTING_CURRENCY,
+        "gl_reason": memo.gl_reason,
+        "preparer": memo.preparer.email,
+        "approvers": "; ".join(a.approver.email for a in approved),
+        "approved_at": "; ".join(a.at.isoformat() for a in approved),
+        "issued_by": memo.issued_by,
+        "issued_at": memo.issued_at.isoformat(),
+        "reverses": "",
+    }
+
+
+def safe_cells(row: dict[str, str]) -> dict[str, str]:
+    """Neutralise every text cell of a row so no spreadsheet runs it as a formula."""
+    return {k: v if k in NUMBER_COLUMNS else neutralise(v) for k, v in row.items()}
+
+
+def render(rows: list[dict[str, str]], fmt: str) -> str | bytes:
+    """Render the rows as CSV (with a header), JSON, or an XLSX workbook (bytes)."""
     if fmt == "json":
         return json.dumps(rows, indent=2)
+    if fmt == "xlsx":
+        return _xlsx(rows)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(safe_cells(row) for row in rows)
+    return out.getvalue()
+
+
+def _xlsx(rows: list[dict[str, str]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Credits issued"
+    sheet.append(COLUMNS)
+    for row in map(safe_cells, rows):
+        # Text stays text (openpyxl would otherwise store "=…" as a formula); money is a number.
+        sheet.append([Decimal(row[c]) if c in NUMBER_COLUMNS else row[c] for c in COLUMNS])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    out = io.BytesIO()
+    book.save(out)
     return out.getvalue()

@@ -1,4 +1,4 @@
-"""Reversal reads: who may reverse a memo, and the reversals of a month for the export."""
+"""Reversal reads: who may reverse a memo, and the reversals made in a month."""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -10,7 +10,6 @@ from app.extensions import db
 from app.models import CreditMemo, Dispute, Reversal, User
 from app.queries.access import visible_clause
 from workflows import approvals as matrix
-from workflows.money import REPORTING_CURRENCY, format_amount
 
 
 def reversal_facts(memo: CreditMemo, dispute: Dispute) -> matrix.Memo:
@@ -41,22 +40,3 @@ def reversed_in_month(start: datetime, end: datetime, user: User | None) -> Sequ
     if user is not None:
         query = query.join(Dispute, Dispute.id == CreditMemo.dispute_id).where(visible_clause(user))
     return db.session.scalars(query).all()
-
-
-def reversal_rows(start: datetime, end: datetime, user: User | None) -> list[dict[str, str]]:
-    """Return the month-end export rows of the reversals made in [start, end): negative lines."""
-    rows = []
-    for reversal in reversed_in_month(start, end, user):
-        memo = reversal.memo
-        dispute, at = db.session.get(Dispute, memo.dispute_id), reversal.reversed_at.isoformat()
-        rows.append({
-            "number": reversal.number, "dispute": dispute.ref,
-            "advertiser": dispute.advertiser.name, "invoice": dispute.invoice.number,
-            "amount": format_amount(-reversal.amount), "currency": reversal.currency,
-            "reporting_amount": format_amount(-memo.reporting_amount),
-            "reporting_currency": REPORTING_CURRENCY, "gl_reason": memo.gl_reason,
-            "approvers": reversal.reversed_by.email, "approved_at": at,
-            "issued_by": reversal.reversed_by.email, "issued_at": at,
-            "reverses": memo.number,
-        })  # fmt: skip
-    return rows

@@ -29,7 +29,7 @@ def reverse_effect(change: CaseChange, memo: CreditMemo, data: Mapping[str, Any]
         raise NotPermitted(refused, rule=refused)
     rule = matrix.tier_of(reversal_facts(memo, dispute)).rule
     reversal = Reversal(
-        memo_id=memo.id, number=_next_number(change.now.year), amount=memo.amount,
+        memo=memo, number=_next_number(change.now.year), amount=memo.amount,
         currency=memo.currency, reason=str(data.get("reason", "")).strip(),
         reversed_by_id=user.id, reversed_at=change.now, rule=rule,
     )  # fmt: skip

@@ -14,6 +14,7 @@ from app.models import Dispute, User
 from app.models.types import utcnow
 from app.queries.access import get_visible_dispute
 from app.services.audit import append_event
+from app.services.facts import settle_facts
 from app.services.notices import queue_change_notices
 from workflows.errors import StaleCase
 
@@ -96,4 +97,5 @@ def _finish(change: CaseChange) -> None:
     db.session.flush()
     for event in change.events:
         append_event(dispute, change.user, at=change.now, **event)
+    settle_facts(dispute)
     queue_change_notices(change)

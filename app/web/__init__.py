@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from importlib import import_module
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -49,6 +50,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(webhooks_admin.bp)
     app.register_blueprint(correspondence.bp)
     app.register_blueprint(exports.bp)
+    for insight in ("dashboard", "close"):  # issue 11's pages
+        app.register_blueprint(import_module(f"app.web.{insight}").bp)
+    app.register_blueprint(import_module("app.web.close").packets)
     for template_filter in (localtime, sentence, period, grouped, minor_units, filesize, words):
         app.add_template_filter(template_filter)
     money_filters.register(app)
@@ -71,6 +75,7 @@ PAGES = (  # the main pages and the capability each asks of its visitor, as its 
     ("credits.inbox_page", "Approvals", "approve_credits"),
     ("filing.new", "File a dispute", "file_disputes"),
     ("tracking.search", "Track", "track_cases"),
+    ("dashboard.index", "Dashboard", "read_dashboard"),
     ("reports.credits", "Reports", "read_reports"),
     ("home.workflow", "Workflow", "sign_in"),
     ("admin.index", "Admin", "administer"),

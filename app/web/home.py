@@ -9,9 +9,9 @@ from workflows.dispute import TRANSITIONS, mermaid
 bp = Blueprint("home", __name__)
 START_PAGES = {
     "analyst": "queues.mine",
-    "lead": "queues.team",
+    "lead": "dashboard.index",  # leads and approvers start from the numbers (issue 11)
     "viewer": "tracking.search",
-    "approver": "credits.inbox_page",
+    "approver": "dashboard.index",
     "admin": "admin.index",
 }
 

@@ -6,14 +6,14 @@ from flask import Blueprint, Response, abort, request
 from flask_login import current_user
 
 from app.models.types import utcnow
-from app.queries.reports import credit_rows, month_bounds, render
+from app.queries.reports import MEDIA_TYPES, books_zone, credit_rows, month_bounds, render
 from app.web import params
 from app.web.rendering import page_or_partial, requires
+from workflows.books import month_of
 from workflows.errors import InvalidInput
 from workflows.money import REPORTING_CURRENCY, parse_amount
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-MEDIA_TYPES = {"csv": "text/csv", "json": "application/json"}
 
 
 def _rows(month: str) -> list[dict[str, str]]:
@@ -38,7 +38,7 @@ def _totals(rows: list[dict[str, str]]) -> dict:
 @bp.get("")
 @requires("read_reports")
 def credits():  # noqa: ANN201
-    month = request.args.get("month") or f"{utcnow():%Y-%m}"
+    month = request.args.get("month") or month_of(utcnow(), books_zone())
     rows, errors = [], {}
     try:
         rows = _rows(params.month(request.args, default=month))
@@ -52,7 +52,7 @@ def credits():  # noqa: ANN201
     return response
 
 
-@bp.get("/credits.<any(csv, json):fmt>")
+@bp.get("/credits.<any(csv, json, xlsx):fmt>")
 @requires("read_reports")
 def export(fmt: str):  # noqa: ANN201
     try:

@@ -119,9 +119,10 @@ def test_a_partial_credit_is_resolved_approved_from_the_inbox_and_issued(page: P
 
     page.get_by_role("button", name="Sign out").click()
 
-    # The approver starts at the inbox, finds the memo and approves it.
+    # The approver starts at the dashboard, opens the inbox, finds the memo and approves it.
     sign_in(cast.approver)
-    expect(page).to_have_url(re.compile(r"/approvals$"))
+    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Approvals").click()
     row = page.locator("#inbox tbody tr", has=page.get_by_role("link", name=case.ref))
     expect(row).to_contain_text("USD 3,200.00")
     expect(row).to_contain_text(case.advertiser.name)

@@ -46,8 +46,9 @@ def test_the_navigation_shows_approvals_to_leads_and_approvers(web: Web, cast, w
     assert ('href="/approvals"' in page) == (who in INBOX)
 
 
-def test_an_approver_starts_at_the_inbox(web: Web, cast):
-    assert web(cast.approver).get("/").headers["Location"] == "/approvals"
+def test_an_approver_starts_at_the_dashboard_with_the_inbox_one_click_away(web: Web, cast):
+    assert web(cast.approver).get("/").headers["Location"] == "/dashboard"
+    assert 'href="/approvals"' in text(web(cast.approver).get("/dashboard"))
 
 
 def test_it_lists_what_each_may_approve_now_oldest_first(web: Web, make, cast):

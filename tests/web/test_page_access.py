@@ -5,12 +5,14 @@ from dataclasses import dataclass
 import pytest
 
 from app.models import Dispute
+from app.queries.dashboard import WIDGETS
 from tests.factories import PASSWORD, Cast, Factory
 from tests.web.helpers import Web, snapshot
 
 ROLES = ("analyst", "lead", "approver", "viewer", "admin")
 EVERYONE = frozenset(ROLES)
 WORKERS = frozenset({"analyst", "lead"})
+INSIGHT = frozenset({"lead", "approver", "admin"})
 CASE_AREAS = ("", "/header", "/actions", "/evidence", "/credit", "/timeline")
 
 # Each page: who may open it. Everyone else signed in gets 403; nobody signed in goes to /login.
@@ -25,17 +27,23 @@ PAGES = {
     "/reports": frozenset({"lead", "approver", "admin"}),
     "/reports/credits.csv?month=2026-11": frozenset({"lead", "approver", "admin"}),
     "/reports/credits.json?month=2026-11": frozenset({"lead", "approver", "admin"}),
+    "/reports/credits.xlsx?month=2026-11": frozenset({"lead", "approver", "admin"}),
     "/workflow": EVERYONE,
     "/queue.csv": WORKERS,
     "/team.csv?state=filed": frozenset({"lead"}),
     "/track.csv?q=DSP": EVERYONE,
+    "/dashboard": INSIGHT,
+    **{f"/dashboard/{name}.csv": INSIGHT for name in WIDGETS},
+    "/dashboard/cases?measure=open": INSIGHT,
+    "/reports/close?month=2026-11": frozenset({"approver", "admin"}),
     **{f"/disputes/{{ref}}{area}": EVERYONE for area in CASE_AREAS},
+    "/disputes/{ref}/audit-packet.zip": frozenset({"analyst", "lead", "approver", "admin"}),
 }
 START_PAGES = {
     "analyst": "/queue",
-    "lead": "/team",
+    "lead": "/dashboard",
     "viewer": "/track",
-    "approver": "/approvals",
+    "approver": "/dashboard",
     "admin": "/admin/",
 }
 

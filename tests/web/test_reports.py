@@ -11,14 +11,15 @@ from app.models.types import utcnow
 from app.queries.reports import credit_rows, render
 from tests.factories import Cast
 from tests.web.helpers import HX, Web, case_with_memo, is_full_page, table_rows, text
+from workflows.books import month_of
 
 ROLES = ("analyst", "lead", "approver", "viewer", "admin")
 READERS = frozenset({"lead", "approver", "admin"})
-PATHS = ("/reports", "/reports/credits.csv", "/reports/credits.json")
+PATHS = ("/reports", "/reports/credits.csv", "/reports/credits.json", "/reports/credits.xlsx")
 
 
 def this_month() -> str:
-    return f"{utcnow():%Y-%m}"
+    return month_of(utcnow())
 
 
 def role(cast: Cast, name: str):  # noqa: ANN201

@@ -37,6 +37,10 @@ WHO = {
     "triage_inbound_email": {"lead"},
     "deliver_inbound_email": {"integration"},
     "administer": {"admin"},
+    "read_dashboard": {"lead", "approver", "admin"},
+    "read_close": {"approver", "admin"},
+    "seal_months": {"approver"},
+    "download_audit_packets": WORKERS | {"approver", "admin"},
 }
 
 

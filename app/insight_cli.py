@@ -1,0 +1,86 @@
+"""Commands for the dashboard facts and the month-end close: flask --app wsgi insight|close …"""
+
+import json
+
+import click
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the insight and close commands."""
+    app.cli.add_command(insight)
+    app.cli.add_command(close)
+
+
+@click.group()
+def insight() -> None:
+    """The dashboard's pre-aggregated facts."""
+
+
+@insight.command("rebuild")
+def insight_rebuild() -> None:
+    """Recompute the facts from the raw rows (after a restore or a bulk load)."""
+    from app.services.facts import rebuild
+
+    click.echo(f"{rebuild()} fact rows")
+
+
+@insight.command("check")
+def insight_check() -> None:
+    """Compare the facts with a recomputation from the raw rows; exit 1 when they differ."""
+    from app.services.facts import recompute, stored_facts
+
+    stored, derived = stored_facts(), recompute()
+    wrong = sorted(k for k in stored.keys() | derived.keys() if stored.get(k) != derived.get(k))
+    for key in wrong[:20]:
+        click.echo(f"{key}: stored {stored.get(key)}, recomputed {derived.get(key)}")
+    if wrong:
+        raise SystemExit(1)
+    click.echo(f"facts agree with the raw rows ({len(stored)} rows)")
+
+
+@click.group()
+def close() -> None:
+    """Month-end close: the roll-forward of disputed amounts, and sealing a month."""
+
+
+@close.command("report")
+@click.option("--month", required=True, help="A books' month, such as 2026-11.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def close_report(month: str, fmt: str) -> None:
+    """Print the month's roll-forward per currency and in the reporting currency."""
+    from app.queries.close import as_text_rows, roll_forward
+    from workflows.books import BadMonth
+
+    try:
+        report = roll_forward(month)
+    except BadMonth as error:
+        raise click.ClickException(str(error)) from None
+    if fmt == "json":
+        click.echo(json.dumps(report, indent=2))
+        return
+    rows = as_text_rows(report)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = [
+            c.rjust(w) if i else c.ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        click.echo("  ".join(cells))
+    if report["sealed"]:
+        click.echo(f"sealed {report['sealed']['at']} by {report['sealed']['by']}, "
+                   f"sha256 {report['sealed']['digest']}")  # fmt: skip
+
+
+@close.command("seal")
+@click.option("--month", required=True, help="A books' month that has ended, such as 2026-11.")
+def close_seal(month: str) -> None:
+    """Seal the month: store its roll-forward, credits export and chain heads under one hash."""
+    from app.services.close import seal_month
+    from workflows.errors import DomainError
+
+    try:
+        seal = seal_month(month, None)
+    except DomainError as error:
+        raise click.ClickException(error.detail) from None
+    click.echo(f"sealed {month}: sha256 {seal.digest}")

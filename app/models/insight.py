@@ -1,0 +1,59 @@
+"""Pre-aggregated facts for the dashboard and the close, and the sealed months."""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.types import UtcDateTime
+
+FACT_KEY = (
+    "kind", "day", "team_id", "reason_code", "product", "currency", "tier", "root_cause",
+    "label", "bucket",
+)  # fmt: skip
+
+
+class DisputeFact(db.Model):
+    """One day's sum of the disputes' contributions for one combination of dimensions."""
+
+    __tablename__ = "dispute_facts"
+    __table_args__ = (Index("ux_dispute_facts_key", *FACT_KEY, unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    day: Mapped[date] = mapped_column(Date)  # a books' day
+    team_id: Mapped[int]
+    reason_code: Mapped[str] = mapped_column(String(40))
+    product: Mapped[str] = mapped_column(String(40))
+    currency: Mapped[str] = mapped_column(String(3))
+    tier: Mapped[str] = mapped_column(String(20))
+    root_cause: Mapped[str] = mapped_column(String(40), default="")
+    label: Mapped[str] = mapped_column(String(40), default="")  # GL reason, SLA clock
+    bucket: Mapped[int] = mapped_column(BigInteger, default=0)  # days, or an advertiser id
+    n: Mapped[int] = mapped_column(BigInteger, default=0)
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)  # minor units of `currency`
+    reporting_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class DisputeFactState(db.Model):
+    """What a dispute last contributed to the facts, so a change adds only the difference."""
+
+    __tablename__ = "dispute_fact_states"
+
+    dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id"), primary_key=True)
+    product: Mapped[str] = mapped_column(String(40), index=True)  # of its largest line
+    contributions: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class SealedMonth(db.Model):
+    """A closed month: its roll-forward, credits export and audit-chain heads under one hash."""
+
+    __tablename__ = "sealed_months"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    sealed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sealed_by: Mapped[str] = mapped_column(String(254))
+    digest: Mapped[str] = mapped_column(String(64))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -1,0 +1,29 @@
+"""The dashboard's widgets, read from the pre-aggregated facts (cost follows days, not cases)."""
+
+from app.queries.dashboard_money import (
+    accuracy,
+    credits,
+    pareto,
+    revenue_at_risk,
+    top_advertisers,
+)
+from app.queries.dashboard_time import flow, reason_mix, sla_attainment, turnaround
+from app.queries.insight_filters import InsightFilters
+from app.queries.widgets import Widget
+
+WIDGETS = {
+    "revenue_at_risk": revenue_at_risk,
+    "turnaround": turnaround,
+    "sla_attainment": sla_attainment,
+    "flow": flow,
+    "pareto": pareto,
+    "reason_mix": reason_mix,
+    "credits": credits,
+    "accuracy": accuracy,
+    "top_advertisers": top_advertisers,
+}
+
+
+def dashboard(f: InsightFilters) -> list[Widget]:
+    """Return every widget under one filter set."""
+    return [build(f) for build in WIDGETS.values()]

@@ -1,0 +1,171 @@
+"""Dashboard widgets about money: revenue at risk, root causes, credits, accuracy, advertisers."""
+
+from collections import defaultdict
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Advertiser, DisputeFact
+from app.queries.facts_read import cut, facts_sum, total
+from app.queries.insight_filters import InsightFilters
+from app.queries.widgets import (
+    Widget,
+    code,
+    count,
+    money,
+    percent,
+    text,
+)
+from workflows.insight import NO_DAY
+
+AGE_BUCKETS = (
+    ("0–7", 0, 7),
+    ("8–30", 8, 30),
+    ("31–60", 31, 60),
+    ("61–90", 61, 90),
+    (">90", 91, None),
+)
+
+
+def revenue_at_risk(f: InsightFilters) -> Widget:
+    """Open disputed amount, and resolved-with-credit-not-yet-issued, by age in days."""
+    sums: dict = defaultdict(lambda: [0, 0])
+    for kind, day, n, amount in facts_sum(
+        f, ("open", "awaiting_credit"), DisputeFact.day, period=False
+    ):
+        age = (f.today - day).days
+        label = next(b[0] for b in AGE_BUCKETS if b[2] is None or age <= b[2])
+        sums[kind, label][0] += n
+        sums[kind, label][1] += amount
+    widget = Widget(
+        "revenue_at_risk",
+        "Revenue at risk",
+        ["Age (days)", "Open disputes", "Open amount", "Awaiting credit", "Credit not yet issued"],
+        chart="bar",
+        series=(2, 4),
+    )
+    for label, _, _ in AGE_BUCKETS:
+        o, a = sums["open", label], sums["awaiting_credit", label]
+        widget.rows.append(
+            [
+                text(label),
+                count(o[0], {"measure": "open", "age": label}),
+                money(o[1], {"measure": "open", "age": label}),
+                count(a[0], {"measure": "awaiting_credit", "age": label}),
+                money(a[1], {"measure": "awaiting_credit", "age": label}),
+            ]
+        )
+    widget.note = "Age from filing (open) or from resolution (awaiting credit), as of today."
+    return widget
+
+
+def pareto(f: InsightFilters) -> Widget:
+    """Root causes of the disputes resolved in the period, most frequent first, with credits."""
+    resolved: dict = defaultdict(int)
+    credited: dict = defaultdict(int)
+    for kind, cause, n, amount in facts_sum(f, ("resolved", "credited"), DisputeFact.root_cause):
+        if kind == "resolved":
+            resolved[cause] += n
+        else:
+            credited[cause] += amount
+    total, running = sum(resolved.values()), 0
+    widget = Widget(
+        "pareto",
+        "Root causes (Pareto)",
+        ["Root cause", "Resolved", "Cumulative share", "Credited"],
+        chart="pareto",
+        series=(1,),
+        line=2,
+    )
+    for cause in sorted(resolved, key=lambda c: (-resolved[c], c)):
+        running += resolved[cause]
+        widget.rows.append(
+            [
+                code(cause or "none (withdrawn)"),
+                count(resolved[cause], {"measure": "resolved", "root_cause": cause or "-"}),
+                percent(running, total),
+                money(credited[cause], {"measure": "credited", "root_cause": cause or "-"}),
+            ]
+        )
+    return widget
+
+
+def credits(f: InsightFilters) -> Widget:
+    """Credits issued in the period by GL reason and root cause."""
+    rows = facts_sum(f, ("credited",), DisputeFact.label, DisputeFact.root_cause)
+    widget = Widget(
+        "credits",
+        "Credits issued",
+        ["GL reason", "Root cause", "Memos", "Amount"],
+        chart="credits",
+        series=(3,),
+    )
+    for _, gl, cause, n, amount in sorted(rows, key=lambda r: (-r[4], r[1], r[2])):
+        link = {"measure": "credited", "gl_reason": gl, "root_cause": cause or "-"}
+        widget.rows.append([code(gl), code(cause), count(n, link), money(amount, link)])
+    return widget
+
+
+def accuracy(f: InsightFilters) -> Widget:
+    """Billing accuracy (1 − credited ÷ billed) and disputed rate, overall and per product."""
+    got: dict = defaultdict(int)
+    for kind, product, _, amount in facts_sum(
+        f, ("billed", "credited", "filed"), DisputeFact.product
+    ):
+        got[kind, product] += amount
+        got[kind, ""] += amount
+    widget = Widget(
+        "accuracy",
+        "Billing accuracy",
+        ["Product", "Billed", "Credited", "Disputed", "Billing accuracy", "Disputed rate"],
+        wide=True,
+    )
+    products = sorted({p for _, p in got if p})
+    for product in ["", *products]:
+        billed, credited, disputed = (got[k, product] for k in ("billed", "credited", "filed"))
+        link = {"product": product} if product else {}
+        widget.rows.append(
+            [
+                code(product or "All products"),
+                money(billed),
+                money(credited, {"measure": "credited", **link}),
+                money(disputed, {"measure": "filed", **link}),
+                percent(billed - credited, billed),
+                percent(disputed, billed),
+            ]
+        )
+    widget.note = "Billed: invoices whose billing period starts in the period."
+    return widget
+
+
+def top_advertisers(f: InsightFilters, limit: int = 10) -> Widget:
+    """The advertisers with the most open disputed amount now."""
+    amount = DisputeFact.amount if f.currency else DisputeFact.reporting_amount
+    query = (
+        select(DisputeFact.bucket, total(DisputeFact.n), total(amount).label("open"))
+        .where(DisputeFact.kind == "open_adv", DisputeFact.day == NO_DAY)
+        .group_by(DisputeFact.bucket)
+        .having(total(DisputeFact.n) > 0)
+        .order_by(total(amount).desc(), DisputeFact.bucket)
+        .limit(limit)
+    )
+    rows = db.session.execute(cut(query, f)).all()
+    names = dict(
+        db.session.execute(
+            select(Advertiser.id, Advertiser.name).where(Advertiser.id.in_([r[0] for r in rows]))
+        ).all()
+    )
+    widget = Widget(
+        "top_advertisers",
+        "Top advertisers by open disputed amount",
+        ["Advertiser", "Open disputes", "Open amount"],
+        chart="bar",
+        series=(2,),
+        horizontal=True,
+    )
+    for advertiser_id, n, open_amount in rows:
+        link = {"measure": "open", "advertiser": str(advertiser_id)}
+        widget.rows.append(
+            [text(names.get(advertiser_id, "?")), count(n, link), money(open_amount, link)]
+        )
+    return widget

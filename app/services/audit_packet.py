@@ -1,0 +1,173 @@
+"""The audit packet: one zip per dispute with everything an auditor asks for, and its check."""
+
+import hashlib
+import io
+import json
+import zipfile
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db
+from app.models import Approval, CreditMemo, Dispute, DisputedLine, Event, Evidence, User
+from app.models.types import utcnow
+from app.queries.access import get_visible_dispute
+from app.services.audit import GENESIS, append_event, chain_hash
+from app.services.evidence import store
+from workflows.errors import NotPermitted
+from workflows.money import format_amount
+
+
+def chain_check(events: list[Event]) -> dict[str, Any]:
+    """Walk one dispute's hash chain: how many events, the head, the first broken one."""
+    prev, broken = GENESIS, None
+    for expected, event in enumerate(events, start=1):
+        if (
+            event.seq != expected
+            or event.prev_hash != prev
+            or event.hash != chain_hash(prev, event)
+        ):
+            broken = event.seq
+            break
+        prev = event.hash
+    return {"events": len(events), "head": prev, "intact": broken is None, "first_broken": broken}
+
+
+def _case(d: Dispute) -> dict[str, Any]:
+    return {
+        "ref": d.ref,
+        "state": d.state,
+        "outcome": d.outcome,
+        "root_cause": d.root_cause,
+        "reason_code": d.reason_code,
+        "description": d.description,
+        "disputed_amount": format_amount(d.disputed_amount),
+        "currency": d.currency,
+        "priority": d.priority,
+        "team": d.team.name,
+        "advertiser": d.advertiser.name,
+        "advertiser_ref": d.advertiser.ref,
+        "invoice": d.invoice.number,
+        "billing_period": f"{d.invoice.period_start}..{d.invoice.period_end}",
+        "lines": [
+            {
+                "line_no": dl.invoice_line.line_no,
+                "product": dl.invoice_line.product,
+                "amount": format_amount(dl.amount),
+            }
+            for dl in d.lines
+        ],
+        "assignee": d.assignee.email if d.assignee else None,
+        "filed_at": d.filed_at.isoformat(),
+        "resolved_at": d.resolved_at and d.resolved_at.isoformat(),
+    }
+
+
+def _memo(m: CreditMemo) -> dict[str, Any]:
+    return {
+        "number": m.number,
+        "status": m.status,
+        "amount": format_amount(m.amount),
+        "currency": m.currency,
+        "gl_reason": m.gl_reason,
+        "matrix_version": m.matrix_version,
+        "preparer": m.preparer.email,
+        "issued_by": m.issued_by,
+        "issued_at": m.issued_at and m.issued_at.isoformat(),
+        "approvals": [
+            {
+                "approver": a.approver.email,
+                "decision": a.decision,
+                "rule": a.rule,
+                "comment": a.comment,
+                "at": a.at.isoformat(),
+            }
+            for a in m.approvals
+        ],
+    }
+
+
+def _event(e: Event) -> dict[str, Any]:
+    return {
+        "seq": e.seq,
+        "at": e.at.isoformat(),
+        "actor": e.actor,
+        "type": e.type,
+        "trigger": e.trigger,
+        "from_state": e.from_state,
+        "to_state": e.to_state,
+        "data": e.data,
+        "prev_hash": e.prev_hash,
+        "hash": e.hash,
+    }
+
+
+def audit_packet(ref: str, user: User, now: datetime | None = None) -> tuple[str, bytes]:
+    """Build the dispute's packet (zip) for a user who may see it; the download is audited."""
+    if not user.can("download_audit_packets"):
+        raise NotPermitted("audit packets are for the billing team and finance")
+    now = now or utcnow()
+    dispute = get_visible_dispute(
+        ref,
+        user,
+        options=(
+            joinedload(Dispute.advertiser),
+            joinedload(Dispute.invoice),
+            joinedload(Dispute.team),
+            selectinload(Dispute.lines).joinedload(DisputedLine.invoice_line),
+        ),
+    )
+    events = db.session.scalars(
+        select(Event).where(Event.dispute_id == dispute.id).order_by(Event.seq)
+    ).all()
+    memos = db.session.scalars(
+        select(CreditMemo)
+        .where(CreditMemo.dispute_id == dispute.id)
+        .order_by(CreditMemo.id)
+        .options(selectinload(CreditMemo.approvals).joinedload(Approval.approver))
+    ).all()
+    evidence = db.session.scalars(
+        select(Evidence).where(Evidence.dispute_id == dispute.id).order_by(Evidence.id)
+    ).all()
+    check = chain_check(list(events))
+    content = {
+        "case": _case(dispute),
+        "credit_memos": [_memo(m) for m in memos],
+        "chain": check,
+        "generated_at": now.isoformat(),
+        "generated_by": user.email,
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as packet:
+        manifest = []
+        for item in evidence:
+            with store().open(item.storage_key) as handle:
+                body = handle.read()
+            name = f"evidence/{item.id}-{item.sha256[:12]}-{item.filename.replace('/', '_')}"
+            packet.writestr(name, body)
+            manifest.append(
+                {
+                    "file": name,
+                    "kind": item.kind,
+                    "sha256": item.sha256,
+                    "sha256_now": hashlib.sha256(body).hexdigest(),
+                    "removed_at": item.removed_at and item.removed_at.isoformat(),
+                }
+            )
+        content["evidence"] = manifest
+        packet.writestr("case.json", json.dumps(content, indent=2, ensure_ascii=False))
+        packet.writestr(
+            "timeline.json", json.dumps([_event(e) for e in events], indent=2, ensure_ascii=False)
+        )
+        # Rendered outside any request: the template needs no signed-in user, only the packet.
+        printable = current_app.jinja_env.get_template("reports/packet.html")
+        packet.writestr("case.html", printable.render(packet=content, events=events))
+    # Reading changes nothing on the case: no version bump, only the trail grows (as downloads).
+    append_event(
+        dispute, user, "audit_packet_downloaded", now, data={"chain_intact": check["intact"]}
+    )
+    db.session.commit()
+    return f"audit-packet-{dispute.ref}.zip", out.getvalue()

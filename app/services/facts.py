@@ -1,0 +1,222 @@
+"""Keep the dashboard's facts in step with the disputes, in the transaction that changes them.
+
+`settle_facts(dispute)` is the write path's one call: it works out what the dispute contributes
+now (workflows/insight.py), subtracts what it contributed before (kept per dispute), and adds
+the difference to the daily facts with upserts taken in key order (no deadlocks between two
+changes touching the same rows). `recompute()` derives the same table from the raw rows.
+"""
+
+from collections import defaultdict
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import Connection, delete, event, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, selectinload
+
+from app.extensions import db
+from app.models import (
+    Advertiser,
+    Dispute,
+    DisputedLine,
+    DisputeFact,
+    DisputeFactState,
+    Invoice,
+    InvoiceLine,
+)
+from app.models.insight import FACT_KEY
+from app.services.sla_clocks import calendar_for
+from workflows import books, insight
+from workflows.money import to_reporting
+
+Facts = dict[insight.Key, tuple[int, int, int]]
+
+
+def books_zone() -> str:
+    """Return the books' time zone (config BOOKS_TIMEZONE)."""
+    return current_app.config.get("BOOKS_TIMEZONE", books.DEFAULT_BOOKS_TIMEZONE)
+
+
+def settle_facts(dispute: Dispute) -> None:
+    """Add what changed in the dispute's contribution to the facts (the caller commits)."""
+    state = db.session.get(DisputeFactState, dispute.id)
+    if state is None:
+        state = DisputeFactState(dispute_id=dispute.id, product=product_of(dispute.id))
+        db.session.add(state)
+    new = contribution_of(dispute, state.product)
+    old = {tuple(row[:10]): tuple(row[10:]) for row in state.contributions or []}
+    add_facts(insight.difference(new, old))
+    state.contributions = [[*key, *value] for key, value in sorted(new.items())]
+
+
+def contribution_of(dispute: Dispute, product: str) -> Facts:
+    """Return what the dispute contributes to the facts now."""
+    return insight.contributions(
+        case_of(dispute, product), books_zone(), calendar_for(dispute.team)
+    )
+
+
+def case_of(dispute: Dispute, product: str) -> insight.Case:
+    memo = dispute.credit_memos[-1] if dispute.credit_memos else None
+    return insight.Case(
+        advertiser_id=dispute.advertiser_id,
+        team_id=dispute.team_id,
+        reason_code=dispute.reason_code,
+        product=product,
+        currency=dispute.currency,
+        tier=dispute.advertiser.tier,
+        state=dispute.state,
+        outcome=dispute.outcome,
+        root_cause=dispute.root_cause,
+        disputed_amount=dispute.disputed_amount,
+        reporting_amount=to_reporting(dispute.disputed_amount, dispute.currency),
+        filed_at=dispute.filed_at,
+        resolved_at=dispute.resolved_at,
+        memo=memo
+        and insight.Memo(
+            memo.amount, memo.reporting_amount, memo.gl_reason, memo.status, memo.issued_at
+        ),
+        stopped_clocks=tuple(
+            (c.name, c.status, c.stopped_at)
+            for c in dispute.sla_clocks
+            if c.stopped_at and c.status in ("met", "breached")
+        ),
+        reversed=tuple(
+            insight.Reversed(
+                m.amount, m.reporting_amount, m.gl_reason, m.issued_at, m.reversal.reversed_at
+            )
+            for m in dispute.credit_memos
+            if m.status == "reversed" and m.reversal is not None and m.issued_at
+        ),  # fmt: skip
+    )
+
+
+def product_of(dispute_id: int) -> str:
+    """Return the product of the dispute's largest disputed line (of the invoice, without lines)."""
+    disputed = (
+        select(InvoiceLine.product)
+        .join(DisputedLine, DisputedLine.invoice_line_id == InvoiceLine.id)
+        .where(DisputedLine.dispute_id == dispute_id)
+        .order_by(DisputedLine.amount.desc(), InvoiceLine.line_no)
+        .limit(1)
+    )
+    whole = (
+        select(InvoiceLine.product)
+        .join(Dispute, Dispute.invoice_id == InvoiceLine.invoice_id)
+        .where(Dispute.id == dispute_id)
+        .order_by(InvoiceLine.amount.desc(), InvoiceLine.line_no)
+        .limit(1)
+    )
+    return db.session.scalar(disputed) or db.session.scalar(whole) or ""
+
+
+def billed_facts(invoice: Invoice, team_id: int, tier: str) -> Facts:
+    """Return what an invoice adds to the billed facts: each line on its period's first day."""
+    out: dict = defaultdict(lambda: (0, 0, 0))
+    for line in invoice.lines:
+        key = ("billed", invoice.period_start.isoformat(), team_id, "", line.product,
+               invoice.currency, tier, "", "", 0)  # fmt: skip
+        n, amount, rep = out[key]
+        out[key] = (n + 1, amount + line.amount, rep + to_reporting(line.amount, invoice.currency))
+    return dict(out)
+
+
+def count_new_invoices(session: Session, _context: object) -> None:
+    """Add every invoice a flush inserts to the billed facts, in the same transaction."""
+    for invoice in [o for o in session.new if isinstance(o, Invoice)]:
+        # Mid-flush the advertiser may be known by id only: read it on the flush's connection.
+        team_id, tier = (
+            session.connection()
+            .execute(
+                select(Advertiser.team_id, Advertiser.tier).where(
+                    Advertiser.id == invoice.advertiser_id
+                )
+            )
+            .one()
+        )
+        add_facts(billed_facts(invoice, team_id, tier), session.connection())
+
+
+def watch_invoices() -> None:
+    """Keep the billed facts from whichever code inserts invoices (service, feeds, seeds)."""
+    if not event.contains(Session, "after_flush", count_new_invoices):
+        event.listen(Session, "after_flush", count_new_invoices)
+
+
+def add_facts(deltas: Facts, connection: Connection | None = None) -> None:
+    """Upsert the deltas into the facts, in key order."""
+    if not deltas:
+        return
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    rows = [
+        {**dict(zip(FACT_KEY, key, strict=True)), "day": date.fromisoformat(key[1]),
+         "n": n, "amount": a, "reporting_amount": r}
+        for key, (n, a, r) in sorted(deltas.items())
+    ]  # fmt: skip
+    statement = insert(DisputeFact)
+    table = DisputeFact.__table__
+    (connection or db.session).execute(
+        statement.on_conflict_do_update(
+            index_elements=list(FACT_KEY),
+            set_={
+                "n": table.c.n + statement.excluded.n,
+                "amount": table.c.amount + statement.excluded.amount,
+                "reporting_amount": table.c.reporting_amount + statement.excluded.reporting_amount,
+            },
+        ),
+        rows,
+    )
+
+
+def recompute(batch: int = 2000) -> Facts:
+    """Derive the whole facts table from the raw rows (disputes, memos, clocks, invoices)."""
+    total: dict = defaultdict(lambda: (0, 0, 0))
+
+    def fold(facts: Facts) -> None:
+        for key, (n, a, r) in facts.items():
+            was = total[key]
+            total[key] = (was[0] + n, was[1] + a, was[2] + r)
+
+    query = select(Dispute).options(
+        selectinload(Dispute.credit_memos), selectinload(Dispute.sla_clocks),
+        selectinload(Dispute.advertiser), selectinload(Dispute.team),
+    ).order_by(Dispute.id).execution_options(yield_per=batch)  # fmt: skip
+    for dispute in db.session.scalars(query):
+        fold(contribution_of(dispute, product_of(dispute.id)))
+    invoices = select(Invoice).options(
+        selectinload(Invoice.lines), selectinload(Invoice.advertiser)
+    )
+    for invoice in db.session.scalars(invoices.execution_options(yield_per=batch)):
+        fold(billed_facts(invoice, invoice.advertiser.team_id, invoice.advertiser.tier))
+    return {k: v for k, v in total.items() if v != (0, 0, 0)}
+
+
+def stored_facts() -> Facts:
+    """Read the facts table back as {key: (count, amount, reporting amount)}, zeros left out."""
+    columns = [getattr(DisputeFact, c) for c in FACT_KEY]
+    rows = db.session.execute(
+        select(*columns, DisputeFact.n, DisputeFact.amount, DisputeFact.reporting_amount)
+    )
+    out = {}
+    for row in rows:
+        key = (row[0], row[1].isoformat(), *row[2:10])
+        if tuple(row[10:]) != (0, 0, 0):
+            out[key] = tuple(row[10:])
+    return out
+
+
+def rebuild() -> int:
+    """Replace the facts with a recomputation from the raw rows; return how many rows."""
+    db.session.execute(delete(DisputeFact))
+    db.session.execute(delete(DisputeFactState))
+    ids = db.session.scalars(select(Dispute.id).order_by(Dispute.id)).all()
+    for dispute_id in ids:
+        settle_facts(db.session.get(Dispute, dispute_id))
+    invoices = select(Invoice).options(
+        selectinload(Invoice.lines), selectinload(Invoice.advertiser)
+    )
+    for invoice in db.session.scalars(invoices):
+        add_facts(billed_facts(invoice, invoice.advertiser.team_id, invoice.advertiser.tier))
+    db.session.commit()
+    return db.session.scalar(select(func.count()).select_from(DisputeFact))

@@ -1,0 +1,60 @@
+"""The month-end close page (the roll-forward, sealing a month) and a case's audit packet."""
+
+from flask import Blueprint, Response, flash, redirect, request, url_for
+from flask_login import current_user
+
+from app.models.types import utcnow
+from app.queries.close import ALL, LINES, month_after, month_before, roll_forward
+from app.services.audit_packet import audit_packet
+from app.services.close import seal_month
+from app.services.facts import books_zone
+from app.web.areas import load_case
+from app.web.rendering import page_or_partial, requires
+from workflows.books import BadMonth, month_of, parse_month
+from workflows.errors import DomainError
+from workflows.permissions import CLOSE_READERS
+
+bp = Blueprint("close", __name__, url_prefix="/reports/close")
+packets = Blueprint("packets", __name__)
+CLOSE_ROLES = CLOSE_READERS
+
+
+@bp.get("")
+@requires("read_close")
+def report():  # noqa: ANN201
+    month = request.args.get("month") or month_of(utcnow(), books_zone())
+    try:
+        parse_month(month)
+        report = roll_forward(month)
+    except BadMonth:
+        report = None
+    response = page_or_partial(
+        "reports/close.html", "reports/_close.html", month=month, report=report, lines=LINES,
+        all_key=ALL, before=report and month_before(month), after=report and month_after(month),
+        may_seal=current_user.can("seal_months"), zone=books_zone(),
+    )  # fmt: skip
+    response.status_code = 200 if report else 422
+    return response
+
+
+@packets.get("/disputes/<ref>/audit-packet.zip")
+@requires("download_audit_packets")
+def audit_packet_download(ref: str):  # noqa: ANN201
+    load_case(ref)  # 404 when there is no such case, 403 when it is not theirs, as every case page
+    name, body = audit_packet(ref, current_user)
+    disposition = f'attachment; filename="{name}"'
+    headers = {"Content-Disposition": disposition, "X-Content-Type-Options": "nosniff"}
+    return Response(body, mimetype="application/zip", headers=headers)
+
+
+@bp.post("/seal")
+@requires("seal_months")
+def seal():  # noqa: ANN201
+    month = request.form.get("month", "")
+    try:
+        seal_month(month, current_user)
+    except DomainError as error:
+        flash(f"Not sealed: {error.detail}", "error")
+        return redirect(url_for("close.report", month=month))
+    flash(f"{month} is sealed.", "success")
+    return redirect(url_for("close.report", month=month))

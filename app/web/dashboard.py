@@ -1,0 +1,90 @@
+"""The dashboard: every widget under one filter set, each as a table, a chart and a CSV."""
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Team
+from app.models.types import utcnow
+from app.queries.dashboard import WIDGETS, dashboard
+from app.queries.drilldown import drill_down, parse_drill
+from app.queries.insight_filters import CHOICES, parse_filters
+from app.services.facts import books_zone
+from app.web.rendering import page_or_partial, requires
+from workflows.books import books_day
+from workflows.errors import InvalidInput
+from workflows.money import REPORTING_CURRENCY
+from workflows.permissions import INSIGHT_READERS
+from workflows.spreadsheet import neutralise
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+DASHBOARD_ROLES = INSIGHT_READERS
+
+
+def current_filters():  # noqa: ANN201
+    """The filters of this request, narrowed to what the signed-in user may see."""
+    return parse_filters(request.args.to_dict(), current_user, books_day(utcnow(), books_zone()))
+
+
+def drill_url(filters, link: dict[str, str] | None) -> str | None:  # noqa: ANN001
+    """The list of cases behind a number."""
+    return url_for("dashboard.cases", **{**filters.as_args(), **link}) if link else None
+
+
+@bp.get("")
+@requires("read_dashboard")
+def index():  # noqa: ANN201
+    errors, widgets, filters = {}, [], None
+    try:
+        filters = current_filters()
+        widgets = dashboard(filters)
+    except InvalidInput as error:
+        errors = error.errors
+    teams = db.session.scalars(select(Team).order_by(Team.name)).all()
+    response = page_or_partial(
+        "dashboard/index.html", "dashboard/_widgets.html", widgets=widgets, filters=filters,
+        errors=errors, args=request.args, teams=teams, choices=CHOICES, drill_url=drill_url,
+        reporting=REPORTING_CURRENCY, team_locked=not current_user.can("see_all_cases"),
+    )  # fmt: skip
+    response.status_code = 422 if errors else 200
+    return response
+
+
+@bp.get("/<name>.csv")
+@requires("read_dashboard")
+def widget_csv(name: str):  # noqa: ANN201
+    if name not in WIDGETS:
+        abort(404)
+    try:
+        widget = WIDGETS[name](current_filters())
+    except InvalidInput:
+        abort(400)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(widget.columns)
+    for row in widget.rows:
+        writer.writerow([c.value if c.numeric and c.value is not None else neutralise(c.text)
+                         for c in row])  # fmt: skip
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+@bp.get("/cases")
+@requires("read_dashboard")
+def cases():  # noqa: ANN201
+    try:
+        filters, drill = current_filters(), parse_drill(request.args.to_dict())
+    except InvalidInput:
+        abort(400)
+    rows, total, amount = drill_down(filters, drill, current_user, books_zone())
+    return page_or_partial(
+        "dashboard/cases.html", "dashboard/_cases.html", rows=rows, total=total, amount=amount,
+        filters=filters, drill=drill, back=url_for("dashboard.index", **filters.as_args()),
+    )  # fmt: skip

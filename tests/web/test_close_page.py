@@ -1,0 +1,44 @@
+"""The month-end close page: the roll-forward on screen, and sealing a month from it."""
+
+import pytest
+
+from app.extensions import db
+from app.models import SealedMonth
+from tests.web.helpers import Web, table_rows, text
+
+ROLES = ("analyst", "lead", "approver", "viewer", "admin")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_an_approver_can_seal_a_month(web: Web, cast, role):
+    answer = web(cast.by_role()[role]).post("/reports/close/seal", data={"month": "2026-10"})
+    sealed = db.session.get(SealedMonth, "2026-10")
+    assert (answer.status_code, sealed is not None) == (
+        (302, True) if role == "approver" else (403, False)
+    )
+
+
+def test_the_page_shows_the_roll_forward_and_then_the_seal(web: Web, cast, make):
+    make.dispute(cast, "filed", amount=12_345)
+    client = web(cast.approver)
+    page = text(client.get("/reports/close?month=2026-10"))
+    assert [row[0] for row in table_rows(page)][1:] == [
+        "Opening open amount", "+ Filed", "− Credited", "− Upheld (no credit)", "− Withdrawn",
+        "± Reversals", "± Prior-period adjustments", "Closing open amount",
+    ]  # fmt: skip
+    assert "Seal 2026-10" in page
+    client.post("/reports/close/seal", data={"month": "2026-10"})
+    after = text(client.get("/reports/close?month=2026-10"))
+    assert "Sealed" in after and "Seal 2026-10" not in after
+
+
+@pytest.mark.parametrize("month", ["2026-13", "November", "２０２６-11"])
+def test_a_bad_month_is_refused(web: Web, cast, month):
+    assert web(cast.approver).get(f"/reports/close?month={month}").status_code == 422
+
+
+def test_sealing_a_month_that_has_not_ended_is_refused_with_a_message(web: Web, cast):
+    answer = web(cast.approver).post("/reports/close/seal", data={"month": "2999-01"})
+    assert answer.status_code == 302 and db.session.get(SealedMonth, "2999-01") is None
+    page = text(web(cast.approver).get("/reports/close?month=2999-01"))
+    assert "has not ended yet" in page

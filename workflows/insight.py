@@ -1,0 +1,136 @@
+"""What one dispute adds to the dashboard's daily facts: a pure function of its current state.
+
+The facts are the sum of every dispute's contributions, so the write path keeps them exact by
+adding (new contributions − old) in the change's own transaction, and a recomputation from the
+raw rows must give the same table. Days are books' days (the books' time zone).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from workflows.books import books_day
+from workflows.codes import CREDIT_OUTCOMES
+from workflows.dispute import OPEN_STATES
+from workflows.sla import BUSINESS_DAY, Calendar, business_seconds_between
+
+NO_DAY = date(1970, 1, 1)  # the day of facts that describe now, not a day (open by advertiser)
+KINDS = (
+    "filed", "open", "open_adv", "awaiting_credit", "resolved", "credited", "upheld",
+    "withdrawn", "reversals", "ttr_cal", "ttr_bus", "ttc_cal", "ttc_bus", "sla_met",
+    "sla_breached", "billed",
+)  # fmt: skip
+SETTLED_OUTCOMES = ("no_credit", "withdrawn")
+
+
+@dataclass(frozen=True)
+class Memo:
+    amount: int
+    reporting_amount: int
+    gl_reason: str
+    status: str
+    issued_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Reversed:
+    """An issued memo that was reversed: the credit stands in its month, the reversal in its own."""
+
+    amount: int
+    reporting_amount: int
+    gl_reason: str
+    issued_at: datetime
+    reversed_at: datetime
+
+
+@dataclass(frozen=True)
+class Case:
+    """What the facts need to know about one dispute."""
+
+    advertiser_id: int
+    team_id: int
+    reason_code: str
+    product: str
+    currency: str
+    tier: str
+    state: str
+    outcome: str | None
+    root_cause: str | None
+    disputed_amount: int
+    reporting_amount: int
+    filed_at: datetime
+    resolved_at: datetime | None
+    memo: Memo | None
+    stopped_clocks: tuple[tuple[str, str, datetime], ...]  # (name, met|breached, stopped at)
+    reversed: tuple[Reversed, ...] = ()
+
+
+# (kind, day, team, reason, product, currency, tier, root_cause, label, bucket)
+Key = tuple[str, str, int, str, str, str, str, str, str, int]
+
+
+def contributions(case: Case, zone: str, calendar: Calendar) -> dict[Key, tuple[int, int, int]]:
+    """Return the case's facts as {key: (count, amount, amount in the reporting currency)}."""
+    out: dict[Key, tuple[int, int, int]] = {}
+    dims = (case.team_id, case.reason_code, case.product, case.currency, case.tier)
+    cause = case.root_cause or ""
+
+    def add(kind: str, day: date, n: int, amount: int, rep: int, root="", label="", bucket=0):  # noqa: ANN001,ANN202
+        key = (kind, day.isoformat(), *dims, root, label, bucket)
+        was = out.get(key, (0, 0, 0))
+        out[key] = (was[0] + n, was[1] + amount, was[2] + rep)
+
+    amount, rep = case.disputed_amount, case.reporting_amount
+    filed = books_day(case.filed_at, zone)
+    add("filed", filed, 1, amount, rep)
+    if case.state in OPEN_STATES:
+        add("open", filed, 1, amount, rep)
+        add("open_adv", NO_DAY, 1, amount, rep, bucket=case.advertiser_id)
+    resolved = case.resolved_at and case.state in ("resolved", "credited")
+    if resolved:
+        day = books_day(case.resolved_at, zone)
+        add("resolved", day, 1, amount, rep, root=cause)
+        add("ttr_cal", day, 1, 0, 0, bucket=(day - filed).days)
+        business = _business_days(calendar, case.filed_at, case.resolved_at)
+        add("ttr_bus", day, 1, 0, 0, bucket=business)
+        if case.outcome == "no_credit":
+            add("upheld", day, 1, amount, rep, root=cause)
+        elif case.outcome == "withdrawn":
+            add("withdrawn", day, 1, amount, rep)
+    memo = case.memo
+    if case.state == "resolved" and case.outcome in CREDIT_OUTCOMES and memo:
+        day = books_day(case.resolved_at, zone)
+        add("awaiting_credit", day, 1, memo.amount, memo.reporting_amount, root=cause)
+    if case.state == "credited" and memo and memo.issued_at:
+        day = books_day(memo.issued_at, zone)
+        add("credited", day, 1, memo.amount, memo.reporting_amount, cause, memo.gl_reason)
+        # The part of the disputed amount not credited was upheld; in the reporting currency
+        # it is the difference, so a settled case always adds up to exactly what was filed.
+        add("upheld", day, 0, amount - memo.amount, rep - memo.reporting_amount, root=cause)
+        add("ttc_cal", day, 1, 0, 0, bucket=(day - filed).days)
+        business = _business_days(calendar, case.filed_at, memo.issued_at)
+        add("ttc_bus", day, 1, 0, 0, bucket=business)
+    for gone in case.reversed:
+        # The credit was issued and settled the case in its month; the reversal reopens the
+        # whole disputed amount in the month it is made, so no closed month is rewritten.
+        day = books_day(gone.issued_at, zone)
+        add("credited", day, 1, gone.amount, gone.reporting_amount, cause, gone.gl_reason)
+        add("upheld", day, 0, amount - gone.amount, rep - gone.reporting_amount, root=cause)
+        add("reversals", books_day(gone.reversed_at, zone), 1, amount, rep)
+    for name, status, stopped in case.stopped_clocks:
+        add(f"sla_{status}", books_day(stopped, zone), 1, 0, 0, label=name)
+    return out
+
+
+def _business_days(calendar: Calendar, start: datetime, end: datetime) -> int:
+    return business_seconds_between(calendar, start, end) // BUSINESS_DAY
+
+
+def difference(new: dict, old: dict) -> dict[Key, tuple[int, int, int]]:
+    """Return new − old per key, leaving out keys whose difference is nothing."""
+    out = {}
+    for key in new.keys() | old.keys():
+        a, b = new.get(key, (0, 0, 0)), old.get(key, (0, 0, 0))
+        delta = (a[0] - b[0], a[1] - b[1], a[2] - b[2])
+        if delta != (0, 0, 0):
+            out[key] = delta
+    return out
