@@ -91,3 +91,19 @@ def test_approve_racing_issue_never_issues_an_unapproved_memo(app, api, cast, ma
         assert (memo.status, dispute.state) == ("issued", "credited") and memo.number
     else:  # it came first, was refused, and changed nothing
         assert (memo.status, dispute.state, memo.number) == ("approved", "resolved", None)
+
+
+def test_two_filings_racing_on_one_line_file_one_dispute(app, api, cast, make):
+    """The line is locked before what is open and left on it is read: the second waits, sees it."""
+    invoice = make.invoice(cast.advertiser, amounts=(85_000, 30_000))  # line 1 billed 850.00
+    token = make.token(cast.integration)
+    body = {
+        "invoice_number": invoice.number, "reason_code": "other", "description": "overbilled",
+        "disputed_amount": "600.00", "currency": invoice.currency,
+        "lines": [{"line_no": 1, "amount": "600.00"}],
+    }  # fmt: skip
+    with served(app) as base:
+        replies = race(*(lambda: call(base, token, "POST", "/disputes", body) for _ in range(2)))
+    assert sorted(r.status for r in replies) == [201, 409], replies
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count(Dispute.id))) == 1
