@@ -122,6 +122,11 @@ def may_claim(actor: Actor) -> bool:
     return can(actor, "work_cases") and actor.team_id is not None
 
 
+def may_take(actor: Actor, facts: Facts) -> bool:
+    """Tell whether the actor may take this unassigned case: one of its own team's workers."""
+    return may_claim(actor) and facts.team_id == actor.team_id and facts.assignee_id is None
+
+
 def may_assign(actor: Actor, facts: Facts) -> bool:
     """Tell whether the actor may assign or reassign this case: its team's lead."""
     return can(actor, "assign_cases", team_id=facts.team_id)

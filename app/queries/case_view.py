@@ -17,8 +17,8 @@ from app.models import (
 from app.queries.clocks import clock_views
 from app.queries.listing import dispute_events
 from app.queries.queues import team_members
-from workflows.dispute import BY_TRIGGER, Transition, allowed_triggers
-from workflows.permissions import comment_visibilities, may_assign
+from workflows.dispute import BY_TRIGGER, OPEN_STATES, Transition, allowed_triggers
+from workflows.permissions import comment_visibilities, may_assign, may_take
 from workflows.sla import ClockView
 
 
@@ -27,6 +27,7 @@ class CaseView:
     dispute: Dispute
     actions: list[Transition]
     assignees: Sequence[User]  # whom the viewer may assign the case to; empty if they may not
+    may_take: bool  # an unassigned open case of the viewer's own team: "Take this case"
     comment_visibilities: tuple[str, ...]
     watching: bool
     clocks: list[tuple[SlaClock, ClockView]]  # each SLA clock and how it stands now
@@ -46,6 +47,7 @@ def case_view(dispute: Dispute, user: User, now: datetime) -> CaseView:
         dispute=dispute,
         actions=[BY_TRIGGER[t] for t in allowed_triggers(actor, facts, now)],
         assignees=assignees,
+        may_take=dispute.state in OPEN_STATES and may_take(actor, facts),
         comment_visibilities=comment_visibilities(actor),
         watching=watching is not None,
         clocks=list(zip(dispute.sla_clocks, clock_views(dispute, now), strict=True)),

@@ -9,8 +9,14 @@ from app.models import Dispute, User
 from app.services.write_path import change_case, load_for_change, transaction
 from workflows import edge
 from workflows.dispute import OPEN_STATES
-from workflows.errors import InvalidInput, NotPermitted, StaleCase, TransitionNotAllowed
-from workflows.permissions import can_take_assignment, may_assign, may_claim
+from workflows.errors import (
+    Conflict,
+    InvalidInput,
+    NotPermitted,
+    StaleCase,
+    TransitionNotAllowed,
+)
+from workflows.permissions import can_take_assignment, may_assign, may_claim, may_take
 
 CLAIM_ATTEMPTS = 5
 
@@ -27,6 +33,24 @@ def assign(
     dispute = load_for_change(ref, user, expected_version)
     if not _assign(dispute, user, _find(assignee_email), now, commit=True):
         raise InvalidInput({"assignee": "the case is already assigned to them"})
+    return dispute
+
+
+def take(
+    ref: str, user: User, *, expected_version: int | None = None, now: datetime | None = None
+) -> Dispute:
+    """Assign an unassigned open case of the user's own team to the user (an analyst or lead)."""
+    dispute = load_for_change(ref, user, expected_version)
+    if dispute.state not in OPEN_STATES:
+        raise TransitionNotAllowed(f"cannot take {dispute.ref}: it is {dispute.state}")
+    if dispute.assignee_id is not None:  # taken meanwhile, or theirs already
+        whose = "yours" if dispute.assignee_id == user.id else f"{dispute.assignee.name}'s"
+        raise Conflict(f"{dispute.ref} is already {whose}")
+    if not may_take(user.as_actor(), dispute.facts()):
+        raise NotPermitted("only an analyst or lead of the case's team takes it")
+    with change_case(dispute, user, now) as change:
+        dispute.assignee_id = user.id
+        change.record("claimed", data={"to": user.email})
     return dispute
 
 

@@ -4,7 +4,7 @@ from flask import Blueprint, request
 from flask_login import current_user, login_fresh, login_required
 
 from app.extensions import login_manager
-from app.services.assignment import assign
+from app.services.assignment import assign, take
 from app.services.comments import add_comment
 from app.services.triggers import fire_trigger
 from app.services.watching import set_watching
@@ -57,6 +57,17 @@ def assign_case(ref: str):  # noqa: ANN201
     except DomainError as error:
         return refused(ref, "actions", error)
     return after_change(ref, "actions", "Assignment saved.")
+
+
+@bp.post("/<ref>/take")
+@login_required
+def take_case(ref: str):  # noqa: ANN201
+    load_case(ref)
+    try:
+        take(ref, current_user, expected_version=_version())
+    except DomainError as error:
+        return refused(ref, "actions", error)
+    return after_change(ref, "actions", "The case is yours now.")
 
 
 @bp.post("/<ref>/comments")

@@ -68,7 +68,7 @@ def world(make: Factory, cast: Cast) -> World:
 
 
 def path_of(template: str, world: World) -> str:
-    return template.format(ref=world.case.ref)
+    return template.format(ref=world.case.ref, waiting=world.waiting.ref)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -159,6 +159,7 @@ ACTIONS = {
         frozenset({"analyst", "lead", "approver", "viewer"}),
         lambda w: {"body": "checked with the account", "visibility": "account_team"},
     ),
+    "take": ("/disputes/{waiting}/take", WORKERS, lambda w: {}),  # the unassigned case
     "watch": (
         "/disputes/{ref}/watch",
         frozenset({"analyst", "lead", "approver", "viewer"}),
@@ -184,20 +185,24 @@ def test_each_form_works_for_its_roles_and_changes_nothing_for_the_rest(
         assert before == after
 
 
-@pytest.mark.parametrize("action", [a for a in ACTIONS if "{ref}" in ACTIONS[a][0]])
+ON_A_CASE = [a for a in ACTIONS if ACTIONS[a][0].startswith("/disputes/")]
+
+
+@pytest.mark.parametrize("action", ON_A_CASE)
 @pytest.mark.parametrize("outsider", ["other_viewer", "other_lead", "other_analyst"])
 def test_a_case_of_another_account_or_team_cannot_be_changed(web: Web, world, outsider, action):
     path, _, data = ACTIONS[action]
-    before = snapshot(world.case)
+    before = {d.ref: snapshot(d) for d in (world.case, world.waiting)}
     answer = web(getattr(world.cast, outsider)).post(path_of(path, world), data=data(world))
     assert answer.status_code == 404  # as for a case that does not exist: nothing is given away
-    assert snapshot(world.case) == before
+    assert {d.ref: snapshot(d) for d in (world.case, world.waiting)} == before
 
 
-@pytest.mark.parametrize("action", [a for a in ACTIONS if "{ref}" in ACTIONS[a][0]])
+@pytest.mark.parametrize("action", ON_A_CASE)
 def test_posting_to_an_unknown_case_is_not_found(web: Web, world, action):
     path, _, data = ACTIONS[action]
-    answer = web(world.cast.lead).post(path.format(ref="DSP-999999"), data=data(world))
+    unknown = path.format(ref="DSP-999999", waiting="DSP-999999")
+    answer = web(world.cast.lead).post(unknown, data=data(world))
     assert answer.status_code == 404
 
 
