@@ -11,6 +11,7 @@ from app.models.notices import Notification, NotificationPreference
 from app.models.people import ApiToken, Team, User
 from app.models.security import ChainHead, LedgerEntry, PasswordLink, SecurityEvent, WebSession
 from app.models.sla import Outbox, SlaClock
+from app.models.views import SavedView
 from app.models.webhooks import WebhookSubscription
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "PasswordLink",
     "Reversal",
     "ReversalSequence",
+    "SavedView",
     "SealedMonth",
     "SecurityEvent",
     "SlaClock",

@@ -18,12 +18,13 @@ from app.queries.queues import (
     team_workload,
 )
 from app.services.assignment import claim_next, reassign_many
+from app.services.saved_views import delete_view, save_view, views_of
 from app.web import params
 from app.web.rendering import page_or_partial, requires, wants_partial
 from workflows import edge
 from workflows.codes import PRIORITIES, PRODUCTS, REASON_CODES
 from workflows.dispute import OPEN_STATES
-from workflows.errors import DomainError, InvalidInput
+from workflows.errors import DomainError, InvalidInput, NotFound
 
 bp = Blueprint("queues", __name__)
 CHOICES = {
@@ -96,6 +97,7 @@ def team():  # noqa: ANN201
         else {
             "members": team_members(current_user),
             "workload": team_workload(current_user),
+            "views": views_of(current_user),
         }
     )
     return page_or_partial(
@@ -103,6 +105,31 @@ def team():  # noqa: ANN201
         else "queues/_team_table.html",
         page=page, filters=filters, now=utcnow(), **page_only, **CHOICES,
     )  # fmt: skip
+
+
+@bp.post("/team/views")
+@requires("lead_team")
+def save_team_view():  # noqa: ANN201
+    """Save the team queue's current filters under a name, for this lead only."""
+    try:
+        filters = _filters(request.form, "filter-")
+        view = save_view(current_user, request.form.get("name"), filters.args())
+    except InvalidInput as error:
+        flash("The view was not saved: " + "; ".join(error.errors.values()) + ".", "error")
+        return redirect(_team_page())
+    flash(f"Saved the view “{view.name}”.", "info")
+    return redirect(url_for("queues.team", **filters.args()))
+
+
+@bp.post("/team/views/<int(min=1, max=2147483647):view_id>/delete")
+@requires("lead_team")
+def delete_team_view(view_id: int):  # noqa: ANN201
+    try:
+        delete_view(current_user, view_id)
+    except NotFound:
+        abort(404)
+    flash("The saved view was deleted.", "info")
+    return redirect(_team_page())
 
 
 # What a refused bulk reassignment says, in the words of the page rather than the field names.
