@@ -12,6 +12,7 @@ from app.queries.memos import current_memo
 from app.services.approvals import decide
 from app.services.comments import add_comment
 from app.services.evidence import remove_evidence, upload_evidence
+from app.services.saved_views import save_view
 from app.services.triggers import fire_trigger
 from tests import evidence_samples as samples
 from tests.e2e.helpers import NARROW, SCREENSHOTS, WIDE
@@ -182,3 +183,22 @@ def test_screenshots_of_evidence_credit_memo_inbox_and_reports(screens, make):
 def fresh_dispute(case: Dispute) -> Dispute:
     db.session.expire_all()
     return db.session.get(Dispute, case.id)
+
+
+def test_screenshots_of_the_dashboard_close_admin_and_saved_views(screens, make):
+    cast, _, shoot = screens
+    advertisers = [make.advertiser(cast.team, owner=cast.viewer, name=n) for n in NAMES]
+    cases = [resolve_with_credit(make, cast, advertisers[m[0]], m) for m in MEMOS[1:4]]
+    for case in cases:
+        decide(current_memo(case).id, cast.approver, "approve", "Documented.")
+        fire_trigger(case.ref, cast.approver, "issue_credit", {})
+    save_view(cast.lead, "Unassigned P1", {"priority": "P1", "assignee": "none"})
+    waiting = make.dispute(cast, "filed", advertiser=advertisers[2], amount=640_000)
+    shoot(cast.approver, "/dashboard", "dashboard", ".widget table", full=True)
+    shoot(cast.approver, "/reports/close", "close", "table", full=True)
+    shoot(cast.admin, "/admin/", "admin", "main h1")
+    shoot(cast.lead, "/team", "team-saved-views", ".saved-views a")
+    shoot(cast.analyst, f"/disputes/{waiting.ref}", "take-case", "form.take button")
+    for name in ("dashboard", "close", "admin", "team-saved-views", "take-case"):
+        for size in (WIDE, NARROW):
+            assert (SCREENSHOTS / f"{name}-{size['width']}x{size['height']}.png").stat().st_size

@@ -39,3 +39,9 @@ def test_a_case_someone_took_meanwhile_is_not_taken_from_them(web: Web, make, ca
     assert f"already {cast.analyst.name}" in text(answer)
     db.session.expire_all()
     assert db.session.get(Dispute, case.id).assignee_id == cast.analyst.id
+
+
+def test_the_panel_does_not_say_there_is_nothing_to_do_beside_the_take_button(web: Web, make, cast):
+    case = make.dispute(cast, "filed")
+    panel = actions(web, cast.analyst, case)
+    assert "Take this case" in panel and "Nothing for you to do" not in panel
