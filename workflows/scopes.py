@@ -8,7 +8,7 @@ MAX_TOKEN_DAYS = 365
 DEFAULT_TOKEN_DAYS = 90
 
 # Triggers that move money need the approve scope even through the general events route.
-TRIGGER_SCOPES = {"issue_credit": "approve"}
+TRIGGER_SCOPES = {"issue_credit": "approve", "reverse_credit": "approve"}
 
 
 def parse_scopes(text: str) -> tuple[str, ...]:

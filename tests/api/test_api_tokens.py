@@ -15,6 +15,7 @@ from app.models import ApiToken
 from app.models.types import utcnow
 from app.services.tokens import issue_token
 from tests.api.helpers import Api, assert_problem
+from tests.web.helpers import case_with_memo
 from workflows.scopes import SCOPES
 
 PUBLIC = {"api.openapi"}
@@ -65,9 +66,14 @@ def test_a_token_without_the_operations_scope_is_refused_and_with_it_is_let_thro
     assert "scope" not in (allowed.get_json(silent=True) or {}).get("detail", "")
 
 
-def test_issuing_a_credit_through_the_events_route_needs_the_approve_scope(caller_with, make, cast):
-    dispute = make.dispute(cast, "resolved")
-    answer = caller_with("read write", cast.approver).fire(dispute.ref, "issue_credit")
+@pytest.mark.parametrize(
+    ("trigger", "stage"), [("issue_credit", "approved"), ("reverse_credit", "issued")]
+)
+def test_moving_money_through_the_events_route_needs_the_approve_scope(
+    caller_with, make, cast, trigger, stage
+):
+    dispute = case_with_memo(make, cast, stage)
+    answer = caller_with("read write", cast.approver).fire(dispute.ref, trigger)
     assert "lacks the 'approve' scope" in assert_problem(answer, 403)["detail"]
 
 
