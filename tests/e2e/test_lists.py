@@ -53,6 +53,7 @@ def test_a_lead_selects_the_page_then_all_matching_and_reassigns_them(
     cast = make.cast()
     cases = [make.dispute(cast, "investigating", assignee=cast.analyst) for _ in range(3)]
     sign_in(cast.lead)
+    page.goto("/team")
     page.get_by_label("Select every case on this page").check()
     expect(page.locator("#selection")).to_have_text("2 selected on this page.")
     page.get_by_role("button", name="Select all 3 matching cases").click()
