@@ -171,3 +171,8 @@ def test_everyone_signed_in_may_sign_out_everywhere(web: Web, cast, role):
     client = web(cast.by_role()[role])
     assert client.post("/logout/everywhere").headers["Location"] == "/login"
     assert client.get("/track").status_code == 302
+
+
+def test_the_admin_landing_leads_to_webhooks_and_the_outbox(web: Web, cast):
+    page = web(cast.admin).get("/admin/").get_data(as_text=True)
+    assert 'href="/admin/webhooks"' in page and 'href="/admin/outbox"' in page
