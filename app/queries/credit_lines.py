@@ -100,16 +100,23 @@ def line_views(dispute: Dispute) -> list[LineView]:
     rows = compare_dispute(dispute)
     prior = priors((r.comparison.line.line_id for r in rows), besides=dispute.id)
     views = []
-    for r in rows:
+    # The proposals together never exceed what the dispute disputes (a dispute filed without
+    # line amounts may span lines billed far above it): taken in line order.
+    budget = dispute.disputed_amount
+    for r in sorted(rows, key=lambda r: r.comparison.line.line_no):
         line = r.comparison.line
         disputed = r.disputed_amount if r.disputed_amount is not None else max(line.amount, 0)
+        proposed = proposal(r, disputed)
+        if proposed is not None:
+            proposed = min(proposed, budget)
+            budget -= proposed
         facts = LineFacts(
             line_id=line.line_id, line_no=line.line_no, billed=line.amount, disputed=disputed,
-            proposed=proposal(r, disputed),
+            proposed=proposed,
             credited_before=sum(p.amount for p in prior.get(line.line_id, [])),
         )  # fmt: skip
         views.append(LineView(r, facts, prior.get(line.line_id, [])))
-    return sorted(views, key=lambda v: v.facts.line_no)
+    return views
 
 
 def _money(value: int | None) -> str | None:

@@ -5,7 +5,7 @@ from fractions import Fraction
 
 from flask import Flask
 
-from workflows.money import format_rate
+from workflows.money import format_amount, format_rate
 
 
 def rate(micros: int | Fraction) -> str:
@@ -25,5 +25,6 @@ def units(value: int | Fraction) -> str:
 
 def register(app: Flask) -> None:
     """Add the money filters to the app's templates."""
+    app.add_template_filter(format_amount, "amount_input")  # "2999.40": what a form accepts back
     for template_filter in (rate, units):
         app.add_template_filter(template_filter)
