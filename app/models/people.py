@@ -19,6 +19,10 @@ class Team(db.Model):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     timezone: Mapped[str] = mapped_column(String(64), default="America/Chicago")
     holiday_country: Mapped[str] = mapped_column(String(8), default="US")
+    hours: Mapped[str] = mapped_column(
+        String(11), default="09:00-17:00", server_default="09:00-17:00"
+    )
+    workdays: Mapped[str] = mapped_column(String(7), default="1111100", server_default="1111100")
 
 
 class User(UserMixin, db.Model):

@@ -3,12 +3,19 @@
 from datetime import datetime
 
 from app.models import Dispute, Team
+from workflows import hours
 from workflows.sla import TICKING, Calendar, ClockView, clock_view
 
 
 def calendar_for(team: Team) -> Calendar:
     """Return the business calendar of a team."""
-    return Calendar(timezone=team.timezone, holiday_country=team.holiday_country)
+    return Calendar(
+        timezone=team.timezone,
+        hours=hours.week(
+            team.hours or hours.DEFAULT_HOURS, team.workdays or hours.DEFAULT_WORKDAYS
+        ),
+        holiday_country=team.holiday_country,
+    )
 
 
 def clock_views(dispute: Dispute, now: datetime) -> list[ClockView]:

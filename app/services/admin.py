@@ -15,6 +15,7 @@ from app.models.types import utcnow
 from app.security import log
 from app.security.sessions import end_all_sessions
 from app.services.accounts import set_password
+from workflows import hours as business
 from workflows.admin import SET_PASSWORD_HOURS, is_role, role_changes
 from workflows.codes import ROLES
 from workflows.dispute import OPEN_STATES
@@ -144,8 +145,15 @@ def deactivate_user(user: User, actor: User) -> int:
     return kept
 
 
-def update_team(team_id: int, name: str, timezone: str, holiday_country: str, actor: User) -> Team:
-    """Rename a team or change its calendar (zone, public holidays); commits."""
+def update_team(
+    team_id: int, name: str, timezone: str, holiday_country: str, actor: User,
+    hours: str = business.DEFAULT_HOURS, workdays: str = business.DEFAULT_WORKDAYS,
+) -> Team:  # fmt: skip
+    """Rename a team or change its calendar (zone, hours, working days, holidays); commits.
+
+    New business hours count from now on: clocks already running keep the due times they
+    were given, the next clock started (or the next escalation) uses the new hours.
+    """
     import holidays
 
     team = db.session.get(Team, team_id)
@@ -161,11 +169,22 @@ def update_team(team_id: int, name: str, timezone: str, holiday_country: str, ac
         errors["timezone"] = "a time zone such as America/Chicago"
     if country not in holidays.list_supported_countries():
         errors["holiday_country"] = "a country code such as US, CA or MX"
+    hours = (hours or "").strip()
+    try:
+        business.parse_hours(hours)
+    except business.BadHours as error:
+        errors["hours"] = str(error)
+    try:
+        business.check_workdays(workdays or "")
+    except business.BadHours as error:
+        errors["workdays"] = str(error)
     if errors:
         raise InvalidInput(errors)
-    before = {"name": team.name, "timezone": team.timezone, "holiday_country": team.holiday_country}
+    fields = ("name", "timezone", "holiday_country", "hours", "workdays")
+    before = {k: getattr(team, k) for k in fields}
     team.name, team.timezone, team.holiday_country = name, timezone, country
-    after = {"name": name, "timezone": timezone, "holiday_country": country}
+    team.hours, team.workdays = hours, workdays
+    after = {k: getattr(team, k) for k in fields}
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if changed:
         log.record("team_changed", actor=actor, data={"team_id": team.id, **changed})

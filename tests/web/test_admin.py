@@ -22,7 +22,13 @@ FORMS = {
     "/admin/users/{user}/deactivate": {},
     "/admin/users/{user}/unlock": {},
     "/admin/users/{user}/sign-out": {},
-    "/admin/teams/{team}": {"name": "Renamed", "timezone": "UTC", "holiday_country": "US"},
+    "/admin/teams/{team}": {
+        "name": "Renamed",
+        "timezone": "UTC",
+        "holiday_country": "US",
+        "hours": "09:00-17:00",
+        "workday": ["0", "1", "2", "3", "4"],
+    },
     "/admin/tokens/{token}/revoke": {},
 }
 
@@ -127,20 +133,50 @@ def test_deactivating_shows_the_open_cases_first_and_keeps_them_assigned(web: We
 def test_a_team_calendar_is_changed_and_bad_values_are_refused(web: Web, cast):
     web(cast.admin).post(f"/admin/teams/{cast.team.id}",
                          data={"name": "Billing West", "timezone": "America/Los_Angeles",
-                               "holiday_country": "ca"})  # fmt: skip
+                               "holiday_country": "ca", "hours": "08:00-16:30",
+                               "workday": ["0", "1", "2", "3"]})  # fmt: skip
     db.session.expire_all()
     team = db.session.get(Team, cast.team.id)
-    assert (team.name, team.timezone, team.holiday_country) == (
-        "Billing West",
-        "America/Los_Angeles",
-        "CA",
-    )
-    web(cast.admin).post(
-        f"/admin/teams/{cast.team.id}",
-        data={"name": "", "timezone": "Nowhere", "holiday_country": "ZZ"},
-    )
+    assert (team.name, team.timezone, team.holiday_country, team.hours, team.workdays) == (
+        "Billing West", "America/Los_Angeles", "CA", "08:00-16:30", "1111000",
+    )  # fmt: skip
+    for bad in ({"name": "", "timezone": "Nowhere", "holiday_country": "ZZ"},
+                {"name": "X", "timezone": "UTC", "holiday_country": "US", "hours": "17:00-09:00",
+                 "workday": ["0"]},
+                {"name": "X", "timezone": "UTC", "holiday_country": "US", "hours": "09:00-17:00"},
+                {"name": "X", "timezone": "UTC", "holiday_country": "US", "hours": "９:00-17:00",
+                 "workday": ["0"]}):  # fmt: skip
+        answer = web(cast.admin).post(f"/admin/teams/{cast.team.id}", data=bad)
+        page = web(cast.admin).get(answer.headers["Location"]).get_data(as_text=True)
+        assert "Billing West" in page and (
+            "hours" in page or "working day" in page or "name" in page
+        )
+        db.session.expire_all()
+        team = db.session.get(Team, cast.team.id)
+        assert (team.name, team.hours, team.workdays) == ("Billing West", "08:00-16:30", "1111000")
+
+
+def test_a_teams_business_hours_set_when_its_clocks_fall_due(web: Web, make, cast):
+    """Hours of 08:00-12:00 on Mondays only: a one-business-day clock runs into next week."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from app.queries.clocks import calendar_for
+    from workflows.sla import add_business_time
+
+    team = db.session.get(Team, cast.team.id)
+    monday = datetime(2026, 12, 7, 9, tzinfo=ZoneInfo("America/Chicago"))
+    before = add_business_time(calendar_for(team), monday, 8 * 3600)
+    web(cast.admin).post(f"/admin/teams/{team.id}", data={
+        "name": team.name, "timezone": "America/Chicago", "holiday_country": "US",
+        "hours": "08:00-12:00", "workday": ["0"]})  # fmt: skip
     db.session.expire_all()
-    assert db.session.get(Team, cast.team.id).name == "Billing West"
+    after = add_business_time(calendar_for(db.session.get(Team, team.id)), monday, 8 * 3600)
+    chicago = ZoneInfo("America/Chicago")
+    assert before.astimezone(chicago) == monday.replace(hour=17)  # 09–17 Mon–Fri: that evening
+    assert after.astimezone(ZoneInfo("America/Chicago")) == datetime(
+        2026, 12, 21, 9, tzinfo=ZoneInfo("America/Chicago")
+    )  # 3 h on the 7th, 4 h on the 14th, 1 h on the 21st
 
 
 def test_the_access_review_lists_everyone_with_role_team_limit_sign_in_and_token_scopes(

@@ -1,4 +1,4 @@
-"""Admin: teams and their calendars (time zone, public holidays)."""
+"""Admin: teams and their calendars (time zone, business hours, working days, holidays)."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -10,6 +10,7 @@ from app.models.types import MAX_ID
 from app.services.admin import ZONES, update_team
 from app.web.admin.blueprint import admin_required, bp
 from workflows.errors import InvalidInput, NotFound
+from workflows.hours import DAYS
 from workflows.sla import DEFAULT_CALENDAR
 
 
@@ -18,7 +19,7 @@ from workflows.sla import DEFAULT_CALENDAR
 def teams():  # noqa: ANN201
     rows = db.session.scalars(select(Team).order_by(Team.name))
     return render_template("admin/teams.html", teams=list(rows), zones=sorted(ZONES),
-                           calendar=DEFAULT_CALENDAR)  # fmt: skip
+                           calendar=DEFAULT_CALENDAR, days=DAYS)  # fmt: skip
 
 
 @bp.post(f"/teams/<int(min=1, max={MAX_ID}):team_id>")
@@ -26,8 +27,10 @@ def teams():  # noqa: ANN201
 def team(team_id: int):  # noqa: ANN201
     form = request.form
     try:
+        workdays = "".join("1" if str(d) in form.getlist("workday") else "0" for d in range(7))
         changed = update_team(team_id, form.get("name", ""), form.get("timezone", ""),
-                              form.get("holiday_country", ""), current_user)  # fmt: skip
+                              form.get("holiday_country", ""), current_user,
+                              hours=form.get("hours", ""), workdays=workdays)  # fmt: skip
     except NotFound:
         return render_template("error.html", error=_NotFound()), 404
     except InvalidInput as error:
