@@ -50,6 +50,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(webhooks_admin.bp)
     app.register_blueprint(correspondence.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(import_module("app.web.team_lockouts").bp)
     for insight in ("dashboard", "close"):  # issue 11's pages
         app.register_blueprint(import_module(f"app.web.{insight}").bp)
     app.register_blueprint(import_module("app.web.close").packets)

@@ -21,6 +21,7 @@ from app.services.assignment import claim_next, reassign_many
 from app.services.saved_views import delete_view, save_view, views_of
 from app.web import params
 from app.web.rendering import page_or_partial, requires, wants_partial
+from app.web.team_lockouts import locked_out
 from workflows import edge
 from workflows.codes import PRIORITIES, PRODUCTS, REASON_CODES
 from workflows.dispute import OPEN_STATES
@@ -91,15 +92,15 @@ def team():  # noqa: ANN201
     filters = _filters()
     page = _page_of(team_queue, filters)
     # The workload and the member list are only on the full page; a fragment skips them.
-    page_only = (
-        {}
-        if wants_partial()
-        else {
+    page_only = {}
+    if not wants_partial():
+        workload = team_workload(current_user)
+        page_only = {
             "members": team_members(current_user),
-            "workload": team_workload(current_user),
+            "workload": workload,
             "views": views_of(current_user),
+            "locked": locked_out(w.user for w in workload),  # sign-ins a lead may clear
         }
-    )
     return page_or_partial(
         "queues/team.html", "queues/_team_rows.html" if request.args.get("after")
         else "queues/_team_table.html",

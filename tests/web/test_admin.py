@@ -212,3 +212,25 @@ def test_everyone_signed_in_may_sign_out_everywhere(web: Web, cast, role):
 def test_the_admin_landing_leads_to_webhooks_and_the_outbox(web: Web, cast):
     page = web(cast.admin).get("/admin/").get_data(as_text=True)
     assert 'href="/admin/webhooks"' in page and 'href="/admin/outbox"' in page
+
+
+def test_a_lead_clears_the_sign_in_lockout_of_someone_on_their_team(web: Web, cast):
+    from app.extensions import limiter
+    from app.security.throttle import SignInThrottle
+
+    throttle = SignInThrottle(limiter.storage)
+    for _ in range(6):
+        throttle.failed(cast.analyst.email)
+    assert throttle.lockout(cast.analyst.email) is not None
+    page = web(cast.lead).get("/team").get_data(as_text=True)
+    assert "sign-in locked" in page and f"Let {cast.analyst.name} sign in again" in page
+    # Another team's lead learns nothing and clears nothing; the analyst's own lead clears it.
+    assert web(cast.other_lead).post(f"/team/members/{cast.analyst.id}/unlock").status_code == 404
+    for role in ("analyst2", "approver", "viewer", "admin"):  # admins clear it on /admin
+        answer = web(getattr(cast, role)).post(f"/team/members/{cast.analyst.id}/unlock")
+        assert answer.status_code == 403, role
+    assert throttle.lockout(cast.analyst.email) is not None
+    assert web(cast.lead).post(f"/team/members/{cast.analyst.id}/unlock").status_code == 302
+    assert throttle.lockout(cast.analyst.email) is None
+    kinds = db.session.scalars(select(SecurityEvent.kind).order_by(SecurityEvent.id)).all()
+    assert kinds[-1] == "lockout_cleared"
