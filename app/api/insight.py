@@ -13,7 +13,7 @@ from app.queries.close import roll_forward
 from app.queries.dashboard import dashboard
 from app.queries.insight_filters import CHOICES, parse_filters
 from app.queries.listing import load_dispute
-from app.services.audit_packet import audit_packet
+from app.services.audit_packet import MAX_SAMPLE, audit_packet, audit_sample
 from app.services.facts import books_zone
 from workflows import edge
 from workflows.books import BadMonth, books_day, parse_month
@@ -136,3 +136,26 @@ def dispute_audit_packet(ref: str) -> Response:
     name, body = audit_packet(ref, g.user)
     disposition = f'attachment; filename="{name}"'
     return Response(body, mimetype="application/zip", headers={"Content-Disposition": disposition})
+
+
+class AuditSampleQuery(Request):
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+    refs: str = Field(
+        max_length=MAX_SAMPLE * 12, pattern=r"^[A-Za-z0-9-]+(,[A-Za-z0-9-]+)*$",
+        description=f"dispute references separated by commas, at most {MAX_SAMPLE}",
+    )  # fmt: skip
+
+
+@operation(
+    "GET", "/audit-packets", scope="read", query=AuditSampleQuery,
+    summary="An auditor's sample: one zip holding each listed dispute's audit packet",
+    description="All or none: a reference you may not see refuses the whole sample (404).",
+    answers={200: ("application/zip",)}, refusals=(403, 404),
+)  # fmt: skip
+def audit_sample_download(query: AuditSampleQuery) -> Response:
+    name, zipped = audit_sample(query.refs.split(","), g.user)
+    disposition = f'attachment; filename="{name}"'
+    return Response(
+        zipped, mimetype="application/zip", headers={"Content-Disposition": disposition}
+    )

@@ -17,7 +17,7 @@ from app.models.types import utcnow
 from app.queries.access import get_visible_dispute
 from app.services.audit import GENESIS, append_event, chain_hash
 from app.services.evidence import store
-from workflows.errors import NotPermitted
+from workflows.errors import InvalidInput, NotPermitted
 from workflows.money import format_amount
 
 
@@ -105,11 +105,50 @@ def _event(e: Event) -> dict[str, Any]:
     }
 
 
+MAX_SAMPLE = 200  # disputes in one auditor's sample
+
+
 def audit_packet(ref: str, user: User, now: datetime | None = None) -> tuple[str, bytes]:
     """Build the dispute's packet (zip) for a user who may see it; the download is audited."""
     if not user.can("download_audit_packets"):
         raise NotPermitted("audit packets are for the billing team and finance")
+    name, body = _packet(ref, user, now or utcnow())
+    db.session.commit()
+    return name, body
+
+
+def audit_sample(refs: list[str], user: User, now: datetime | None = None) -> tuple[str, bytes]:
+    """Build one zip of the packets of an auditor's sample, all or none, in one transaction.
+
+    A reference the user may not see refuses the whole sample (as not found), so a sample
+    never tells which of its cases exist; each packet's download is audited on its case.
+    """
+    if not user.can("download_audit_packets"):
+        raise NotPermitted("audit packets are for the billing team and finance")
+    refs = list(dict.fromkeys(r.strip().upper() for r in refs if r.strip()))
+    if not refs:
+        raise InvalidInput({"refs": "name at least one dispute, such as DSP-000123"})
+    if len(refs) > MAX_SAMPLE:
+        raise InvalidInput({"refs": f"a sample holds at most {MAX_SAMPLE} disputes"})
     now = now or utcnow()
+    out = io.BytesIO()
+    try:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as sample:
+            for ref in refs:
+                name, body = _packet(ref, user, now)
+                sample.writestr(name, body)
+            sample.writestr("sample.json", json.dumps(
+                {"disputes": refs, "generated_at": now.isoformat(), "generated_by": user.email},
+                indent=2,
+            ))  # fmt: skip
+    except Exception:
+        db.session.rollback()  # nothing of a refused sample is recorded
+        raise
+    db.session.commit()
+    return f"audit-sample-{now:%Y%m%d-%H%M%S}.zip", out.getvalue()
+
+
+def _packet(ref: str, user: User, now: datetime) -> tuple[str, bytes]:
     dispute = get_visible_dispute(
         ref,
         user,
@@ -169,5 +208,4 @@ def audit_packet(ref: str, user: User, now: datetime | None = None) -> tuple[str
     append_event(
         dispute, user, "audit_packet_downloaded", now, data={"chain_intact": check["intact"]}
     )
-    db.session.commit()
     return f"audit-packet-{dispute.ref}.zip", out.getvalue()

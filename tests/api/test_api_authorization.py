@@ -211,6 +211,7 @@ COVERED_ELSEWHERE = {
     ("POST", "/advertisers/{}/contacts"): "tests/comms/test_correspondence_access.py",
     ("POST", "/inbound-email"): "tests/comms/test_correspondence_access.py",
     ("GET", "/disputes/{}/audit-packet"): "test_api_insight.py",
+    ("GET", "/audit-packets"): "test_api_insight.py",
 }
 
 

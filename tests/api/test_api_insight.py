@@ -88,3 +88,35 @@ def test_the_audit_packet_follows_the_cases_visibility(
         db.select(Event).where(Event.dispute_id == credited.id).order_by(Event.seq.desc())
     ).first()
     assert last.type == "audit_packet_downloaded"
+
+
+def test_an_auditors_sample_holds_each_cases_packet(api: Api, make: Factory, cast: Cast) -> None:
+    cases = [make.dispute(cast, "investigating") for _ in range(2)]
+    answer = api(cast.approver).get("/audit-packets?refs=" + ",".join(c.ref for c in cases))
+    assert answer.status_code == 200 and answer.mimetype == "application/zip"
+    sample = zipfile.ZipFile(io.BytesIO(answer.data))
+    names = set(sample.namelist())
+    assert names == {f"audit-packet-{c.ref}.zip" for c in cases} | {"sample.json"}
+    inner = zipfile.ZipFile(io.BytesIO(sample.read(f"audit-packet-{cases[0].ref}.zip")))
+    assert json.loads(inner.read("case.json"))["case"]["ref"] == cases[0].ref
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("lead", 404), ("other_lead", 404), ("viewer", 403), ("integration", 403)]
+)
+def test_a_sample_with_a_case_they_may_not_see_is_refused_whole(
+    api: Api, make: Factory, cast: Cast, who: str, status: int
+) -> None:
+    mine = make.dispute(cast, "investigating")
+    theirs = make.dispute(cast, "filed", advertiser=make.advertiser(cast.other_team))
+    refs = [mine.ref, theirs.ref] if who == "lead" else [mine.ref]
+    before = stored_counts()
+    answer = api(getattr(cast, who)).get("/audit-packets?refs=" + ",".join(refs))
+    assert answer.status_code == status, answer.data[:200]
+    assert_problem(answer, status)
+    assert stored_counts() == before  # no packet download was recorded on any case
+
+
+@pytest.mark.parametrize("refs", ["", ",".join(["DSP-000001"] * 201), "DSP-1%00", "DSP-1,,DSP-2"])
+def test_a_sample_that_is_not_one_is_a_422(api: Api, cast: Cast, refs: str) -> None:
+    assert_problem(api(cast.approver).get(f"/audit-packets?refs={refs}"), 422)
