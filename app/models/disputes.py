@@ -4,7 +4,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from app.extensions import db
 from app.models.billing import Advertiser, Invoice, InvoiceLine
@@ -137,6 +138,11 @@ class Dispute(db.Model):
         self.queue_band = queue_band(self.state, self.assignee_id)
         ticking = (c.due_at for c in self.sla_clocks if c.status in TICKING and not c.stopped_at)
         self.next_due_at = min(ticking, default=NO_CLOCK)
+
+    @staticmethod
+    def facts_loaders() -> tuple[ORMOption, ...]:
+        """The loader options for what `facts()` reads, for a batch that fires triggers."""
+        return selectinload(Dispute.evidence), selectinload(Dispute.credit_memos)
 
     def facts(self) -> Facts:
         """Return what the workflow needs to know about this dispute."""
