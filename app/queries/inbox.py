@@ -1,0 +1,97 @@
+"""The approvals inbox: a page of the memos a person may approve now, the matrix asked in SQL.
+
+The approval matrix (workflows/approvals.py) is the authority; this module states its rules
+for one person as a condition on the memo rows, so the database hands out one page of what
+they may approve, oldest first, however many memos wait. Each row of the page is checked by
+the matrix again, which a test holds equal to the condition for every tier and role.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select, tuple_
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db
+from app.models import Approval, CreditMemo, Dispute, User
+from app.models.types import as_id
+from app.queries.access import visible_clause
+from workflows import approvals as matrix
+from workflows.errors import InvalidInput
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    rows: Sequence[tuple[CreditMemo, Dispute]]
+    next_after: int | None  # the last memo's id, for the next page
+
+
+def gated_amount() -> ColumnElement[int]:
+    """The amount the matrix gates: the memo's, or with recent memos on the invoice, more."""
+    return case(
+        (CreditMemo.split_total > CreditMemo.reporting_amount, CreditMemo.split_total),
+        else_=CreditMemo.reporting_amount,
+    )
+
+
+def _qualifies(user: User, amount: int) -> bool:
+    """Ask the matrix whether the user's role may approve a memo of this amount at all."""
+    unlimited = matrix.Person(user.id, user.role, limit=2**63 - 1)
+    memo = matrix.Memo(amount=amount, preparer_id=None, assignee_id=None)
+    return matrix.refusal(memo, unlimited) is None
+
+
+def may_approve(user: User) -> ColumnElement[bool]:
+    """The matrix's `refusal(memo, person) is None`, as a condition on a pending memo row."""
+    gated = gated_amount()
+    approved = and_(Approval.memo_id == CreditMemo.id, Approval.decision == "approve")
+    approvals_so_far = select(func.count()).where(approved).scalar_subquery()
+    covered = exists().where(approved, Approval.approver_limit >= gated)
+    tiers, floor = [], None
+    for tier in matrix.TIERS:
+        in_tier = [gated > floor] if floor is not None else []
+        if tier.up_to is not None:
+            in_tier.append(gated <= tier.up_to)
+        lowest, floor = (floor or 0) + 1, tier.up_to
+        if not _qualifies(user, lowest):
+            continue
+        limit_ok = [gated <= user.approval_limit, covered]
+        if tier.approvals > 1:  # not the last approval needed: the limit does not matter yet
+            limit_ok.append(approvals_so_far + 1 < tier.approvals)
+        tiers.append(and_(*in_tier, or_(*limit_ok)))
+    if not tiers:
+        return false()
+    return and_(
+        or_(*tiers),
+        CreditMemo.preparer_id != user.id,
+        or_(Dispute.assignee_id.is_(None), Dispute.assignee_id != user.id),
+        ~exists().where(approved, Approval.approver_id == user.id),
+    )
+
+
+def inbox_page(user: User, after: str | None = None) -> InboxPage:
+    """Return a page of the memos this user may approve now, oldest first."""
+    query = (
+        select(CreditMemo, Dispute)
+        .join(Dispute, Dispute.id == CreditMemo.dispute_id)
+        .where(CreditMemo.status == matrix.MEMO_START, visible_clause(user), may_approve(user))
+    )
+    if after:
+        after_id = as_id(after)
+        if after_id is None:
+            raise InvalidInput({"after": "not a page this list gave out"})
+        last = select(CreditMemo.created_at).where(CreditMemo.id == after_id).scalar_subquery()
+        query = query.where(tuple_(CreditMemo.created_at, CreditMemo.id) > tuple_(last, after_id))
+    rows = db.session.execute(
+        query.options(
+            selectinload(CreditMemo.approvals).joinedload(Approval.approver),
+            joinedload(Dispute.advertiser),
+        )
+        .order_by(CreditMemo.created_at, CreditMemo.id)
+        .limit(PAGE_SIZE + 1)
+    ).all()
+    more = len(rows) > PAGE_SIZE
+    rows = [(memo, dispute) for memo, dispute in rows[:PAGE_SIZE]]
+    return InboxPage(rows, rows[-1][0].id if more else None)
