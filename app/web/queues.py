@@ -90,14 +90,12 @@ def team():  # noqa: ANN201
     filters = _filters()
     page = _page_of(team_queue, filters)
     # The workload and the member list are only on the full page; a fragment skips them.
-    page_only = (
-        {}
-        if wants_partial()
-        else {
-            "members": team_members(current_user),
-            "workload": team_workload(current_user),
-        }
-    )
+    # The workload's rows are the team's members, so one query answers both.
+    page_only = {}
+    if not wants_partial():
+        workload = team_workload(current_user)
+        members = sorted((w.user for w in workload), key=lambda user: user.email)
+        page_only = {"members": members, "workload": workload}
     return page_or_partial(
         "queues/team.html", "queues/_team_rows.html" if request.args.get("after")
         else "queues/_team_table.html",
