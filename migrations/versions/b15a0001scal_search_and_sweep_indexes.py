@@ -1,4 +1,4 @@
-"""search and sweep indexes: lower(invoice number) for prefixes; partial indexes for the sweep replace (status, due_at) and (status, at_risk_at)
+"""search and sweep indexes: lower(invoice number) for prefixes; partial indexes for the sweep replace (status, due_at) and (status, at_risk_at); pending memos oldest first
 
 Revision ID: b15a0001scal
 Revises: f4568ad902aa
@@ -17,6 +17,7 @@ depends_on = None
 
 UNWARNED = "status = 'running' AND warned_at IS NULL"
 RUNNING = "status = 'running'"
+PENDING = "status = 'pending_approval'"
 
 
 def upgrade():
@@ -28,6 +29,8 @@ def upgrade():
                     postgresql_where=sa.text(UNWARNED), sqlite_where=sa.text(UNWARNED))
     op.create_index('ix_sla_clocks_running_due_at', 'sla_clocks', ['due_at'],
                     postgresql_where=sa.text(RUNNING), sqlite_where=sa.text(RUNNING))
+    op.create_index('ix_credit_memos_pending_created', 'credit_memos', ['created_at', 'id'],
+                    postgresql_where=sa.text(PENDING), sqlite_where=sa.text(PENDING))
     with op.batch_alter_table('sla_clocks', schema=None) as batch_op:
         batch_op.drop_index('ix_sla_clocks_status_due_at')
         batch_op.drop_index('ix_sla_clocks_status_at_risk_at')
@@ -37,6 +40,7 @@ def downgrade():
     with op.batch_alter_table('sla_clocks', schema=None) as batch_op:
         batch_op.create_index('ix_sla_clocks_status_at_risk_at', ['status', 'at_risk_at'])
         batch_op.create_index('ix_sla_clocks_status_due_at', ['status', 'due_at'])
+    op.drop_index('ix_credit_memos_pending_created', table_name='credit_memos')
     op.drop_index('ix_sla_clocks_running_due_at', table_name='sla_clocks')
     op.drop_index('ix_sla_clocks_unwarned_at_risk_at', table_name='sla_clocks')
     op.drop_index('ix_invoices_number_lower', table_name='invoices')
