@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
@@ -37,8 +38,14 @@ class CaseChange:
 
 
 def load_for_change(ref: str, user: User, expected_version: int | None) -> Dispute:
-    """Load a dispute the user may see, locked on PostgreSQL, refusing a stale version."""
-    dispute = get_visible_dispute(ref, user, lock=True)
+    """Load a dispute the user may see, locked on PostgreSQL, refusing a stale version.
+
+    Its team (the clocks' calendar) and clocks (the queue keys) come with it: loaded lazily
+    halfway through a change, each load first flushes what changed so far, and the dispute
+    is written twice.
+    """
+    loads = (joinedload(Dispute.team), selectinload(Dispute.sla_clocks))
+    dispute = get_visible_dispute(ref, user, lock=True, options=loads)
     if expected_version is not None and dispute.version != expected_version:
         raise StaleCase(STALE_MESSAGE, current_version=dispute.version)
     return dispute
