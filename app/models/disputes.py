@@ -47,7 +47,9 @@ class Dispute(db.Model):
     __tablename__ = "disputes"
     __table_args__ = (
         Index("ix_disputes_team_state_assignee", "team_id", "state", "assignee_id"),
-        Index("ix_disputes_assignee_state", "assignee_id", "state"),
+        # Also the team's workload: each member's open cases counted and their oldest found
+        # from the index alone.
+        Index("ix_disputes_assignee_state_filed", "assignee_id", "state", "filed_at"),
         Index("ix_disputes_my_queue", "assignee_id", "next_due_at", "priority", "filed_at", "id"),
         Index(
             "ix_disputes_my_queue_priority",

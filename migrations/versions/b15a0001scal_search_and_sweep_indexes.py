@@ -1,4 +1,4 @@
-"""search and sweep indexes: lower(invoice number) for prefixes; partial indexes for the sweep replace (status, due_at) and (status, at_risk_at); pending memos oldest first
+"""search and sweep indexes: lower(invoice number) for prefixes; partial indexes for the sweep replace (status, due_at) and (status, at_risk_at); pending memos oldest first; (assignee, state, filed_at) for the workload
 
 Revision ID: b15a0001scal
 Revises: f4568ad902aa
@@ -31,12 +31,19 @@ def upgrade():
                     postgresql_where=sa.text(RUNNING), sqlite_where=sa.text(RUNNING))
     op.create_index('ix_credit_memos_pending_created', 'credit_memos', ['created_at', 'id'],
                     postgresql_where=sa.text(PENDING), sqlite_where=sa.text(PENDING))
+    with op.batch_alter_table('disputes', schema=None) as batch_op:
+        batch_op.create_index('ix_disputes_assignee_state_filed',
+                              ['assignee_id', 'state', 'filed_at'])
+        batch_op.drop_index('ix_disputes_assignee_state')
     with op.batch_alter_table('sla_clocks', schema=None) as batch_op:
         batch_op.drop_index('ix_sla_clocks_status_due_at')
         batch_op.drop_index('ix_sla_clocks_status_at_risk_at')
 
 
 def downgrade():
+    with op.batch_alter_table('disputes', schema=None) as batch_op:
+        batch_op.create_index('ix_disputes_assignee_state', ['assignee_id', 'state'])
+        batch_op.drop_index('ix_disputes_assignee_state_filed')
     with op.batch_alter_table('sla_clocks', schema=None) as batch_op:
         batch_op.create_index('ix_sla_clocks_status_at_risk_at', ['status', 'at_risk_at'])
         batch_op.create_index('ix_sla_clocks_status_due_at', ['status', 'due_at'])
