@@ -168,7 +168,7 @@ def _breach_batch(now: datetime, batch: int) -> tuple[int, int, int] | None:
     # than by walking every dispute in id order to probe its clocks.
     overdue = (
         select(SlaClock.dispute_id)
-        .where(SlaClock.status == RUNNING, SlaClock.due_at < now)
+        .where(SlaClock.status == RUNNING, SlaClock.breached_at.is_(None), SlaClock.due_at < now)
         .distinct()
         .cte("overdue")
         .prefix_with("MATERIALIZED")

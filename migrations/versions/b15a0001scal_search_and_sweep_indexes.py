@@ -16,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 UNWARNED = "status = 'running' AND warned_at IS NULL"
-RUNNING = "status = 'running'"
+RUNNING = "status = 'running' AND breached_at IS NULL"
 PENDING = "status = 'pending_approval'"
 
 
