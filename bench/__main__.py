@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> None:
     seed.add_argument("--database-url", default=DEFAULT_URL)
     run = commands.add_parser("run", help="time every operation beside its SQL floor")
     run.add_argument("--database-url", default=DEFAULT_URL)
-    run.add_argument("--only", help="comma-separated operation names (default: all)")
+    run.add_argument("--only", help="operation names split by ';' (default: all)")
     run.add_argument("--seconds", type=float, default=3.0, help="time spent on each operation")
     run.add_argument("--http", action="store_true", help="drive gunicorn on 127.0.0.1 instead")
     run.add_argument("--markdown", help="append the table to this file")
@@ -29,7 +29,8 @@ def main(argv: list[str] | None = None) -> None:
     else:
         from bench.run import run as do_run
 
-        only = args.only.split(",") if args.only else None
+        # ";" between names: some names hold commas ("SLA sweep, 1,000 due").
+        only = [name.strip() for name in args.only.split(";")] if args.only else None
         do_run(args.database_url, only, args.seconds, http=args.http, markdown=args.markdown)
 
 

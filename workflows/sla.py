@@ -117,12 +117,38 @@ def business_seconds_between(calendar: Calendar, start: datetime, end: datetime)
     start, end = _as_utc(start, "start"), _as_utc(end, "end")
     if end <= start:
         return 0
-    total = timedelta()
-    for opens, closes in _windows_from(calendar, start):
-        if opens >= end:
-            break
-        total += min(closes, end) - max(opens, start)
-    return total // timedelta(seconds=1)
+    first, last = (_local_date(calendar, moment) for moment in (start, end))
+    whole_years = sum(_days_before(calendar, year)[-1] for year in range(first.year, last.year))
+    total = timedelta(seconds=whole_years) + _since_new_year(calendar, last, end)
+    return (total - _since_new_year(calendar, first, start)) // timedelta(seconds=1)
+
+
+def _local_date(calendar: Calendar, moment: datetime) -> date:
+    return moment.astimezone(calendar.zone).date()
+
+
+@lru_cache(maxsize=1024)
+def _days_before(calendar: Calendar, year: int) -> tuple[int, ...]:
+    """Business seconds of the year before each of its local days; the last, the whole year.
+
+    Sums once per calendar and year, so a span is two lookups, not a walk of its days.
+    """
+    totals, day = [0], date(year, 1, 1)
+    while day.year == year:
+        window = calendar.working_window(day)
+        length = (window[1] - window[0]) // timedelta(seconds=1) if window else 0
+        totals.append(totals[-1] + length)
+        day += timedelta(days=1)
+    return tuple(totals)
+
+
+def _since_new_year(calendar: Calendar, day: date, moment: datetime) -> timedelta:
+    """Business time from the start of `day`'s local year to `moment` (which falls on `day`)."""
+    before = timedelta(seconds=_days_before(calendar, day.year)[day.timetuple().tm_yday - 1])
+    window = calendar.working_window(day)  # a window never outlives its local date
+    if window is None:
+        return before
+    return before + min(max(moment, window[0]), window[1]) - window[0]
 
 
 HOUR = 60 * 60

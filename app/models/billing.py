@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -46,6 +46,15 @@ class Invoice(db.Model):
     @property
     def total(self) -> int:
         return sum(line.amount for line in self.lines)
+
+
+# Search by the start of an invoice number, whatever its case: PostgreSQL reads it as
+# LIKE 'q%' (text_pattern_ops, whatever the collation), SQLite as a range of lower(number).
+Index(
+    "ix_invoices_number_lower",
+    func.lower(Invoice.number).label("number_lower"),
+    postgresql_ops={"number_lower": "text_pattern_ops"},
+)
 
 
 class InvoiceLine(db.Model):

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -13,7 +13,17 @@ from workflows.approvals import MEMO_START
 
 class CreditMemo(db.Model):
     __tablename__ = "credit_memos"
-    __table_args__ = (Index("ix_credit_memos_invoice_created", "invoice_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_credit_memos_invoice_created", "invoice_id", "created_at"),
+        # The approvals inbox: the pending memos oldest first, a page at a time.
+        Index(
+            "ix_credit_memos_pending_created",
+            "created_at",
+            "id",
+            postgresql_where=text("status = 'pending_approval'"),
+            sqlite_where=text("status = 'pending_approval'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id"), index=True)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.extensions import db
 from app.models import Approval, CreditMemo, Dispute, Evidence, User
 from app.queries.access import sees, visible_clause
+from app.queries.inbox import InboxPage, inbox_page
 from workflows import approvals as matrix
 from workflows.errors import NotFound, NotPermitted
 from workflows.permissions import roles_with
@@ -119,22 +120,14 @@ def approvers_now(memo: CreditMemo, dispute: Dispute) -> list[User]:
     return [u for u in candidates if sees(u, dispute) and matrix.refusal(facts, person(u)) is None]
 
 
-def inbox(user: User) -> Sequence[tuple[CreditMemo, Dispute]]:
-    """Return the memos this user may approve now, oldest first."""
+def inbox(user: User, after: str | None = None) -> InboxPage:
+    """Return a page of the memos this user may approve now, oldest first."""
     if not user.can("approve_credits"):
         raise NotPermitted("only leads and approvers approve credit memos")
-    rows = db.session.execute(
-        select(CreditMemo, Dispute)
-        .join(Dispute, Dispute.id == CreditMemo.dispute_id)
-        .where(CreditMemo.status == matrix.MEMO_START, visible_clause(user))
-        .options(
-            selectinload(CreditMemo.approvals).joinedload(Approval.approver),
-            joinedload(Dispute.advertiser),
-        )
-        .order_by(CreditMemo.created_at, CreditMemo.id)
-    ).all()
-    me = person(user)
-    return [(m, d) for m, d in rows if matrix.refusal(memo_facts(m, d), me) is None]
+    page = inbox_page(user, after)
+    me = person(user)  # the matrix has the last word on each row the SQL condition found
+    rows = [(m, d) for m, d in page.rows if matrix.refusal(memo_facts(m, d), me) is None]
+    return InboxPage(rows, page.next_after)
 
 
 def evidence_counts(dispute_ids: Sequence[int]) -> dict[int, int]:

@@ -2,7 +2,6 @@
 
 import base64
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,22 +9,21 @@ from datetime import datetime
 from sqlalchemy import (
     ColumnElement,
     Select,
-    and_,
-    case,
     exists,
     func,
     or_,
     select,
     tuple_,
 )
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import Advertiser, Dispute, Invoice, InvoiceLine, User
-from app.models.disputes import CLOSED_BAND, format_ref, parse_ref
+from app.models import Advertiser, Dispute, InvoiceLine, User
+from app.models.disputes import CLOSED_BAND, format_ref
 from app.models.types import utcnow
 from app.queries.clocks import nearest_due
 from app.queries.counting import COUNT_CAP, Count, capped_count
+from app.queries.search import search_clause
 from workflows import edge
 from workflows.dispute import OPEN_STATES
 from workflows.errors import InvalidInput, NotPermitted
@@ -58,48 +56,6 @@ class QueuePage:
     next_after: str | None
     due: dict[int, ClockView | None] = field(default_factory=dict)  # each row's nearest clock
     count: Count = Count(0)
-
-
-REF_DIGITS = 6  # DSP-000280: a reference's number is zero-padded to six digits
-PARTIAL_REF = re.compile(rf"DSP-?([0-9]{{0,{REF_DIGITS}}})", re.IGNORECASE)
-
-
-def _reference(text: str) -> ColumnElement[bool] | None:
-    """Match a reference, its number (280), or the start of one (DSP, DSP-0002): an id range."""
-    dispute_id = parse_ref(text)
-    if dispute_id:
-        return Dispute.id == dispute_id
-    partial = PARTIAL_REF.fullmatch(text)
-    if not partial:
-        return None
-    digits = partial.group(1)
-    if not digits:
-        return Dispute.id > 0  # "DSP" is the start of every reference
-    width = 10 ** (REF_DIGITS - len(digits))
-    return and_(Dispute.id >= int(digits) * width, Dispute.id < (int(digits) + 1) * width)
-
-
-def search_clause(q: str) -> ColumnElement[bool]:
-    """Match a reference, an invoice number or an advertiser's name or ref.
-
-    Each predicate is index-backed on its own and they are OR-ed on the dispute: the
-    reference as an id (range), the invoice number as a prefix of lower(number), the
-    advertiser (a small table) by name or ref.
-    """
-    text = q.strip()
-    lowered = text.lower()
-    invoice = select(Invoice.id).where(
-        func.lower(Invoice.number) >= lowered, func.lower(Invoice.number) < lowered + "~"
-    )
-    advertiser = select(Advertiser.id).where(
-        or_(func.lower(Advertiser.name).like(f"%{lowered}%"), Advertiser.ref == text.upper())
-    )
-    reference = _reference(text)
-    return or_(
-        *([reference] if reference is not None else []),
-        Dispute.invoice_id.in_(invoice),
-        Dispute.advertiser_id.in_(advertiser),
-    )
 
 
 def filtered(query: Select, filters: QueueFilters) -> Select:
@@ -158,7 +114,7 @@ def _page(query: Select, keys: list[ColumnElement], after: str | None) -> QueueP
         selectinload(Dispute.advertiser),
         selectinload(Dispute.invoice),
         selectinload(Dispute.assignee),
-        selectinload(Dispute.team),  # its calendar, for the SLA badge
+        joinedload(Dispute.team),  # its calendar, for the SLA badge: a handful of rows by key
         selectinload(Dispute.sla_clocks),
         selectinload(Dispute.credit_memos),  # a memo rejected back: "returned from approval"
     )
@@ -242,23 +198,23 @@ class Workload:
 
 
 def team_workload(user: User) -> list[Workload]:
-    """Count each team member's open and escalated cases and their oldest, in one query."""
-    open_case = and_(Dispute.assignee_id == User.id, Dispute.state.in_(OPEN_STATES))
+    """Count each team member's open and escalated cases and their oldest, in one query.
+
+    Each figure is a subquery per member over their open cases (an index range on assignee
+    and state): as a join and GROUP BY the planner reads every dispute, closed ones included.
+    """
+    open_cases = (Dispute.assignee_id == User.id, Dispute.state.in_(OPEN_STATES))
+    count = select(func.count()).where(*open_cases).scalar_subquery()
+    escalated = (
+        select(func.count())
+        .where(Dispute.assignee_id == User.id, Dispute.state == "escalated")
+        .scalar_subquery()
+    )
+    oldest = select(func.min(Dispute.filed_at)).where(*open_cases).scalar_subquery()
     rows = db.session.execute(
-        select(
-            User,
-            func.count(Dispute.id),
-            func.count(case((Dispute.state == "escalated", 1))),
-            func.min(Dispute.filed_at),
-        )
-        .outerjoin(Dispute, open_case)
-        .where(
-            User.team_id == user.team_id,
-            User.role.in_(WORKERS),
-            User.active.is_(True),
-        )
-        .group_by(User.id)
-        .order_by(func.count(Dispute.id).desc(), User.email)
+        select(User, count, escalated, oldest)
+        .where(User.team_id == user.team_id, User.role.in_(WORKERS), User.active.is_(True))
+        .order_by(count.desc(), User.email)
     ).all()
     return [Workload(*row) for row in rows]
 

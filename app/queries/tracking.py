@@ -12,7 +12,7 @@ from app.models.disputes import CLOSED_BAND
 from app.models.types import as_id
 from app.queries.access import visible_disputes
 from app.queries.counting import Count, capped_count
-from app.queries.queues import search_clause
+from app.queries.search import search_clause
 from workflows.errors import InvalidInput
 
 PAGE_SIZE = 50

@@ -10,6 +10,7 @@ the last events, or the whole chain, leaves a head that no longer matches.
 import hashlib
 import hmac
 import json
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -64,10 +65,18 @@ def head_mac(dispute_id: int, seq: int, hash: str) -> str:
     return keyed(f"head:{dispute_id}:{seq}:{hash}")
 
 
-def _head_for_append(dispute_id: int) -> ChainHead | None:
+def chain_head(dispute_id: int) -> ChainHead | None:
+    """Read and lock a dispute's chain head (None for a chain not started yet)."""
     query = db.select(ChainHead).where(ChainHead.dispute_id == dispute_id)
     # The head row serialises appends to one chain (the write path holds the dispute too).
     return db.session.scalar(query.with_for_update())
+
+
+def chain_heads(dispute_ids: Collection[int]) -> dict[int, ChainHead]:
+    """Read and lock the chain heads of many disputes in one statement (a batch of changes)."""
+    query = db.select(ChainHead).where(ChainHead.dispute_id.in_(dispute_ids))
+    heads = db.session.scalars(query.order_by(ChainHead.dispute_id).with_for_update()).all()
+    return {head.dispute_id: head for head in heads}
 
 
 def append_event(
@@ -82,26 +91,46 @@ def append_event(
     data: dict[str, Any] | None = None,
 ) -> Event:
     """Append one event to the dispute's chain and move its head (the caller commits)."""
-    head = _head_for_append(dispute.id)
-    seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS)
-    event = Event(
-        dispute_id=dispute.id,
-        seq=seq,
-        at=at.astimezone(UTC),  # hash the instant as it will read back from the database
-        actor_id=actor.id if actor else None,
-        actor=actor.email if actor else "system",
-        type=type,
-        trigger=trigger,
-        from_state=from_state,
-        to_state=to_state,
-        data=data or {},
-        prev_hash=prev_hash,
-    )
-    event.hash = chain_hash(prev_hash, event)
+    fields = dict(type=type, trigger=trigger, from_state=from_state, to_state=to_state, data=data)
+    [event] = append_events(dispute, actor, at, [fields], chain_head(dispute.id))
+    db.session.flush()
+    return event
+
+
+def append_events(
+    dispute: Dispute,
+    actor: User | None,
+    at: datetime,
+    events: Sequence[Mapping[str, Any]],
+    head: ChainHead | None,
+) -> list[Event]:
+    """Chain events onto the dispute's locked head (None: a new chain) and move the head.
+
+    Nothing is flushed: the events go in with the rest of the change, a batch of changes in
+    one multi-row INSERT.
+    """
+    seq, prev_hash = (head.seq, head.hash) if head else (0, GENESIS)
+    added = []
+    for fields in events:
+        seq += 1
+        event = Event(
+            dispute_id=dispute.id,
+            seq=seq,
+            at=at.astimezone(UTC),  # hash the instant as it will read back from the database
+            actor_id=actor.id if actor else None,
+            actor=actor.email if actor else "system",
+            type=fields["type"],
+            trigger=fields.get("trigger"),
+            from_state=fields.get("from_state"),
+            to_state=fields.get("to_state"),
+            data=fields.get("data") or {},
+            prev_hash=prev_hash,
+        )
+        event.hash = prev_hash = chain_hash(prev_hash, event)
+        db.session.add(event)
+        added.append(event)
     if head is None:
         head = ChainHead(dispute_id=dispute.id)
         db.session.add(head)
-    head.seq, head.hash, head.mac = seq, event.hash, head_mac(dispute.id, seq, event.hash)
-    db.session.add(event)
-    db.session.flush()
-    return event
+    head.seq, head.hash, head.mac = seq, prev_hash, head_mac(dispute.id, seq, prev_hash)
+    return added

@@ -4,7 +4,9 @@ Each notice is an outbox row (channel "notify") for one person; the delivery wor
 into the bell's notice and, by that person's preference, an e-mail.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +24,37 @@ REJECTED = ("credit_memo_rejected", "credit_memo_rejectd")
 
 if TYPE_CHECKING:
     from app.models import Dispute
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who a batch of changes tells, read once for the batch: leads by team, watchers by case."""
+
+    leads: dict[int, list[int]]
+    watchers: dict[int, list[int]]
+
+
+def audience_of(disputes: "Iterable[Dispute]") -> Audience:
+    """Read the leads and watchers of these cases in two statements."""
+    disputes = list(disputes)
+    leads: dict[int, list[int]] = defaultdict(list)
+    for team_id, user_id in db.session.execute(
+        select(User.team_id, User.id)
+        .where(
+            User.team_id.in_({d.team_id for d in disputes}),
+            User.role.in_(roles_with("lead_team")),
+            User.active,
+        )
+        .order_by(User.id)
+    ):
+        leads[team_id].append(user_id)
+    watchers: dict[int, list[int]] = defaultdict(list)
+    ids = [d.id for d in disputes]
+    for dispute_id, user_id in db.session.execute(
+        select(Watch.dispute_id, Watch.user_id).where(Watch.dispute_id.in_(ids))
+    ):
+        watchers[dispute_id].append(user_id)
+    return Audience(dict(leads), dict(watchers))
 
 
 def enqueue(
@@ -83,10 +116,12 @@ def queue_change_notices(change: Any) -> None:  # a write_path.CaseChange (it im
                         actor=_email(change))  # fmt: skip
             if trigger == "escalate":
                 reason = data.get("reason", "")
-                tell("escalated", [dispute.assignee_id, *_leads(dispute.team_id)], reason=reason)
+                leads = _leads(dispute.team_id, change.audience)
+                tell("escalated", [dispute.assignee_id, *leads], reason=reason)
             elif trigger == "info_received":
                 tell("info_received", [dispute.assignee_id])
-            tell("watched_changed", _watchers(dispute.id), state=dispute.state, trigger=trigger)
+            watchers = _watchers(dispute.id, change.audience)
+            tell("watched_changed", watchers, state=dispute.state, trigger=trigger)
         elif kind == "commented":
             author = change.user.name or change.user.email if change.user else "system"
             internal = data.get("visibility") == "internal"
@@ -122,7 +157,9 @@ def _email(change: Any) -> str:
     return change.user.email if change.user else "system"
 
 
-def _leads(team_id: int) -> list[int]:
+def _leads(team_id: int, known: Audience | None) -> list[int]:
+    if known is not None:
+        return known.leads.get(team_id, [])
     return list(
         db.session.scalars(
             select(User.id).where(
@@ -132,7 +169,9 @@ def _leads(team_id: int) -> list[int]:
     )
 
 
-def _watchers(dispute_id: int) -> list[int]:
+def _watchers(dispute_id: int, known: Audience | None) -> list[int]:
+    if known is not None:
+        return known.watchers.get(dispute_id, [])
     return list(db.session.scalars(select(Watch.user_id).where(Watch.dispute_id == dispute_id)))
 
 

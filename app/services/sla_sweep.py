@@ -17,16 +17,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Row, insert, select, update
+from sqlalchemy import ColumnElement, Row, insert, literal, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import Dispute, Outbox, SlaClock, User
+from app.models import ChainHead, Dispute, Outbox, SlaClock, User
 from app.models.disputes import format_ref
 from app.models.types import utcnow
-from app.services.notices import enqueue
+from app.services.audit import chain_heads
+from app.services.notices import Audience, audience_of, enqueue
 from app.services.triggers import apply_trigger
-from app.services.write_path import change_case
+from app.services.write_path import change_case, transaction
 from workflows.errors import StaleCase
 from workflows.permissions import roles_with
 
@@ -36,6 +37,9 @@ BATCH = 500
 ESCALATING_CLOCKS = ("resolution", "triage")  # a breach of these escalates an investigating case
 BREACH_BATCH = 100  # cases per breach transaction: bounds how long their locks are held
 MAX_COLLISIONS = 50
+# Written into the SQL, not bound: a partial index (status = 'running') serves a query only
+# when its planner can see the value, also in a prepared statement's generic plan.
+RUNNING = literal("running", literal_execute=True)
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,7 @@ def sweep(
 
 def _claim_warnings(now: datetime, batch: int) -> Sequence[Row]:
     """Mark one batch of clocks at risk warned and queue their notices; commit."""
-    guard: ColumnElement[bool] = SlaClock.status == "running"
+    guard: ColumnElement[bool] = SlaClock.status == RUNNING
     guard &= SlaClock.warned_at.is_(None) & (SlaClock.at_risk_at <= now)
     guard &= SlaClock.due_at >= now  # an overdue clock gets a breach, not a warning
     # MATERIALIZED runs the locking LIMIT query once: as a plain IN (subquery) PostgreSQL may
@@ -154,45 +158,62 @@ def _leads(team_ids: set[int]) -> dict[int, list[int]]:
 def _breach_batch(now: datetime, batch: int) -> tuple[int, int, int] | None:
     """Lock a batch of overdue cases and handle them all in ONE transaction; commit.
 
-    Answers (cases, clocks breached, cases escalated), or None when no case is left (or every
-    one left is held by another transaction: the next sweep takes those).
+    Each case still changes through the write path, but the batch reads for all its cases
+    at once what each change would read (clocks, the facts, chain heads, leads and
+    watchers) and flushes once at the commit: one multi-row statement per table, however
+    many cases. Answers (cases, clocks breached, cases escalated), or None when no case is
+    left (or every one left is held by another transaction: the next sweep takes those).
     """
-    overdue_cases = select(SlaClock.dispute_id).where(
-        SlaClock.status == "running", SlaClock.due_at < now
+    # MATERIALIZED: the overdue clocks come from their partial index on their own, rather
+    # than by walking every dispute in id order to probe its clocks.
+    overdue = (
+        select(SlaClock.dispute_id)
+        .where(SlaClock.status == RUNNING, SlaClock.breached_at.is_(None), SlaClock.due_at < now)
+        .distinct()
+        .cte("overdue")
+        .prefix_with("MATERIALIZED")
     )
     try:
-        disputes = db.session.scalars(
-            select(Dispute)
-            .where(Dispute.id.in_(overdue_cases))
-            .order_by(Dispute.id)
-            .limit(batch)
-            .options(joinedload(Dispute.team), selectinload(Dispute.sla_clocks))
-            .with_for_update(of=Dispute, skip_locked=True)
-            .execution_options(populate_existing=True)
-        ).all()
-        if not disputes:
-            db.session.rollback()
-            return None
-        leads = _leads({d.team_id for d in disputes})
-        breached = escalated = 0
-        for dispute in disputes:
-            clocks, escalates = _breach_case(dispute, now, leads[dispute.team_id] or [None])
-            breached, escalated = breached + clocks, escalated + escalates
-        db.session.commit()
+        with transaction():
+            disputes = db.session.scalars(
+                select(Dispute)
+                .where(Dispute.id.in_(select(overdue.c.dispute_id)))
+                .order_by(Dispute.id)
+                .limit(batch)
+                .options(
+                    joinedload(Dispute.team),
+                    selectinload(Dispute.sla_clocks),
+                    *Dispute.facts_loaders(),
+                )
+                .with_for_update(of=Dispute, skip_locked=True)
+                .execution_options(populate_existing=True)
+            ).all()
+            if not disputes:
+                return None
+            audience = audience_of(disputes)
+            heads = chain_heads([d.id for d in disputes])
+            breached = escalated = 0
+            with db.session.no_autoflush:  # the batch's rows go in together at the commit
+                for dispute in disputes:
+                    clocks, escalates = _breach_case(dispute, now, audience, heads.get(dispute.id))
+                    breached, escalated = breached + clocks, escalated + escalates
     except BaseException:
         db.session.rollback()
         raise
     return len(disputes), breached, escalated
 
 
-def _breach_case(dispute: Dispute, now: datetime, leads: list[int | None]) -> tuple[int, bool]:
+def _breach_case(
+    dispute: Dispute, now: datetime, audience: Audience, head: ChainHead | None
+) -> tuple[int, bool]:
     """Breach a locked case's overdue clocks, audit, notify and escalate it (no commit)."""
     overdue = [c for c in dispute.sla_clocks if c.status == "running" and c.due_at < now]
     if not overdue:  # the case's own change stopped the clock before we locked it
         return 0, False
     escalating = next((c.name for c in overdue if c.name in ESCALATING_CLOCKS), None)
     escalate = escalating is not None and dispute.state == "investigating"
-    with change_case(dispute, None, now, commit=False) as change:
+    leads = audience.leads.get(dispute.team_id) or [None]
+    with change_case(dispute, None, now, commit=False, head=head, audience=audience) as change:
         for clock in overdue:
             clock.status, clock.breached_at = "breached", now
             about = {"clock": clock.name, "due_at": clock.due_at.isoformat()}

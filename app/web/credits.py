@@ -13,6 +13,7 @@ from app.services.triggers import fire_trigger
 from app.web import params
 from app.web.areas import after_change, load_case, refused
 from app.web.rendering import page_or_partial, requires
+from workflows import edge
 from workflows.errors import Conflict, DomainError, NotFound
 from workflows.money import REPORTING_CURRENCY
 
@@ -67,11 +68,11 @@ def issue(memo_id: int):  # noqa: ANN201
 @bp.get("/approvals")
 @requires("approve_credits")
 def inbox_page():  # noqa: ANN201
-    rows = inbox(current_user)
-    counts = evidence_counts([d.id for _, d in rows])
+    page = inbox(current_user, params.text(request.args, "after", edge.MAX_CURSOR))
+    counts = evidence_counts([d.id for _, d in page.rows])  # the page's cases only
     return page_or_partial(
-        "credits/inbox.html", "credits/_inbox.html", rows=rows, evidence_counts=counts,
-        now=utcnow(), reporting_currency=REPORTING_CURRENCY,
+        "credits/inbox.html", "credits/_inbox.html", rows=page.rows, evidence_counts=counts,
+        next_after=page.next_after, now=utcnow(), reporting_currency=REPORTING_CURRENCY,
     )  # fmt: skip
 
 

@@ -92,14 +92,16 @@ def team():  # noqa: ANN201
     filters = _filters()
     page = _page_of(team_queue, filters)
     # The workload and the member list are only on the full page; a fragment skips them.
+    # The workload's rows are the team's members, so one query answers both.
     page_only = {}
     if not wants_partial():
         workload = team_workload(current_user)
+        members = sorted((w.user for w in workload), key=lambda user: user.email)
         page_only = {
-            "members": team_members(current_user),
+            "members": members,
             "workload": workload,
             "views": views_of(current_user),
-            "locked": locked_out(w.user for w in workload),  # sign-ins a lead may clear
+            "locked": locked_out(members),  # sign-ins a lead may clear
         }
     return page_or_partial(
         "queues/team.html", "queues/_team_rows.html" if request.args.get("after")
