@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from app.models import Dispute
 from app.queries.memos import current_memo
 from tests.api.test_api_line_credits import priced
-from tests.e2e.helpers import fresh, open_action
+from tests.e2e.helpers import fresh, open_action, settled
 
 
 def test_a_line_credit_pre_filled_with_the_proposal_is_issued_then_reversed(
@@ -35,6 +35,7 @@ def test_a_line_credit_pre_filled_with_the_proposal_is_issued_then_reversed(
     resolve.get_by_role("button", name="Resolve").click()
     credit = page.locator("#case-credit")
     expect(credit).to_contain_text("USD 150.00")
+    settled(page)
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(cast.approver)
@@ -43,9 +44,11 @@ def test_a_line_credit_pre_filled_with_the_proposal_is_issued_then_reversed(
     credit.get_by_label("Comment").fill("Per the IO.")
     credit.get_by_role("button", name="Approve").click()
     expect(credit.locator(".badge.memo-approved")).to_be_visible()
+    settled(page)  # the other areas refresh after a decision: click once they are in place
     page.once("dialog", lambda dialog: dialog.accept())
     credit.get_by_role("button", name="Issue credit memo").click()
     expect(page.locator("#case-header .state-credited")).to_be_visible()
+    settled(page)
 
     # Reversing needs a reason and a ticked confirmation; without the tick nothing happens.
     credit.locator("summary[data-trigger=reverse_credit]").click()
@@ -53,6 +56,7 @@ def test_a_line_credit_pre_filled_with_the_proposal_is_issued_then_reversed(
     credit.locator("form.reverse").get_by_role("button").click()
     expect(credit.locator(".field-error")).to_be_visible()
     assert fresh(Dispute, case.id).state == "credited"
+    settled(page)
     expect(credit.locator("details.reverse")).to_have_attribute("open", "")  # still open
     credit.get_by_label(re.compile("I confirm reversing")).check()
     credit.locator("form.reverse").get_by_role("button").click()
