@@ -74,13 +74,17 @@ def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     db.session.remove()
     limiter.reset()  # failed sign-ins of one test do not lock out the next
     shutil.rmtree(request.getfixturevalue("app").config["EVIDENCE_DIR"], ignore_errors=True)
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]  # children first
     with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(text(f"DELETE FROM {table}"))
+        # DELETE, not TRUNCATE: a test leaves a few rows in a few tables, and TRUNCATE of every
+        # table costs PostgreSQL a quarter of a second per test whatever they hold.
+        for table in tables:
+            conn.execute(text(f"DELETE FROM {table}"))
+        if conn.dialect.name == "postgresql":  # ids start at 1 again (DSP-000001), in one go
+            conn.execute(text(
+                "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false)"
+                " FROM pg_sequences WHERE schemaname = 'public' AND last_value IS NOT NULL"
+            ))  # fmt: skip
 
 
 class IsolatedClient(FlaskClient):
