@@ -8,8 +8,8 @@ from flask_login import current_user
 from app.extensions import db, limiter
 from app.models import User
 from app.models.types import MAX_ID
-from app.security import log
 from app.security.throttle import SignInThrottle
+from app.services.accounts import clear_lockout
 from app.web.rendering import requires
 
 bp = Blueprint("team_lockouts", __name__)
@@ -27,8 +27,6 @@ def unlock(user_id: int):  # noqa: ANN201
     person = db.session.get(User, user_id)
     if person is None or person.team_id != current_user.team_id:
         abort(404)  # not of their team: as if there were no such person
-    SignInThrottle(limiter.storage).clear(person.email)
-    log.record("lockout_cleared", actor=current_user, subject=person)
-    db.session.commit()
+    clear_lockout(person, actor=current_user)
     flash(f"{person.name} may sign in again.", "info")
     return redirect(url_for("queues.team"))

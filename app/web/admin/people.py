@@ -5,12 +5,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models import ApiToken, SecurityEvent, Team, User
 from app.models.types import MAX_ID
 from app.security import log
 from app.security.sessions import end_all_sessions, live_sessions
-from app.security.throttle import SignInThrottle
+from app.services.accounts import clear_lockout
 from app.services.admin import (
     ZONES,
     Profile,
@@ -118,9 +118,7 @@ def deactivate(user_id: int):  # noqa: ANN201
 @admin_required
 def unlock(user_id: int):  # noqa: ANN201
     person = _user(user_id)
-    SignInThrottle(limiter.storage).clear(person.email)
-    log.record("lockout_cleared", actor=current_user, subject=person)
-    db.session.commit()
+    clear_lockout(person, actor=current_user)
     flash(f"{person.email} may sign in again.", "info")
     return redirect(url_for("admin.user", user_id=person.id))
 
