@@ -144,8 +144,9 @@ def _validate(filing: Filing, invoice: Invoice | None) -> tuple[int, list[tuple[
     lines = _validate_lines(filing, invoice, errors)
     ceiling = sum(a for _, a in lines) if lines else invoice.total
     if amount and not errors.get("lines") and amount > ceiling:
-        what = "the disputed lines' amounts" if lines else f"the invoice total {invoice.currency}"
-        errors["disputed_amount"] = f"cannot exceed {what} ({format_amount(ceiling)})"
+        what = "the amounts disputed on its lines" if lines else "the invoice total"
+        most = f"{invoice.currency} {format_amount(ceiling)}"
+        errors["disputed_amount"] = f"cannot exceed {what}, {most}"
     if errors:
         raise InvalidInput(errors)
     return amount, lines

@@ -14,6 +14,7 @@ from workflows.errors import InvalidInput
 from workflows.money import REPORTING_CURRENCY, parse_amount
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+PAGE_SIZE = 100  # rows on screen at a time; the totals and the downloads cover the whole month
 
 
 def _rows(month: str) -> list[dict[str, str]]:
@@ -39,14 +40,17 @@ def _totals(rows: list[dict[str, str]]) -> dict:
 @requires("read_reports")
 def credits():  # noqa: ANN201
     month = request.args.get("month") or month_of(utcnow(), books_zone())
-    rows, errors = [], {}
+    rows, errors, start = [], {}, 0
     try:
         rows = _rows(params.month(request.args, default=month))
+        start = params.optional_int(request.args, "from", low=0) or 0
     except InvalidInput as error:
         errors = error.errors
+    more = "from" in request.args and not errors  # "Show more" asks for the next rows only
     response = page_or_partial(
-        "reports/credits.html", "reports/_credits.html", month=month, rows=rows, errors=errors,
-        totals=_totals(rows), reporting=REPORTING_CURRENCY,
+        "reports/credits.html", "reports/_credit_rows.html" if more else "reports/_credits.html",
+        month=month, rows=rows, errors=errors, totals=_totals(rows), reporting=REPORTING_CURRENCY,
+        start=start, page_size=PAGE_SIZE,
     )  # fmt: skip
     response.status_code = 422 if errors else 200
     return response

@@ -1,9 +1,10 @@
 """Step-up sign-in in place: the password asked for inside the form, the action then done.
 
 Approving and issuing credits need a sign-in from the last 15 minutes. Rather than sending
-the approver to the login page (and losing the comment they typed), an htmx request answers
-with a small password form in the same area that carries every field that was sent; sending
-it confirms the password here, before the view runs, and the original action goes ahead.
+the approver to the login page (and losing the comment they typed), the request is answered
+with a small password form that carries every field that was sent (in the same area for an
+htmx request, as a page of its own without JavaScript); sending it confirms the password
+here, before the view runs, and the original action goes ahead.
 """
 
 import time
@@ -39,12 +40,16 @@ def fresh_until() -> int | None:
 
 
 def ask_in_place() -> Response | None:
-    """Answer an htmx request that needs a fresh sign-in with the password form, in place."""
-    if not htmx or request.method != "POST" or not htmx.target:
+    """Answer a form sent on a stale sign-in with the password form, carrying what was sent.
+
+    An htmx request gets it in the form's own area; a plain form post (no JavaScript) gets a
+    page of its own that posts back to the same action. Anything but a POST goes to sign-in.
+    """
+    if request.method != "POST" or (htmx and not htmx.target):
         return None
-    kept = [(k, v) for k, v in request.form.items(multi=True) if k not in (PASSWORD_FIELD,)]
-    body = render_template(
-        "auth/_stepup.html", action=request.path, target=htmx.target, kept=kept,
-        wrong=bool(request.environ.get("stepup.refused")),
-    )  # fmt: skip
+    kept = [(k, v) for k, v in request.form.items(multi=True) if k != PASSWORD_FIELD]
+    asked = {"action": request.path, "kept": kept, "wrong": "stepup.refused" in request.environ}
+    if not htmx:
+        return Response(render_template("auth/stepup.html", target="stepup", **asked), 200)
+    body = render_template("auth/_stepup.html", target=htmx.target, **asked)
     return Response(body, 200, headers={"HX-Retarget": f"#{htmx.target}", "HX-Reswap": "outerHTML"})

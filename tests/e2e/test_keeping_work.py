@@ -89,3 +89,31 @@ def test_a_stale_sign_in_asks_the_password_in_place_and_the_approval_keeps_its_c
     expect(credit.locator(".badge.memo-approved")).to_be_visible()
     expect(credit).to_contain_text("Small and documented; approved.")
     assert fresh(CreditMemo, current_memo(case).id).status == "approved"
+
+
+def test_without_javascript_a_stale_sign_in_asks_the_password_and_the_approval_keeps_its_comment(
+    browser: Browser, live_server: str, make, csrf_on, monkeypatch
+):
+    cast = make.cast()
+    case = case_with_memo(make, cast)
+    context = browser.new_context(base_url=live_server, viewport=WIDE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("Email").fill(cast.lead.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    monkeypatch.setattr("app.web.auth.FRESH_SECONDS", -1)  # every sign-in is now too old
+    page.goto(f"/disputes/{case.ref}")
+    credit = page.locator("#case-credit")
+    credit.get_by_label("Comment").fill("Small and documented; approved.")
+    credit.get_by_role("button", name="Approve").click()
+
+    expect(page.get_by_role("heading", name="Confirm it is you")).to_be_visible()
+    page.get_by_label(re.compile("Password")).fill(PASSWORD)
+    page.get_by_role("button", name="Confirm and continue").click()
+
+    expect(page).to_have_url(re.compile(f"/disputes/{case.ref}$"))
+    expect(page.locator("#case-credit .badge.memo-approved")).to_be_visible()
+    expect(page.locator("#case-credit")).to_contain_text("Small and documented; approved.")
+    assert fresh(CreditMemo, current_memo(case).id).status == "approved"
+    context.close()

@@ -340,14 +340,24 @@ class TestFreshLogin:
         assert answer.headers["HX-Redirect"] == f"/login?next=/disputes/{case.ref}"
         assert snapshot(case) == before
 
-    def test_without_htmx_it_returns_to_the_page_the_form_was_on(self, web: Web, make, cast):
+    def test_without_javascript_the_password_is_asked_on_a_page_that_keeps_the_comment(
+        self, web: Web, make, cast
+    ):
         case = case_with_memo(make, cast)
-        answer = web.stale(cast.lead).post(
-            decide_path(case), data={"decision": "approve"},
-            headers={"Referer": f"http://localhost/disputes/{case.ref}"},
-        )  # fmt: skip
-        assert answer.status_code == 302
-        assert answer.headers["Location"] == f"/login?next=/disputes/{case.ref}"
+        client = web.stale(cast.lead)
+        sent = {"decision": "approve", "comment": "IO confirms 4.20"}
+        asked = client.post(decide_path(case), data=sent)
+        assert asked.status_code == 200 and "Confirm it is you" in text(asked)
+        assert f'action="{decide_path(case)}"' in text(asked)
+        assert '<input type="hidden" name="comment" value="IO confirms 4.20">' in text(asked)
+        assert snapshot(case)["memos"] == [("pending_approval", None)]
+
+        wrong = client.post(decide_path(case), data={**sent, "stepup_password": "nope"})
+        assert "That password is not right" in text(wrong)
+        assert snapshot(case)["memos"] == [("pending_approval", None)]
+
+        done = client.post(decide_path(case), data={**sent, "stepup_password": PASSWORD})
+        assert done.status_code == 302 and snapshot(case)["memos"] == [("approved", None)]
 
     def test_signing_in_again_brings_the_person_back_and_lets_them_approve(
         self, web: Web, make, cast

@@ -7,6 +7,7 @@ from app.extensions import db
 from app.models import Dispute
 from tests.factories import Cast, Factory
 from tests.web.helpers import HX, Web, text
+from workflows.money import format_amount
 
 
 def disputes_stored() -> int:
@@ -73,7 +74,7 @@ def test_a_refused_filing_keeps_what_was_typed(web: Web, cast, invoice):
     )
     body = text(answer)
     assert answer.status_code == 422
-    assert "Cannot exceed the invoice total" in body
+    assert f"Cannot exceed the invoice total, USD {format_amount(invoice.total)}" in body
     assert "Billed at the rate card, not the IO rate." in body
     assert f'<option value="{invoice.number}" selected>' in body
     assert '<option value="rate_mismatch" selected>' in body

@@ -109,3 +109,25 @@ def test_htmx_gets_the_report_alone(web: Web, cast, issued):
     client = web(cast.approver)
     partial = text(client.get(f"/reports?month={this_month()}", headers=HX))
     assert partial.lstrip().startswith('<section id="report"') and not is_full_page(partial)
+
+
+def test_the_list_pages_through_every_memo_while_the_totals_cover_the_month(
+    web: Web, cast, issued, monkeypatch
+):
+    monkeypatch.setattr("app.web.reports.PAGE_SIZE", 2)
+    client = web(cast.approver)
+    first = text(client.get(f"/reports?month={this_month()}"))
+    assert "3 rows in number order, 2 at a time" in first and "Show more (1 more)" in first
+    assert "USD 825.50" in first  # the total of all three, not of the two on screen
+    numbers = [row[0] for row in table_rows(first) if row and row[0].startswith("CM-")]
+    assert len(numbers) == 2
+    more = client.get(f"/reports?month={this_month()}&from=2", headers=HX)
+    rest = [row[0] for row in table_rows(f"<table>{text(more)}</table>") if row]
+    assert len(rest) == 1 and rest[0] not in numbers and "Show more" not in text(more)
+    assert sorted(numbers + rest) == sorted(r["number"] for r in credit_rows(this_month()))
+
+
+@pytest.mark.parametrize("start", ["-1", "²", "x", "99999999999999999999"])
+def test_a_bad_page_start_is_refused(web: Web, cast, issued, start):
+    page = web(cast.approver).get(f"/reports?month={this_month()}&from={start}")
+    assert page.status_code == 422 and "no such page of the report" in text(page)

@@ -109,7 +109,8 @@ def deactivate(user_id: int):  # noqa: ANN201
     except InvalidInput as error:
         flash(error.detail, "error")
     else:
-        flash(f"{person.email} is deactivated; {kept} open case(s) stay assigned to them "
+        cases = "1 open case stays" if kept == 1 else f"{kept} open cases stay"
+        flash(f"{person.name} is deactivated; {cases} assigned to them "
               "until a lead reassigns them.", "info")  # fmt: skip
     return redirect(url_for("admin.user", user_id=person.id))
 
