@@ -27,16 +27,21 @@ def insight_rebuild() -> None:
 
 @insight.command("check")
 def insight_check() -> None:
-    """Compare the facts with a recomputation from the raw rows; exit 1 when they differ."""
-    from app.services.facts import recompute, stored_facts
+    """Compare the facts and rollups with a recomputation from the raw rows; exit 1 on a gap."""
+    from app.services.facts import recompute, stored_facts, stored_rollups
+    from workflows.insight import rolled_up
 
     stored, derived = stored_facts(), recompute()
-    wrong = sorted(k for k in stored.keys() | derived.keys() if stored.get(k) != derived.get(k))
-    for key in wrong[:20]:
-        click.echo(f"{key}: stored {stored.get(key)}, recomputed {derived.get(key)}")
+    rolled = {k: v for k, v in rolled_up(derived).items() if v != (0, 0, 0)}
+    wrong = False
+    for name, have, want in (("facts", stored, derived), ("rollups", stored_rollups(), rolled)):
+        differ = sorted(k for k in have.keys() | want.keys() if have.get(k) != want.get(k))
+        for key in differ[:20]:
+            click.echo(f"{name} {key}: stored {have.get(key)}, recomputed {want.get(key)}")
+        wrong = wrong or bool(differ)
     if wrong:
         raise SystemExit(1)
-    click.echo(f"facts agree with the raw rows ({len(stored)} rows)")
+    click.echo(f"facts and rollups agree with the raw rows ({len(stored)} + {len(rolled)} rows)")
 
 
 @click.group()

@@ -12,7 +12,7 @@ import statistics
 import time
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.extensions import db
 from app.models import User
@@ -54,6 +54,8 @@ def main() -> None:
         started = time.perf_counter()
         rows = fill_facts()
         print(f"facts: {rows:,} rows in {time.perf_counter() - started:.1f} s")
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE dispute_facts, dispute_fact_rollups"))
         approver = db.session.scalar(select(User).where(User.role == "approver").limit(1))
         lead = db.session.scalar(select(User).where(User.role == "lead").limit(1))
         today = books_day(now, ZONE)

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, text
 
 from app.extensions import db
 from app.models import DisputeFact
+from workflows.insight import CUBOIDS, DAY_GRAIN
 
 ZONE = "America/Chicago"
 
@@ -63,12 +64,37 @@ FROM rows GROUP BY k, day, team_id, reason_code, product, currency, tier, rc, lb
 """
 
 
+# The rollups of those facts, as workflows/insight.py `rolled_up` folds them: one cuboid per
+# kept dimension, summed by week (the Monday) except the kinds read by day.
+ROLLUP_SQL = """
+INSERT INTO dispute_fact_rollups (cuboid, kind, day, team_id, reason_code, product, currency,
+                                  tier, root_cause, label, bucket, n, amount, reporting_amount)
+SELECT c.cuboid, f.kind,
+       CASE WHEN f.kind IN ({day_grain}) OR f.day = DATE '1970-01-01' THEN f.day
+            ELSE date_trunc('week', f.day)::date END AS grain,
+       f.team_id,
+       CASE WHEN c.cuboid = 'reason_code' THEN f.reason_code ELSE '' END AS r,
+       CASE WHEN c.cuboid = 'product' THEN f.product ELSE '' END AS p,
+       CASE WHEN c.cuboid = 'currency' THEN f.currency ELSE '' END AS cur,
+       CASE WHEN c.cuboid = 'tier' THEN f.tier ELSE '' END AS t,
+       f.root_cause, f.label, f.bucket, sum(f.n), sum(f.amount), sum(f.reporting_amount)
+FROM dispute_facts f CROSS JOIN (VALUES {cuboids}) AS c(cuboid)
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+""".format(
+    day_grain=", ".join(f"'{k}'" for k in sorted(DAY_GRAIN)),
+    cuboids=", ".join(f"('{c}')" for c in CUBOIDS),
+)
+
+
 def fill_facts() -> int:
-    """Replace the facts with the set-based fill; return how many rows."""
+    """Replace the facts and their rollups with the set-based fill; return how many fact rows."""
     db.session.execute(text("DELETE FROM dispute_facts"))
+    db.session.execute(text("DELETE FROM dispute_fact_rollups"))
     db.session.execute(text(FACTS_SQL))
+    db.session.execute(text(ROLLUP_SQL))
     db.session.commit()
     db.session.execute(text("ANALYZE dispute_facts"))
+    db.session.execute(text("ANALYZE dispute_fact_rollups"))
     rows = db.session.scalar(select(func.count()).select_from(DisputeFact))
     db.session.commit()  # an open transaction here would block the caller's VACUUM ANALYZE
     return rows

@@ -76,3 +76,20 @@ def test_audit_checkpoint_writes_a_signed_file_that_verify_holds_the_trail_to(ap
     kept.write_text(kept.read_text().replace('"events": ', '"events": 1'))
     refused = runner.invoke(args=["audit", "verify", "--checkpoint", str(kept)])
     assert refused.exit_code == 1 and "signature does not hold" in refused.output
+
+
+def test_insight_check_holds_the_facts_and_rollups_to_the_raw_rows_and_names_a_gap(app, make):
+    from app.models import FactRollup
+
+    cast = make.cast()
+    make.dispute(cast, "investigating")
+    runner = app.test_cli_runner()
+    agreed = runner.invoke(args=["insight", "check"])
+    assert agreed.exit_code == 0 and "facts and rollups agree" in agreed.output
+    db.session.execute(update(FactRollup).where(FactRollup.kind == "filed").values(n=7))
+    db.session.commit()
+    gap = runner.invoke(args=["insight", "check"])
+    assert gap.exit_code == 1 and "rollups ('', 'filed'" in gap.output
+    rebuilt = runner.invoke(args=["insight", "rebuild"])
+    assert rebuilt.exit_code == 0
+    assert runner.invoke(args=["insight", "check"]).exit_code == 0

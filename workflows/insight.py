@@ -6,7 +6,7 @@ raw rows must give the same table. Days are books' days (the books' time zone).
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from workflows.books import books_day
 from workflows.codes import CREDIT_OUTCOMES
@@ -134,3 +134,44 @@ def difference(new: dict, old: dict) -> dict[Key, tuple[int, int, int]]:
         if delta != (0, 0, 0):
             out[key] = delta
     return out
+
+
+# The rollups: the facts summed by week and over every filter dimension but (at most) one, so
+# the dashboard's cost follows weeks × teams, not cases. A cuboid is named by the dimension it
+# keeps ("" keeps none); the dimensions it drops read "". Kinds whose widget needs the day (an
+# age in days) keep their day; every other kind is summed into the Monday of its week.
+CUBOIDS = ("", "reason_code", "product", "currency", "tier")
+DAY_GRAIN = frozenset({"open", "awaiting_credit"})
+_DIMENSIONS = {"reason_code": 3, "product": 4, "currency": 5, "tier": 6}  # places in a Key
+
+# (cuboid, kind, day or week, team, reason, product, currency, tier, root_cause, label, bucket)
+RollupKey = tuple[str, str, str, int, str, str, str, str, str, str, int]
+
+
+def grain_of(kind: str, day: date) -> date:
+    """The day a fact of this kind is summed into: its week's Monday, or the day itself."""
+    if kind in DAY_GRAIN or day == NO_DAY:
+        return day
+    return day - timedelta(days=day.weekday())
+
+
+def rolled_up(facts: dict[Key, tuple[int, int, int]]) -> dict[RollupKey, tuple[int, int, int]]:
+    """Sum daily facts (or their deltas) into every cuboid's weekly rows."""
+    out: dict[RollupKey, tuple[int, int, int]] = {}
+    for key, (n, amount, rep) in facts.items():
+        kind, team, tail = key[0], key[2], key[7:]
+        when = grain_of(kind, date.fromisoformat(key[1])).isoformat()
+        for cuboid in CUBOIDS:
+            kept = tuple(key[i] if name == cuboid else "" for name, i in _DIMENSIONS.items())
+            rolled = (cuboid, kind, when, team, *kept, *tail)
+            was = out.get(rolled, (0, 0, 0))
+            out[rolled] = (was[0] + n, was[1] + amount, was[2] + rep)
+    return out
+
+
+def cuboid_for(dimensions: set[str]) -> str | None:
+    """The cuboid that can answer a question cut or grouped by these dimensions, if one can."""
+    wanted = dimensions & _DIMENSIONS.keys()
+    if len(wanted) > 1:
+        return None  # two filters at once: only the daily facts hold both
+    return next(iter(wanted), "")

@@ -6,7 +6,7 @@ from app.models.correspondence import BillingContact, InboundEmail
 from app.models.credits import Approval, CreditMemo, MemoSequence
 from app.models.disputes import Comment, Dispute, DisputedLine, Event, IdempotencyKey, Watch
 from app.models.evidence import Evidence
-from app.models.insight import DisputeFact, DisputeFactState, SealedMonth
+from app.models.insight import DisputeFact, DisputeFactState, FactRollup, SealedMonth
 from app.models.notices import Notification, NotificationPreference
 from app.models.people import ApiToken, Team, User
 from app.models.security import ChainHead, LedgerEntry, PasswordLink, SecurityEvent, WebSession
@@ -28,6 +28,7 @@ __all__ = [
     "Dispute",
     "DisputeFact",
     "DisputeFactState",
+    "FactRollup",
     "DisputedLine",
     "Event",
     "Evidence",

@@ -10,14 +10,13 @@ the month after it.
 """
 
 from collections import defaultdict
-from datetime import date
-
-from sqlalchemy import select
+from datetime import date, timedelta
 
 from app.extensions import db
-from app.models import DisputeFact, SealedMonth
-from app.queries.facts_read import total
+from app.models import SealedMonth
+from app.queries.facts_read import currency_sums
 from workflows.books import next_month, parse_month, previous_month
+from workflows.insight import NO_DAY
 from workflows.money import REPORTING_CURRENCY, format_amount
 
 FLOWS = ("filed", "credited", "upheld", "withdrawn", "reversals")
@@ -29,28 +28,18 @@ LINES = ("opening", "filed", "credited", "upheld", "withdrawn", "reversals", "ad
 
 def _balances(before: date) -> dict[str, int]:
     """The open amount per currency (and in the reporting currency) at the start of a day."""
-    rows = db.session.execute(
-        select(DisputeFact.kind, DisputeFact.currency, total(DisputeFact.amount),
-               total(DisputeFact.reporting_amount))
-        .where(DisputeFact.kind.in_(FLOWS), DisputeFact.day < before)
-        .group_by(DisputeFact.kind, DisputeFact.currency)
-    ).all()  # fmt: skip
     out: dict[str, int] = defaultdict(int)
-    for kind, currency, amount, reporting in rows:
+    for kind, currency, amount, reporting in currency_sums(
+        FLOWS, NO_DAY, before - timedelta(days=1)
+    ):
         out[currency] += SIGN[kind] * amount
         out[ALL] += SIGN[kind] * reporting
     return out
 
 
 def _flows(first: date, after: date) -> dict[tuple[str, str], int]:
-    rows = db.session.execute(
-        select(DisputeFact.kind, DisputeFact.currency, total(DisputeFact.amount),
-               total(DisputeFact.reporting_amount))
-        .where(DisputeFact.kind.in_(FLOWS), DisputeFact.day >= first, DisputeFact.day < after)
-        .group_by(DisputeFact.kind, DisputeFact.currency)
-    ).all()  # fmt: skip
     out: dict[tuple[str, str], int] = defaultdict(int)
-    for kind, currency, amount, reporting in rows:
+    for kind, currency, amount, reporting in currency_sums(FLOWS, first, after - timedelta(days=1)):
         out[kind, currency] += amount
         out[kind, ALL] += reporting
     return out

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Advertiser, DisputeFact
-from app.queries.facts_read import cut, facts_sum, total
+from app.queries.facts_read import facts_sum
 from app.queries.insight_filters import InsightFilters
 from app.queries.widgets import (
     Widget,
@@ -16,7 +16,6 @@ from app.queries.widgets import (
     percent,
     text,
 )
-from workflows.insight import NO_DAY
 
 AGE_BUCKETS = (
     ("0–7", 0, 7),
@@ -140,16 +139,9 @@ def accuracy(f: InsightFilters) -> Widget:
 
 def top_advertisers(f: InsightFilters, limit: int = 10) -> Widget:
     """The advertisers with the most open disputed amount now."""
-    amount = DisputeFact.amount if f.currency else DisputeFact.reporting_amount
-    query = (
-        select(DisputeFact.bucket, total(DisputeFact.n), total(amount).label("open"))
-        .where(DisputeFact.kind == "open_adv", DisputeFact.day == NO_DAY)
-        .group_by(DisputeFact.bucket)
-        .having(total(DisputeFact.n) > 0)
-        .order_by(total(amount).desc(), DisputeFact.bucket)
-        .limit(limit)
-    )
-    rows = db.session.execute(cut(query, f)).all()
+    every = facts_sum(f, ("open_adv",), DisputeFact.bucket, period=False)  # day is NO_DAY
+    rows = sorted(((b, n, a) for _, b, n, a in every if n > 0), key=lambda r: (-r[2], r[0]))
+    rows = rows[:limit]
     names = dict(
         db.session.execute(
             select(Advertiser.id, Advertiser.name).where(Advertiser.id.in_([r[0] for r in rows]))

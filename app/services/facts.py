@@ -2,8 +2,9 @@
 
 `settle_facts(dispute)` is the write path's one call: it works out what the dispute contributes
 now (workflows/insight.py), subtracts what it contributed before (kept per dispute), and adds
-the difference to the daily facts with upserts taken in key order (no deadlocks between two
-changes touching the same rows). `recompute()` derives the same table from the raw rows.
+the difference to the daily facts and their weekly rollups with upserts taken in key order (no
+deadlocks between two changes touching the same rows). `recompute()` derives the same table
+from the raw rows.
 """
 
 from collections import defaultdict
@@ -22,10 +23,11 @@ from app.models import (
     DisputedLine,
     DisputeFact,
     DisputeFactState,
+    FactRollup,
     Invoice,
     InvoiceLine,
 )
-from app.models.insight import FACT_KEY
+from app.models.insight import FACT_KEY, ROLLUP_KEY
 from app.services.sla_clocks import calendar_for
 from workflows import books, insight
 from workflows.money import to_reporting
@@ -48,6 +50,15 @@ def settle_facts(dispute: Dispute) -> None:
     old = {tuple(row[:10]): tuple(row[10:]) for row in state.contributions or []}
     add_facts(insight.difference(new, old))
     state.contributions = [[*key, *value] for key, value in sorted(new.items())]
+
+
+def fact_states(dispute_ids: list[int]) -> list[DisputeFactState]:
+    """Load the disputes' last contributions in one query (a batch of changes reads them so)."""
+    return list(
+        db.session.scalars(
+            select(DisputeFactState).where(DisputeFactState.dispute_id.in_(dispute_ids))
+        )
+    )
 
 
 def contribution_of(dispute: Dispute, product: str) -> Facts:
@@ -145,20 +156,26 @@ def watch_invoices() -> None:
 
 
 def add_facts(deltas: Facts, connection: Connection | None = None) -> None:
-    """Upsert the deltas into the facts, in key order."""
+    """Upsert the deltas into the daily facts and their rollups, each in key order."""
     if not deltas:
         return
+    _upsert(DisputeFact, FACT_KEY, deltas, connection)
+    _upsert(FactRollup, ROLLUP_KEY, insight.rolled_up(deltas), connection)
+
+
+def _upsert(model: type, key_names: tuple[str, ...], deltas: dict, connection) -> None:  # noqa: ANN001
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     rows = [
-        {**dict(zip(FACT_KEY, key, strict=True)), "day": date.fromisoformat(key[1]),
-         "n": n, "amount": a, "reporting_amount": r}
+        {**dict(zip(key_names, key, strict=True)), "n": n, "amount": a, "reporting_amount": r}
         for key, (n, a, r) in sorted(deltas.items())
-    ]  # fmt: skip
-    statement = insert(DisputeFact)
-    table = DisputeFact.__table__
+    ]
+    for row in rows:
+        row["day"] = date.fromisoformat(row["day"])
+    statement = insert(model)
+    table = model.__table__
     (connection or db.session).execute(
         statement.on_conflict_do_update(
-            index_elements=list(FACT_KEY),
+            index_elements=list(key_names),
             set_={
                 "n": table.c.n + statement.excluded.n,
                 "amount": table.c.amount + statement.excluded.amount,
@@ -194,21 +211,30 @@ def recompute(batch: int = 2000) -> Facts:
 
 def stored_facts() -> Facts:
     """Read the facts table back as {key: (count, amount, reporting amount)}, zeros left out."""
-    columns = [getattr(DisputeFact, c) for c in FACT_KEY]
-    rows = db.session.execute(
-        select(*columns, DisputeFact.n, DisputeFact.amount, DisputeFact.reporting_amount)
-    )
+    return _stored(DisputeFact, FACT_KEY)
+
+
+def stored_rollups() -> dict[insight.RollupKey, tuple[int, int, int]]:
+    """Read the rollups back the same way (what `insight.rolled_up(stored_facts())` must give)."""
+    return _stored(FactRollup, ROLLUP_KEY)
+
+
+def _stored(model: type, key_names: tuple[str, ...]) -> dict:
+    day_at = key_names.index("day")
+    columns = [getattr(model, c) for c in key_names]
     out = {}
-    for row in rows:
-        key = (row[0], row[1].isoformat(), *row[2:10])
-        if tuple(row[10:]) != (0, 0, 0):
-            out[key] = tuple(row[10:])
+    for row in db.session.execute(select(*columns, model.n, model.amount, model.reporting_amount)):
+        key, value = list(row[: len(key_names)]), tuple(row[len(key_names) :])
+        key[day_at] = key[day_at].isoformat()
+        if value != (0, 0, 0):
+            out[tuple(key)] = value
     return out
 
 
 def rebuild() -> int:
     """Replace the facts with a recomputation from the raw rows; return how many rows."""
     db.session.execute(delete(DisputeFact))
+    db.session.execute(delete(FactRollup))
     db.session.execute(delete(DisputeFactState))
     ids = db.session.scalars(select(Dispute.id).order_by(Dispute.id)).all()
     for dispute_id in ids:

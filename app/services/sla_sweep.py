@@ -25,6 +25,7 @@ from app.models import ChainHead, Dispute, Outbox, SlaClock, User
 from app.models.disputes import format_ref
 from app.models.types import utcnow
 from app.services.audit import chain_heads
+from app.services.facts import fact_states
 from app.services.notices import Audience, audience_of, enqueue
 from app.services.triggers import apply_trigger
 from app.services.write_path import change_case, transaction
@@ -192,11 +193,14 @@ def _breach_batch(now: datetime, batch: int) -> tuple[int, int, int] | None:
                 return None
             audience = audience_of(disputes)
             heads = chain_heads([d.id for d in disputes])
+            # Held here: the session keeps loaded rows only while something refers to them.
+            states = fact_states([d.id for d in disputes])  # each case's, with no query of its own
             breached = escalated = 0
             with db.session.no_autoflush:  # the batch's rows go in together at the commit
                 for dispute in disputes:
                     clocks, escalates = _breach_case(dispute, now, audience, heads.get(dispute.id))
                     breached, escalated = breached + clocks, escalated + escalates
+            del states
     except BaseException:
         db.session.rollback()
         raise

@@ -10,11 +10,12 @@ from app.models import Dispute
 from app.queries.memos import current_memo
 from app.services.approvals import decide
 from app.services.assignment import assign
-from app.services.facts import rebuild, recompute, stored_facts
+from app.services.facts import rebuild, recompute, stored_facts, stored_rollups
 from app.services.filing import Filing, file_dispute
 from app.services.sla_sweep import sweep
 from app.services.triggers import allowed_triggers, fire_trigger
 from workflows.errors import DomainError
+from workflows.insight import rolled_up
 from workflows.money import format_amount
 
 START = datetime(2026, 10, 26, 14, tzinfo=UTC)  # a week before the clocks go back in Chicago
@@ -93,6 +94,7 @@ def test_facts_equal_a_recomputation_after_a_random_sequence_of_changes(app, mak
         db.session.expire_all()
     derived = recompute()
     assert stored_facts() == derived
+    assert stored_rollups() == {k: v for k, v in rolled_up(derived).items() if v != (0, 0, 0)}
     kinds = {key[0] for key in derived}
     # The sequence reached far enough to exercise every kind of fact that matters.
     assert {
@@ -113,6 +115,6 @@ def test_a_rebuild_gives_back_the_same_facts(app, make):
     for _ in range(15):
         now += timedelta(hours=9)
         _step(make, cast, rng, now)
-    before = stored_facts()
+    before, rollups = stored_facts(), stored_rollups()
     rebuild()
-    assert stored_facts() == before
+    assert stored_facts() == before and stored_rollups() == rollups
