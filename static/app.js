@@ -74,6 +74,14 @@
     if (event.target.matches("[data-print]")) window.print();
   });
 
+  /* A plain form that cannot be undone asks first (htmx forms use hx-confirm). */
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
+  });
+
   /* A change to one area of a case refreshes the others. Done here rather than with an htmx
      trigger filter, which htmx evaluates as code and the Content-Security-Policy forbids. */
   document.body.addEventListener("case-changed", function (event) {

@@ -39,3 +39,24 @@ def test_a_lead_clicks_a_pareto_bar_and_lands_on_the_matching_cases(page: Page, 
         expect(listed).to_contain_text(case.ref)
     expect(listed).not_to_contain_text(other.ref)
     expect(listed).not_to_contain_text(elsewhere.ref)
+
+
+def test_an_approver_seals_a_month_only_after_saying_yes(page: Page, sign_in, make):
+    cast = make.cast()
+    make.dispute(cast, "filed", amount=12_345)
+    sign_in(cast.approver)
+    page.goto("/reports/close?month=2026-10")
+    close = page.locator("#close")
+    expect(close.locator("tr.line-opening")).to_be_visible()
+    asked: list[str] = []
+
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    close.get_by_role("button", name="Seal 2026-10").click()
+    expect(close.get_by_role("button", name="Seal 2026-10")).to_be_visible()
+    assert asked and "Seal 2026-10?" in asked[0] and "fixed" in asked[0]
+    expect(close.locator(".sealed")).to_have_count(0)  # said no: nothing sealed
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    close.get_by_role("button", name="Seal 2026-10").click()
+    expect(page.locator("#close .sealed")).to_contain_text("Sealed")
+    expect(page.locator("#close .sealed")).to_contain_text(cast.approver.name)
