@@ -18,10 +18,16 @@ def visible_clause(user: User) -> ColumnElement[bool]:
     if user.can("see_team_cases"):  # their team's cases, and any case they filed themselves
         return or_(Dispute.team_id == user.team_id, Dispute.filed_by_id == user.id)
     if user.can("see_account_cases"):
-        owned = select(Advertiser.id).where(
-            or_(Advertiser.sales_owner_id == user.id, Advertiser.cs_owner_id == user.id)
-        )
-        return Dispute.advertiser_id.in_(owned)
+        return Dispute.advertiser_id.in_(select(Advertiser.id).where(account_clause(user)))
+    return false()
+
+
+def account_clause(user: User) -> ColumnElement[bool] | None:
+    """The advertisers whose cases the user sees by account (Sales, CS); None: not by account."""
+    if user.can("see_all_cases") or user.can("see_team_cases"):
+        return None
+    if user.can("see_account_cases"):
+        return or_(Advertiser.sales_owner_id == user.id, Advertiser.cs_owner_id == user.id)
     return false()
 
 

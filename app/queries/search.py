@@ -64,11 +64,13 @@ def _among(column: ColumnElement[int], ids: Select) -> ColumnElement[bool]:
     return column.in_(ids)
 
 
-def search_clause(q: str) -> ColumnElement[bool]:
+def search_clause(q: str, accounts: ColumnElement[bool] | None = None) -> ColumnElement[bool]:
     """Match a reference, the start of an invoice number, or an advertiser's name or ref.
 
     Each alternative is a condition on the dispute's own indexed columns (its id, invoice,
     advertiser), so each is served by its index on its own and they are OR-ed on the dispute.
+    `accounts` narrows the advertisers matched by name to those the searcher may see (Sales:
+    their own accounts), so a broad name does not gather every other account's cases first.
     """
     text = q.strip()
     lowered = text.lower()
@@ -79,6 +81,8 @@ def search_clause(q: str) -> ColumnElement[bool]:
             Advertiser.ref == text.upper(),
         )
     )
+    if accounts is not None:
+        advertisers = advertisers.where(accounts)
     reference = _reference(text)
     return or_(
         *([reference] if reference is not None else []),

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Dispute, User, Watch
 from app.models.disputes import CLOSED_BAND
 from app.models.types import as_id
-from app.queries.access import visible_disputes
+from app.queries.access import account_clause, visible_disputes
 from app.queries.counting import Count, capped_count
 from app.queries.search import search_clause
 from workflows.errors import InvalidInput
@@ -38,7 +38,7 @@ def track(user: User, q: str, showing: str, after: str | None) -> TrackPage:
     """Return a page of the visible cases a search finds, newest first, with how many match."""
     query = visible_disputes(user)
     if q:
-        showing, query = "search", query.where(search_clause(q))
+        showing, query = "search", query.where(search_clause(q, account_clause(user)))
     elif showing == "accounts":
         query = query.where(Dispute.queue_band < CLOSED_BAND)
     else:
