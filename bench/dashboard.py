@@ -45,17 +45,19 @@ def main() -> None:
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--no-seed", action="store_true", help="reuse the seeded database")
+    parser.add_argument("--no-fill", action="store_true", help="reuse the filled facts too")
     args = parser.parse_args()
     now = datetime.now(UTC).replace(microsecond=0)
     if not args.no_seed:
         seed(args.database_url, args.disputes, now)
     app = bench_app(sqlalchemy_url(args.database_url))
     with app.app_context():
-        started = time.perf_counter()
-        rows = fill_facts()
-        print(f"facts: {rows:,} rows in {time.perf_counter() - started:.1f} s")
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE dispute_facts, dispute_fact_rollups"))
+        if not args.no_fill:
+            started = time.perf_counter()
+            rows = fill_facts()
+            print(f"facts: {rows:,} rows in {time.perf_counter() - started:.1f} s")
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM ANALYZE dispute_facts, dispute_fact_rollups"))
         approver = db.session.scalar(select(User).where(User.role == "approver").limit(1))
         lead = db.session.scalar(select(User).where(User.role == "lead").limit(1))
         today = books_day(now, ZONE)

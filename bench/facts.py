@@ -64,19 +64,20 @@ FROM rows GROUP BY k, day, team_id, reason_code, product, currency, tier, rc, lb
 """
 
 
-# The rollups of those facts, as workflows/insight.py `rolled_up` folds them: one cuboid per
-# kept dimension, summed by week (the Monday) except the kinds read by day.
+# The rollups of those facts, as workflows/insight.py `rolled_up` folds them: each cuboid keeps
+# one dimension (or product and reason), with or without the team, summed by week except the
+# kinds read by day.
 ROLLUP_SQL = """
 INSERT INTO dispute_fact_rollups (cuboid, kind, day, team_id, reason_code, product, currency,
                                   tier, root_cause, label, bucket, n, amount, reporting_amount)
 SELECT c.cuboid, f.kind,
        CASE WHEN f.kind IN ({day_grain}) OR f.day = DATE '1970-01-01' THEN f.day
             ELSE date_trunc('week', f.day)::date END AS grain,
-       f.team_id,
-       CASE WHEN c.cuboid = 'reason_code' THEN f.reason_code ELSE '' END AS r,
-       CASE WHEN c.cuboid = 'product' THEN f.product ELSE '' END AS p,
-       CASE WHEN c.cuboid = 'currency' THEN f.currency ELSE '' END AS cur,
-       CASE WHEN c.cuboid = 'tier' THEN f.tier ELSE '' END AS t,
+       CASE WHEN c.cuboid LIKE 'team_id%' THEN f.team_id ELSE 0 END AS team,
+       CASE WHEN c.cuboid LIKE '%reason_code%' THEN f.reason_code ELSE '' END AS r,
+       CASE WHEN c.cuboid LIKE '%product' THEN f.product ELSE '' END AS p,
+       CASE WHEN c.cuboid LIKE '%currency' THEN f.currency ELSE '' END AS cur,
+       CASE WHEN c.cuboid LIKE '%tier' THEN f.tier ELSE '' END AS t,
        f.root_cause, f.label, f.bucket, sum(f.n), sum(f.amount), sum(f.reporting_amount)
 FROM dispute_facts f CROSS JOIN (VALUES {cuboids}) AS c(cuboid)
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11

@@ -136,13 +136,16 @@ def difference(new: dict, old: dict) -> dict[Key, tuple[int, int, int]]:
     return out
 
 
-# The rollups: the facts summed by week and over every filter dimension but (at most) one, so
-# the dashboard's cost follows weeks × teams, not cases. A cuboid is named by the dimension it
-# keeps ("" keeps none); the dimensions it drops read "". Kinds whose widget needs the day (an
-# age in days) keep their day; every other kind is summed into the Monday of its week.
-CUBOIDS = ("", "reason_code", "product", "currency", "tier")
-DAY_GRAIN = frozenset({"open", "awaiting_credit"})
+# The rollups: the facts summed by week and over the filter dimensions a cuboid does not keep,
+# each cuboid with and without the team, so the dashboard's cost follows weeks, not cases. A
+# cuboid keeps one dimension, or product and reason (billing accuracy is per product); it is
+# named by what it keeps ("team_id+reason_code", "product", "" for nothing), and what it drops
+# reads "" (the team, 0). Kinds whose widget needs the day (an age in days) keep their day;
+# every other kind is summed into the Monday of its week.
 _DIMENSIONS = {"reason_code": 3, "product": 4, "currency": 5, "tier": 6}  # places in a Key
+_KEPT = ((), ("reason_code",), ("product",), ("currency",), ("tier",), ("reason_code", "product"))
+CUBOIDS = tuple("+".join(("team_id",) * team + kept) for team in (1, 0) for kept in _KEPT)
+DAY_GRAIN = frozenset({"open", "awaiting_credit"})
 
 # (cuboid, kind, day or week, team, reason, product, currency, tier, root_cause, label, bucket)
 RollupKey = tuple[str, str, str, int, str, str, str, str, str, str, int]
@@ -159,19 +162,22 @@ def rolled_up(facts: dict[Key, tuple[int, int, int]]) -> dict[RollupKey, tuple[i
     """Sum daily facts (or their deltas) into every cuboid's weekly rows."""
     out: dict[RollupKey, tuple[int, int, int]] = {}
     for key, (n, amount, rep) in facts.items():
-        kind, team, tail = key[0], key[2], key[7:]
+        kind, tail = key[0], key[7:]
         when = grain_of(kind, date.fromisoformat(key[1])).isoformat()
         for cuboid in CUBOIDS:
-            kept = tuple(key[i] if name == cuboid else "" for name, i in _DIMENSIONS.items())
-            rolled = (cuboid, kind, when, team, *kept, *tail)
+            kept = cuboid.split("+")
+            dims = tuple(key[i] if name in kept else "" for name, i in _DIMENSIONS.items())
+            team = key[2] if "team_id" in kept else 0
+            rolled = (cuboid, kind, when, team, *dims, *tail)
             was = out.get(rolled, (0, 0, 0))
             out[rolled] = (was[0] + n, was[1] + amount, was[2] + rep)
     return out
 
 
 def cuboid_for(dimensions: set[str]) -> str | None:
-    """The cuboid that can answer a question cut or grouped by these dimensions, if one can."""
+    """The smallest cuboid that can answer a question cut or grouped by these dimensions."""
     wanted = dimensions & _DIMENSIONS.keys()
-    if len(wanted) > 1:
-        return None  # two filters at once: only the daily facts hold both
-    return next(iter(wanted), "")
+    kept = next((k for k in _KEPT if wanted <= set(k)), None)
+    if kept is None:
+        return None  # a pair no cuboid keeps: only the daily facts hold both
+    return "+".join(("team_id",) * ("team_id" in dimensions) + kept)

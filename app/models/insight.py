@@ -38,9 +38,9 @@ class DisputeFact(db.Model):
 
 
 ROLLUP_KEY = ("cuboid", *FACT_KEY)
-# The index puts the kept dimension before the day: a filter on it is then a range of the
-# index, not a filter over every dimension's rows of the period.
-ROLLUP_INDEX = ("cuboid", "kind", "reason_code", "product", "currency", "tier", "day", "team_id",
+# The index puts the kept dimension and the team before the day: a filter on them is then a
+# range of the index, not a filter over every other team's rows of the period.
+ROLLUP_INDEX = ("cuboid", "kind", "reason_code", "product", "currency", "tier", "team_id", "day",
                 "root_cause", "label", "bucket")  # fmt: skip
 
 
@@ -62,7 +62,7 @@ class FactRollup(db.Model):
     )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    cuboid: Mapped[str] = mapped_column(String(20))
+    cuboid: Mapped[str] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(20))
     day: Mapped[date] = mapped_column(Date)
     team_id: Mapped[int]

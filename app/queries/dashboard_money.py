@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Advertiser, DisputeFact
-from app.queries.facts_read import facts_sum
+from app.queries.facts_read import facts_sum, top_buckets
 from app.queries.insight_filters import InsightFilters
 from app.queries.widgets import (
     Widget,
@@ -139,9 +139,7 @@ def accuracy(f: InsightFilters) -> Widget:
 
 def top_advertisers(f: InsightFilters, limit: int = 10) -> Widget:
     """The advertisers with the most open disputed amount now."""
-    every = facts_sum(f, ("open_adv",), DisputeFact.bucket, period=False)  # day is NO_DAY
-    rows = sorted(((b, n, a) for _, b, n, a in every if n > 0), key=lambda r: (-r[2], r[0]))
-    rows = rows[:limit]
+    rows = top_buckets(f, "open_adv", limit)
     names = dict(
         db.session.execute(
             select(Advertiser.id, Advertiser.name).where(Advertiser.id.in_([r[0] for r in rows]))

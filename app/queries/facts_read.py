@@ -41,6 +41,21 @@ def facts_sum(f: InsightFilters, kinds: tuple[str, ...], *group, period: bool = 
     return merged(rows) if edges and whole else rows
 
 
+def top_buckets(f: InsightFilters, kind: str, limit: int) -> list[tuple[int, int, int]]:
+    """The buckets (advertisers) with the largest open sums of a kind that has no day."""
+    cuboid = cuboid_for({n for n in FILTERS if getattr(f, n)})
+    model = DisputeFact if cuboid is None else FactRollup
+    amount = total(model.amount if f.currency else model.reporting_amount)
+    query = select(model.bucket, total(model.n), amount).where(
+        model.kind == kind, model.day == NO_DAY
+    )
+    if cuboid is not None:
+        query = in_cuboid(query, cuboid)
+    query = cut(query, f, model).group_by(model.bucket).having(total(model.n) > 0)
+    query = query.order_by(amount.desc(), model.bucket).limit(limit)
+    return [tuple(row) for row in db.session.execute(query)]
+
+
 def currency_sums(kinds: tuple[str, ...], start: date, end: date) -> list[tuple]:
     """(kind, currency, amount, amount in the reporting currency) over [start, end], all teams."""
     whole, edges = split_weeks(start, end)
@@ -52,7 +67,7 @@ def currency_sums(kinds: tuple[str, ...], start: date, end: date) -> list[tuple]
             model.kind, model.currency, total(model.amount), total(model.reporting_amount)
         ).where(model.kind.in_(kinds), model.day.between(*days))
         if model is FactRollup:
-            query = query.where(model.cuboid == "currency")
+            query = in_cuboid(query, "currency")
         for kind, currency, amount, reporting in db.session.execute(
             query.group_by(model.kind, model.currency)
         ):
@@ -87,11 +102,21 @@ def _sum(model: type, cuboid: str | None, f: InsightFilters, kinds, names, days)
     amount = model.amount if f.currency else model.reporting_amount
     query = select(model.kind, *group, total(model.n), total(amount)).where(model.kind.in_(kinds))
     if cuboid is not None:
-        query = query.where(model.cuboid == cuboid)
+        query = in_cuboid(query, cuboid)
     if days is not None:
         query = query.where(model.day.between(*days))
     query = cut(query, f, model)
     return [tuple(row) for row in db.session.execute(query.group_by(model.kind, *group))]
+
+
+def in_cuboid(query, cuboid: str):  # noqa: ANN001,ANN201
+    """Narrow a rollups query to one cuboid, saying what it drops so the index is a range."""
+    kept = cuboid.split("+")
+    query = query.where(FactRollup.cuboid == cuboid)
+    for name in FILTERS:
+        if name not in kept:
+            query = query.where(getattr(FactRollup, name) == (0 if name == "team_id" else ""))
+    return query
 
 
 def cut(query, f: InsightFilters, model: type = DisputeFact):  # noqa: ANN001,ANN202

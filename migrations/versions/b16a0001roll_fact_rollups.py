@@ -23,8 +23,8 @@ depends_on = None
 FACT_KEY = ['kind', 'day', 'team_id', 'reason_code', 'product', 'currency', 'tier',
             'root_cause', 'label', 'bucket']
 ROLLUP_KEY = ['cuboid', *FACT_KEY]
-ROLLUP_INDEX = ['cuboid', 'kind', 'reason_code', 'product', 'currency', 'tier', 'day', 'team_id',
-                'root_cause', 'label', 'bucket']  # the kept dimension before the day
+ROLLUP_INDEX = ['cuboid', 'kind', 'reason_code', 'product', 'currency', 'tier', 'team_id', 'day',
+                'root_cause', 'label', 'bucket']  # the kept dimensions before the day
 VALUES = ['n', 'amount', 'reporting_amount']
 
 
@@ -32,7 +32,7 @@ def upgrade():
     rollups = op.create_table(
         'dispute_fact_rollups',
         sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('cuboid', sa.String(length=20), nullable=False),
+        sa.Column('cuboid', sa.String(length=40), nullable=False),
         sa.Column('kind', sa.String(length=20), nullable=False),
         sa.Column('day', sa.Date(), nullable=False),
         sa.Column('team_id', sa.Integer(), nullable=False),

@@ -39,8 +39,10 @@ def test_every_widget_and_the_close_read_the_same_from_the_rollups_as_from_the_d
         _step(make, cast, rng, now)
         db.session.expire_all()
     cuts = [{}, {"team_id": cast.team.id}, {"reason_code": "other"}, {"currency": "CAD"},
+            {"team_id": cast.team.id, "reason_code": "other"}, {"team_id": cast.other_team.id},
             {"product": "display"}, {"tier": "standard"},
-            {"reason_code": "tax_or_fee", "currency": "USD"}]  # fmt: skip
+            {"reason_code": "tax_or_fee", "currency": "USD"},
+            {"reason_code": "other", "product": "display"}]  # fmt: skip
     for start, end in PERIODS:
         for cut in cuts:
             f = InsightFilters(start=start, end=end, today=TODAY, **cut)
@@ -71,8 +73,13 @@ def test_a_fact_rolls_into_its_weeks_monday_in_every_cuboid_and_ages_keep_their_
     key = ("filed", "2026-11-05", 3, "other", "display", "CAD", "gold", "", "", 0)
     rolled = rolled_up({key: (1, 500, 370)})
     assert len(rolled) == len(CUBOIDS)
-    assert ("", "filed", "2026-11-02", 3, "", "", "", "", "", "", 0) in rolled
-    assert ("currency", "filed", "2026-11-02", 3, "", "", "CAD", "", "", "", 0) in rolled
+    assert ("team_id", "filed", "2026-11-02", 3, "", "", "", "", "", "", 0) in rolled
+    assert ("", "filed", "2026-11-02", 0, "", "", "", "", "", "", 0) in rolled  # every team
+    assert ("currency", "filed", "2026-11-02", 0, "", "", "CAD", "", "", "", 0) in rolled
+    assert ("team_id+tier", "filed", "2026-11-02", 3, "", "", "", "gold", "", "", 0) in rolled
     assert grain_of("open", date(2026, 11, 5)) == date(2026, 11, 5)
-    assert cuboid_for({"team_id", "reason_code"}) == "reason_code"
-    assert cuboid_for({"reason_code", "product"}) is None
+    assert cuboid_for({"team_id", "reason_code"}) == "team_id+reason_code"
+    assert cuboid_for({"reason_code"}) == "reason_code" and cuboid_for(set()) == ""
+    assert cuboid_for({"reason_code", "product"}) == "reason_code+product"
+    assert cuboid_for({"team_id", "product", "reason_code"}) == "team_id+reason_code+product"
+    assert cuboid_for({"reason_code", "currency"}) is None
