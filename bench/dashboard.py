@@ -2,9 +2,10 @@
 
     .venv/bin/python -m bench.dashboard --disputes 100000 [--database-url postgresql://…/db]
 
-Seeds the database with the harness's generator (bench/seed.py), fills the dashboard facts
-from the raw rows in one set-based statement (what `flask insight rebuild` would do one case
-at a time), then times `dashboard(filters)` and `roll_forward(month)` in-process.
+Seeds the database with the harness's generator (bench/seed.py), which fills the dashboard
+facts and their weekly rollups from the raw rows set-based (what `flask insight rebuild` does
+one case at a time), then times `dashboard(filters)` and `roll_forward(month)` in-process.
+With --no-seed the facts of the existing database are filled again, unless --no-fill.
 """
 
 import argparse
@@ -52,7 +53,7 @@ def main() -> None:
         seed(args.database_url, args.disputes, now)
     app = bench_app(sqlalchemy_url(args.database_url))
     with app.app_context():
-        if not args.no_fill:
+        if args.no_seed and not args.no_fill:  # a seed has filled them already
             started = time.perf_counter()
             rows = fill_facts()
             print(f"facts: {rows:,} rows in {time.perf_counter() - started:.1f} s")

@@ -138,13 +138,16 @@ def difference(new: dict, old: dict) -> dict[Key, tuple[int, int, int]]:
 
 # The rollups: the facts summed by week and over the filter dimensions a cuboid does not keep,
 # each cuboid with and without the team, so the dashboard's cost follows weeks, not cases. A
-# cuboid keeps one dimension, or product and reason (billing accuracy is per product); it is
-# named by what it keeps ("team_id+reason_code", "product", "" for nothing), and what it drops
-# reads "" (the team, 0). Kinds whose widget needs the day (an age in days) keep their day;
-# every other kind is summed into the Monday of its week.
+# cuboid keeps one dimension, or (across teams) product and reason, for billing accuracy per
+# product under a reason filter. It is named by what it keeps ("team_id+reason_code", "" for
+# nothing), and what it drops reads "" (the team, 0). Kinds whose widget needs the day (an age
+# in days) keep their day; every other kind is summed into the Monday of its week.
 _DIMENSIONS = {"reason_code": 3, "product": 4, "currency": 5, "tier": 6}  # places in a Key
-_KEPT = ((), ("reason_code",), ("product",), ("currency",), ("tier",), ("reason_code", "product"))
-CUBOIDS = tuple("+".join(("team_id",) * team + kept) for team in (1, 0) for kept in _KEPT)
+_ONE = ((), ("reason_code",), ("product",), ("currency",), ("tier",))
+_KEPT = {True: _ONE, False: (*_ONE, ("reason_code", "product"))}  # with the team / without
+CUBOIDS = tuple(
+    "+".join(("team_id",) * team + kept) for team in (True, False) for kept in _KEPT[team]
+)
 DAY_GRAIN = frozenset({"open", "awaiting_credit"})
 
 # (cuboid, kind, day or week, team, reason, product, currency, tier, root_cause, label, bucket)
@@ -176,8 +179,8 @@ def rolled_up(facts: dict[Key, tuple[int, int, int]]) -> dict[RollupKey, tuple[i
 
 def cuboid_for(dimensions: set[str]) -> str | None:
     """The smallest cuboid that can answer a question cut or grouped by these dimensions."""
-    wanted = dimensions & _DIMENSIONS.keys()
-    kept = next((k for k in _KEPT if wanted <= set(k)), None)
+    wanted, team = dimensions & _DIMENSIONS.keys(), "team_id" in dimensions
+    kept = next((k for k in _KEPT[team] if wanted <= set(k)), None)
     if kept is None:
         return None  # a pair no cuboid keeps: only the daily facts hold both
-    return "+".join(("team_id",) * ("team_id" in dimensions) + kept)
+    return "+".join(("team_id",) * team + kept)

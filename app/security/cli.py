@@ -5,12 +5,12 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models import ApiToken, User
 from app.security import log
 from app.security.sessions import end_all_sessions
 from app.security.settings import production_problems
-from app.security.throttle import SignInThrottle
+from app.security.throttle import current_throttle
 from app.services.tokens import revoke_token, tokens_of
 
 
@@ -46,7 +46,7 @@ def _user(email: str) -> User:
 @click.argument("email")
 def unlock(email: str) -> None:
     """Clear an account's failed sign-ins so it may sign in again at once."""
-    SignInThrottle(limiter.storage).clear(email)
+    current_throttle().clear(email)
     log.record("lockout_cleared", email=email.strip().lower())
     db.session.commit()
     click.echo(f"unlocked {email}")

@@ -11,9 +11,12 @@ import math
 import time
 from dataclasses import dataclass
 
+from flask import current_app
 from limits import RateLimitItem, parse_many
 from limits.storage import Storage
 from limits.strategies import MovingWindowRateLimiter
+
+from app.extensions import limiter
 
 # Progressive backoff: 5 failures in a minute wait out the minute, 10 in a quarter hour wait
 # that out, and 20 in a day lock the account until a lead or admin clears it (or the day ends).
@@ -67,3 +70,9 @@ class SignInThrottle:
         key = account_key(email)
         for tier in self.tiers:
             self.strategy.clear(tier, SCOPE, key)
+
+
+def current_throttle() -> SignInThrottle:
+    """The sign-in throttle over the app's limiter storage; none where limits are turned off."""
+    enabled = current_app.config.get("RATELIMIT_ENABLED", True)
+    return SignInThrottle(limiter.storage if enabled else None)

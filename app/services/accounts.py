@@ -2,11 +2,11 @@
 
 from werkzeug.security import generate_password_hash
 
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models import User
 from app.security import log
 from app.security.sessions import end_all_sessions
-from app.security.throttle import SignInThrottle
+from app.security.throttle import current_throttle
 from workflows.admin import is_role, role_changes
 from workflows.codes import ROLES
 from workflows.errors import InvalidInput
@@ -49,6 +49,6 @@ def deactivate(user: User, *, actor: User) -> None:
 
 def clear_lockout(user: User, *, actor: User | None) -> None:
     """Forget the user's failed sign-ins so they may sign in at once; logged; commits."""
-    SignInThrottle(limiter.storage).clear(user.email)
+    current_throttle().clear(user.email)
     log.record("lockout_cleared", actor=actor, subject=user)
     db.session.commit()

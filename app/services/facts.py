@@ -33,6 +33,7 @@ from workflows import books, insight
 from workflows.money import to_reporting
 
 Facts = dict[insight.Key, tuple[int, int, int]]
+UPSERT_CHUNK = 500  # rows per statement: well inside SQLite's limit of bound parameters
 
 
 def books_zone() -> str:
@@ -40,15 +41,20 @@ def books_zone() -> str:
     return current_app.config.get("BOOKS_TIMEZONE", books.DEFAULT_BOOKS_TIMEZONE)
 
 
-def settle_facts(dispute: Dispute) -> None:
-    """Add what changed in the dispute's contribution to the facts (the caller commits)."""
+def settle_facts(dispute: Dispute, *, counted: bool = False) -> None:
+    """Add what changed in the dispute's contribution to the facts (the caller commits).
+
+    `counted`: the facts hold the case already (a bulk load summed it set-based); only its
+    contribution is recorded, so its next change adds the difference.
+    """
     state = db.session.get(DisputeFactState, dispute.id)
     if state is None:
         state = DisputeFactState(dispute_id=dispute.id, product=product_of(dispute.id))
         db.session.add(state)
     new = contribution_of(dispute, state.product)
     old = {tuple(row[:10]): tuple(row[10:]) for row in state.contributions or []}
-    add_facts(insight.difference(new, old))
+    if not counted:
+        add_facts(insight.difference(new, old))
     state.contributions = [[*key, *value] for key, value in sorted(new.items())]
 
 
@@ -164,6 +170,7 @@ def add_facts(deltas: Facts, connection: Connection | None = None) -> None:
 
 
 def _upsert(model: type, key_names: tuple[str, ...], deltas: dict, connection) -> None:  # noqa: ANN001
+    """One multi-row INSERT … ON CONFLICT per chunk (not a statement per row, as executemany)."""
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     rows = [
         {**dict(zip(key_names, key, strict=True)), "n": n, "amount": a, "reporting_amount": r}
@@ -171,19 +178,20 @@ def _upsert(model: type, key_names: tuple[str, ...], deltas: dict, connection) -
     ]
     for row in rows:
         row["day"] = date.fromisoformat(row["day"])
-    statement = insert(model)
     table = model.__table__
-    (connection or db.session).execute(
-        statement.on_conflict_do_update(
-            index_elements=list(key_names),
-            set_={
-                "n": table.c.n + statement.excluded.n,
-                "amount": table.c.amount + statement.excluded.amount,
-                "reporting_amount": table.c.reporting_amount + statement.excluded.reporting_amount,
-            },
-        ),
-        rows,
-    )
+    for start in range(0, len(rows), UPSERT_CHUNK):
+        statement = insert(model).values(rows[start : start + UPSERT_CHUNK])
+        (connection or db.session).execute(
+            statement.on_conflict_do_update(
+                index_elements=list(key_names),
+                set_={
+                    "n": table.c.n + statement.excluded.n,
+                    "amount": table.c.amount + statement.excluded.amount,
+                    "reporting_amount": table.c.reporting_amount
+                    + statement.excluded.reporting_amount,
+                },
+            )
+        )
 
 
 def recompute(batch: int = 2000) -> Facts:

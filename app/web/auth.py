@@ -22,7 +22,7 @@ from wtforms.validators import DataRequired
 from app.extensions import db, limiter
 from app.security import log
 from app.security.sessions import SIGNED_IN_AT, end_all_sessions, end_session, start_session
-from app.security.throttle import SignInThrottle
+from app.security.throttle import current_throttle
 from app.services.users import authenticate
 from app.web.params import EdgeText
 from workflows.edge import MAX_EMAIL
@@ -62,12 +62,6 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-def throttle() -> SignInThrottle:
-    """The sign-in throttle over the limiter's storage; none where limits are turned off."""
-    enabled = current_app.config.get("RATELIMIT_ENABLED", True)
-    return SignInThrottle(limiter.storage if enabled else None)
-
-
 @bp.before_app_request
 def expire_freshness() -> None:
     """Mark the session stale once the password was entered more than 15 minutes ago."""
@@ -94,15 +88,15 @@ def login():  # noqa: ANN201
     refused, status, headers = None, 200, {}
     if form.validate_on_submit():
         email = form.email.data or ""
-        lockout = throttle().lockout(email)
+        lockout = current_throttle().lockout(email)
         user = None if lockout else authenticate(email, form.password.data)
         if user and user.can("sign_in"):  # machine users use API tokens, never this
-            throttle().clear(email)
+            current_throttle().clear(email)
             start_session(user)
             return redirect(safe_next(request.args.get("next")))
         if lockout is None:
             log.record("sign_in_failed", subject=user, email=email)
-            lockout = throttle().failed(email)
+            lockout = current_throttle().failed(email)
             if lockout:
                 log.record(
                     "locked_out", subject=user, email=email, data={"seconds": lockout.retry_after}

@@ -5,10 +5,10 @@ from collections.abc import Iterable
 from flask import Blueprint, abort, flash, redirect, url_for
 from flask_login import current_user
 
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models import User
 from app.models.types import MAX_ID
-from app.security.throttle import SignInThrottle
+from app.security.throttle import current_throttle
 from app.services.accounts import clear_lockout
 from app.web.rendering import requires
 
@@ -17,7 +17,7 @@ bp = Blueprint("team_lockouts", __name__)
 
 def locked_out(people: Iterable[User]) -> set[int]:
     """Return the ids of the people whose sign-in is locked now."""
-    throttle = SignInThrottle(limiter.storage)
+    throttle = current_throttle()
     return {p.id for p in people if throttle.lockout(p.email) is not None}
 
 

@@ -9,8 +9,18 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from app.extensions import limiter
 from bench.run import run
 from bench.seed import seed
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _limits_back_on():  # noqa: ANN202
+    """The harness's apps turn rate limits off, and Flask-Limiter is one object for every app:
+    turn them back on for the rest of the suite."""
+    enabled = limiter.enabled
+    yield
+    limiter.enabled = enabled
 
 
 @pytest.fixture(scope="module")
