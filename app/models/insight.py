@@ -15,13 +15,9 @@ FACT_KEY = (
 )  # fmt: skip
 
 
-class DisputeFact(db.Model):
-    """One day's sum of the disputes' contributions for one combination of dimensions."""
+class FactColumns:
+    """The key and the sums a daily fact and a rollup share."""
 
-    __tablename__ = "dispute_facts"
-    __table_args__ = (Index("ux_dispute_facts_key", *FACT_KEY, unique=True),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     day: Mapped[date] = mapped_column(Date)  # a books' day
     team_id: Mapped[int]
@@ -37,6 +33,15 @@ class DisputeFact(db.Model):
     reporting_amount: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+class DisputeFact(FactColumns, db.Model):
+    """One day's sum of the disputes' contributions for one combination of dimensions."""
+
+    __tablename__ = "dispute_facts"
+    __table_args__ = (Index("ux_dispute_facts_key", *FACT_KEY, unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
 ROLLUP_KEY = ("cuboid", *FACT_KEY)
 # The index puts the kept dimension and the team before the day: a filter on them is then a
 # range of the index, not a filter over every other team's rows of the period.
@@ -44,12 +49,13 @@ ROLLUP_INDEX = ("cuboid", "kind", "reason_code", "product", "currency", "tier", 
                 "root_cause", "label", "bucket")  # fmt: skip
 
 
-class FactRollup(db.Model):
-    """The facts by week (open and awaiting-credit by day) with all but one dimension summed.
+class FactRollup(FactColumns, db.Model):
+    """The facts by week (open and awaiting-credit by day), summed over what a cuboid drops.
 
-    `day` is the Monday of the week, or the day for the kinds read by age; `cuboid` names the
-    one dimension among reason, product, currency and tier that is kept ("" for none), and the
-    others read "". Written with the daily facts in the same upsert; see workflows/insight.py.
+    `day` is the Monday of the week, or the day for the kinds read by age; `cuboid` names what
+    is kept (the team, one of reason, product, currency and tier, or reason and product; ""
+    for none), and what is dropped reads "" (the team, 0). Written with the daily facts in the
+    same transaction; see workflows/insight.py.
     """
 
     __tablename__ = "dispute_fact_rollups"
@@ -63,19 +69,6 @@ class FactRollup(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cuboid: Mapped[str] = mapped_column(String(40))
-    kind: Mapped[str] = mapped_column(String(20))
-    day: Mapped[date] = mapped_column(Date)
-    team_id: Mapped[int]
-    reason_code: Mapped[str] = mapped_column(String(40))
-    product: Mapped[str] = mapped_column(String(40))
-    currency: Mapped[str] = mapped_column(String(3))
-    tier: Mapped[str] = mapped_column(String(20))
-    root_cause: Mapped[str] = mapped_column(String(40), default="")
-    label: Mapped[str] = mapped_column(String(40), default="")
-    bucket: Mapped[int] = mapped_column(BigInteger, default=0)
-    n: Mapped[int] = mapped_column(BigInteger, default=0)
-    amount: Mapped[int] = mapped_column(BigInteger, default=0)
-    reporting_amount: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class DisputeFactState(db.Model):

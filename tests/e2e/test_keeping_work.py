@@ -12,17 +12,23 @@ from tests.factories import PASSWORD
 from tests.web.helpers import case_with_memo
 
 
+def signed_in_without_javascript(browser: Browser, live_server: str, user) -> tuple:  # noqa: ANN001
+    """A browser context with JavaScript off, signed in through the login form."""
+    context = browser.new_context(base_url=live_server, viewport=WIDE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    return context, page
+
+
 def test_without_javascript_a_refused_credit_resolve_keeps_what_was_typed(
     browser: Browser, live_server: str, make, csrf_on
 ):
     cast = make.cast()
     case = make.dispute(cast, "investigating", assignee=cast.analyst, reason="other")
-    context = browser.new_context(base_url=live_server, viewport=WIDE, java_script_enabled=False)
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Email").fill(cast.analyst.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    context, page = signed_in_without_javascript(browser, live_server, cast.analyst)
     page.goto(f"/disputes/{case.ref}")
     page.locator('summary[data-trigger="resolve"]').click()
     form = page.locator('details:has(summary[data-trigger="resolve"]) form')
@@ -96,12 +102,7 @@ def test_without_javascript_a_stale_sign_in_asks_the_password_and_the_approval_k
 ):
     cast = make.cast()
     case = case_with_memo(make, cast)
-    context = browser.new_context(base_url=live_server, viewport=WIDE, java_script_enabled=False)
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Email").fill(cast.lead.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    context, page = signed_in_without_javascript(browser, live_server, cast.lead)
     monkeypatch.setattr("app.web.auth.FRESH_SECONDS", -1)  # every sign-in is now too old
     page.goto(f"/disputes/{case.ref}")
     credit = page.locator("#case-credit")
