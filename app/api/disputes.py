@@ -7,6 +7,7 @@ from app.api.documents import comment_document, dispute_document, event_document
 from app.api.params import REF, cursor_after, encode_cursor, idempotency_key, if_match_version
 from app.api.registry import operation, reply
 from app.api.schemas import Assignment, DisputeQuery, NewComment, NewDispute, TriggerRequest
+from app.models import Dispute
 from app.models.types import utcnow
 from app.queries.listing import (
     DisputeFilters,
@@ -19,12 +20,16 @@ from app.services.assignment import assign, claim_next
 from app.services.comments import add_comment
 from app.services.filing import Filing, file_dispute
 from app.services.triggers import fire_trigger
+from app.services.write_path import keeping_loaded
 
 CHANGE = (403, 404, 409, 422)  # refusals of a change to one dispute
 
 
 def _answer(ref: str, status: int = 200) -> Response:
-    dispute = load_dispute(ref, g.user)
+    return _document(load_dispute(ref, g.user), status)
+
+
+def _document(dispute: Dispute, status: int = 200) -> Response:
     document = dispute_document(dispute, g.user, utcnow())
     return reply(document, status, ETag=f'"{dispute.version}"')
 
@@ -62,8 +67,9 @@ def disputes_create(body: NewDispute) -> Response:
         lines=tuple((x.line_no, x.amount) for x in body.lines),
         intake_channel=body.intake_channel,
     )
-    dispute = file_dispute(g.user, filing, idempotency_key())
-    response = _answer(dispute.ref, 201)
+    with keeping_loaded():
+        dispute = file_dispute(g.user, filing, idempotency_key())
+        response = _document(dispute, 201)
     response.headers["Location"] = url_for("api.disputes_show", ref=dispute.ref)
     return response
 
@@ -83,8 +89,9 @@ def disputes_show(ref: str) -> Response:
 )  # fmt: skip
 def disputes_fire(ref: str, body: TriggerRequest) -> Response:
     data = body.model_dump(exclude={"trigger"}, exclude_none=True)
-    fire_trigger(ref, g.user, body.trigger, data, expected_version=if_match_version())
-    return _answer(ref)
+    with keeping_loaded():
+        dispute = fire_trigger(ref, g.user, body.trigger, data, expected_version=if_match_version())
+        return _document(dispute)
 
 
 @operation(
@@ -103,8 +110,9 @@ def disputes_events(ref: str) -> Response:
     answers={200: answers.Dispute}, refusals=CHANGE,
 )  # fmt: skip
 def disputes_assign(ref: str, body: Assignment) -> Response:
-    assign(ref, g.user, body.assignee.strip(), expected_version=if_match_version())
-    return _answer(ref)
+    with keeping_loaded():
+        dispute = assign(ref, g.user, body.assignee.strip(), expected_version=if_match_version())
+        return _document(dispute)
 
 
 @operation(
@@ -113,8 +121,9 @@ def disputes_assign(ref: str, body: Assignment) -> Response:
     answers={200: answers.Dispute, 204: None}, refusals=(403,),
 )  # fmt: skip
 def disputes_claim_next() -> Response:
-    dispute = claim_next(g.user)
-    return _answer(dispute.ref) if dispute else Response(status=204)
+    with keeping_loaded():
+        dispute = claim_next(g.user)
+        return _document(dispute) if dispute else Response(status=204)
 
 
 @operation(

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Dispute, User
-from app.services.write_path import change_case, load_for_change, transaction
+from app.services.write_path import CHANGE_LOADS, change_case, load_for_change, transaction
 from workflows import edge
 from workflows.dispute import OPEN_STATES
 from workflows.errors import (
@@ -49,7 +49,7 @@ def take(
     if not may_take(user.as_actor(), dispute.facts()):
         raise NotPermitted("only an analyst or lead of the case's team takes it")
     with change_case(dispute, user, now) as change:
-        dispute.assignee_id = user.id
+        dispute.assignee, dispute.assignee_id = user, user.id
         change.record("claimed", data={"to": user.email})
     return dispute
 
@@ -92,7 +92,7 @@ def _assign(
         return False
     previous = dispute.assignee.email if dispute.assignee else None
     with change_case(dispute, user, now, commit=commit) as change:
-        dispute.assignee_id = assignee.id
+        dispute.assignee, dispute.assignee_id = assignee, assignee.id
         change.record(
             "reassigned" if previous else "assigned",
             data={"from": previous, "to": assignee.email},
@@ -122,13 +122,14 @@ def _claim_once(user: User) -> Dispute | None:
         )
         .order_by(Dispute.priority, Dispute.filed_at, Dispute.id)  # "P1" sorts first
         .limit(1)
-        .with_for_update(skip_locked=True)
+        .options(*CHANGE_LOADS)
+        .with_for_update(skip_locked=True, of=Dispute)
     )
     dispute = db.session.scalars(query).first()
     if dispute is None:
         db.session.rollback()
         return None
     with change_case(dispute, user) as change:
-        dispute.assignee_id = user.id
+        dispute.assignee, dispute.assignee_id = user, user.id
         change.record("claimed", data={"to": user.email})
     return dispute

@@ -3,18 +3,18 @@
 `settle_facts(dispute)` is the write path's one call: it works out what the dispute contributes
 now (workflows/insight.py), subtracts what it contributed before (kept per dispute), and adds
 the difference to the daily facts and their weekly rollups with upserts taken in key order (no
-deadlocks between two changes touching the same rows). `recompute()` derives the same table
-from the raw rows.
+deadlocks between two changes touching the same rows). `facts_rebuild.recompute()` derives the
+same table from the raw rows.
 """
 
 from collections import defaultdict
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import Connection, delete, event, func, select
+from sqlalchemy import Connection, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import (
@@ -41,21 +41,24 @@ def books_zone() -> str:
     return current_app.config.get("BOOKS_TIMEZONE", books.DEFAULT_BOOKS_TIMEZONE)
 
 
-def settle_facts(dispute: Dispute, *, counted: bool = False) -> None:
+def settle_facts(dispute: Dispute, *, counted: bool = False, new: bool = False) -> None:
     """Add what changed in the dispute's contribution to the facts (the caller commits).
 
     `counted`: the facts hold the case already (a bulk load summed it set-based); only its
-    contribution is recorded, so its next change adds the difference.
+    contribution is recorded, so its next change adds the difference. `new`: a case being
+    filed, which has contributed nothing and whose lines are all in the session.
     """
-    state = db.session.get(DisputeFactState, dispute.id)
+    state = None if new else db.session.get(DisputeFactState, dispute.id)
     if state is None:
-        state = DisputeFactState(dispute_id=dispute.id, product=product_of(dispute.id))
+        product = product_in_session(dispute) if new else product_of(dispute.id)
+        state = DisputeFactState(dispute_id=dispute.id, product=product)
         db.session.add(state)
     new = contribution_of(dispute, state.product)
     old = {tuple(row[:10]): tuple(row[10:]) for row in state.contributions or []}
+    # Set before the upsert, whose autoflush then writes the state once.
+    state.contributions = [[*key, *value] for key, value in sorted(new.items())]
     if not counted:
         add_facts(insight.difference(new, old))
-    state.contributions = [[*key, *value] for key, value in sorted(new.items())]
 
 
 def fact_states(dispute_ids: list[int]) -> list[DisputeFactState]:
@@ -128,6 +131,14 @@ def product_of(dispute_id: int) -> str:
     return db.session.scalar(disputed) or db.session.scalar(whole) or ""
 
 
+def product_in_session(dispute: Dispute) -> str:
+    """`product_of` for a case being filed, from its lines and its invoice's in the session."""
+    disputed = sorted(dispute.lines, key=lambda dl: (-dl.amount, dl.invoice_line.line_no))
+    whole = sorted(dispute.invoice.lines, key=lambda line: (-line.amount, line.line_no))
+    first = disputed[0].invoice_line.product if disputed else None
+    return first or (whole[0].product if whole else None) or ""
+
+
 def billed_facts(invoice: Invoice, team_id: int, tier: str) -> Facts:
     """Return what an invoice adds to the billed facts: each line on its period's first day."""
     out: dict = defaultdict(lambda: (0, 0, 0))
@@ -194,29 +205,6 @@ def _upsert(model: type, key_names: tuple[str, ...], deltas: dict, connection) -
         )
 
 
-def recompute(batch: int = 2000) -> Facts:
-    """Derive the whole facts table from the raw rows (disputes, memos, clocks, invoices)."""
-    total: dict = defaultdict(lambda: (0, 0, 0))
-
-    def fold(facts: Facts) -> None:
-        for key, (n, a, r) in facts.items():
-            was = total[key]
-            total[key] = (was[0] + n, was[1] + a, was[2] + r)
-
-    query = select(Dispute).options(
-        selectinload(Dispute.credit_memos), selectinload(Dispute.sla_clocks),
-        selectinload(Dispute.advertiser), selectinload(Dispute.team),
-    ).order_by(Dispute.id).execution_options(yield_per=batch)  # fmt: skip
-    for dispute in db.session.scalars(query):
-        fold(contribution_of(dispute, product_of(dispute.id)))
-    invoices = select(Invoice).options(
-        selectinload(Invoice.lines), selectinload(Invoice.advertiser)
-    )
-    for invoice in db.session.scalars(invoices.execution_options(yield_per=batch)):
-        fold(billed_facts(invoice, invoice.advertiser.team_id, invoice.advertiser.tier))
-    return {k: v for k, v in total.items() if v != (0, 0, 0)}
-
-
 def stored_facts() -> Facts:
     """Read the facts table back as {key: (count, amount, reporting amount)}, zeros left out."""
     return _stored(DisputeFact, FACT_KEY)
@@ -237,20 +225,3 @@ def _stored(model: type, key_names: tuple[str, ...]) -> dict:
         if value != (0, 0, 0):
             out[tuple(key)] = value
     return out
-
-
-def rebuild() -> int:
-    """Replace the facts with a recomputation from the raw rows; return how many rows."""
-    db.session.execute(delete(DisputeFact))
-    db.session.execute(delete(FactRollup))
-    db.session.execute(delete(DisputeFactState))
-    ids = db.session.scalars(select(Dispute.id).order_by(Dispute.id)).all()
-    for dispute_id in ids:
-        settle_facts(db.session.get(Dispute, dispute_id))
-    invoices = select(Invoice).options(
-        selectinload(Invoice.lines), selectinload(Invoice.advertiser)
-    )
-    for invoice in db.session.scalars(invoices):
-        add_facts(billed_facts(invoice, invoice.advertiser.team_id, invoice.advertiser.tier))
-    db.session.commit()
-    return db.session.scalar(select(func.count()).select_from(DisputeFact))

@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import Dispute, DisputedLine, IdempotencyKey, Invoice, User
+from app.models import Advertiser, Dispute, DisputedLine, IdempotencyKey, Invoice, User
 from app.models.types import utcnow
 from app.queries.credit_lines import cap_message, left_on, priors
 from app.services.adjudication import lock_lines
@@ -53,8 +53,11 @@ def file_dispute(
         invoice = db.session.scalar(
             select(Invoice)
             .where(Invoice.number == filing.invoice_number)
-            .options(selectinload(Invoice.lines))
-            .with_for_update()  # filings on one invoice take turns (PostgreSQL), replays too
+            .options(
+                selectinload(Invoice.lines),
+                joinedload(Invoice.advertiser, innerjoin=True).joinedload(Advertiser.team),
+            )
+            .with_for_update(of=Invoice)  # filings on one invoice take turns (PostgreSQL)
         )
         if idempotency_key and (replay := _replay(user, idempotency_key, filing)):
             return replay
@@ -64,16 +67,16 @@ def file_dispute(
         dispute = _new_dispute(user, filing, invoice, amount, lines, now)
         with create_case(dispute, user, now, commit=False) as change:
             _record_filing(change, invoice, lines)
-            if idempotency_key:
-                db.session.add(
-                    IdempotencyKey(
-                        user_id=user.id,
-                        key=idempotency_key,
-                        request_hash=filing.fingerprint(),
-                        dispute_id=change.dispute.id,
-                    )
+        if idempotency_key:  # the case has its id now: it went in with its events
+            db.session.add(
+                IdempotencyKey(
+                    user_id=user.id,
+                    key=idempotency_key,
+                    request_hash=filing.fingerprint(),
+                    dispute_id=dispute.id,
                 )
-    return change.dispute
+            )
+    return dispute
 
 
 def _replay(user: User, key: str, filing: Filing) -> Dispute | None:
@@ -90,10 +93,15 @@ def _replay(user: User, key: str, filing: Filing) -> Dispute | None:
 def _new_dispute(
     user: User, filing: Filing, invoice: Invoice, amount: int, lines: list, now: datetime
 ) -> Dispute:
+    # Relations and empty collections set here are not read back while the case is written.
     return Dispute(
+        advertiser=invoice.advertiser,
+        invoice=invoice,
+        team=invoice.advertiser.team,
         advertiser_id=invoice.advertiser_id,
         invoice_id=invoice.id,
         team_id=invoice.advertiser.team_id,
+        state="filed",
         reason_code=filing.reason_code,
         description=filing.description.strip(),
         disputed_amount=amount,
@@ -103,7 +111,12 @@ def _new_dispute(
         filed_by_id=user.id,
         filed_at=now,
         updated_at=now,
-        lines=[DisputedLine(invoice_line_id=line.id, amount=a) for line, a in lines],
+        lines=[
+            DisputedLine(invoice_line=line, invoice_line_id=line.id, amount=a) for line, a in lines
+        ],
+        sla_clocks=[],
+        evidence=[],
+        credit_memos=[],
     )
 
 

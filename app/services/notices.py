@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import literal, or_, select, union_all
 
 from app.extensions import db
 from app.models import Advertiser, CreditMemo, Outbox, User, Watch
@@ -92,6 +92,10 @@ def queue_change_notices(change: Any) -> None:  # a write_path.CaseChange (it im
     dispute, now = change.dispute, change.now
     actor_id = change.user.id if change.user else None
     told: set[tuple[str, int]] = set()
+    audience = change.audience
+    if audience is None and any(event["type"] == "transition" for event in change.events):
+        # Read before the first row is added, so the rows go in as one INSERT.
+        audience = _audience_of_one(dispute)
 
     def tell(kind: str, people: Iterable[int | None], **payload: Any) -> None:
         for person in people:
@@ -116,11 +120,11 @@ def queue_change_notices(change: Any) -> None:  # a write_path.CaseChange (it im
                         actor=_email(change))  # fmt: skip
             if trigger == "escalate":
                 reason = data.get("reason", "")
-                leads = _leads(dispute.team_id, change.audience)
+                leads = _leads(dispute.team_id, audience)
                 tell("escalated", [dispute.assignee_id, *leads], reason=reason)
             elif trigger == "info_received":
                 tell("info_received", [dispute.assignee_id])
-            watchers = _watchers(dispute.id, change.audience)
+            watchers = _watchers(dispute.id, audience)
             tell("watched_changed", watchers, state=dispute.state, trigger=trigger)
         elif kind == "commented":
             author = change.user.name or change.user.email if change.user else "system"
@@ -138,7 +142,8 @@ def queue_change_notices(change: Any) -> None:  # a write_path.CaseChange (it im
             if outcome == "memo_approved" and memo.status == "approved":
                 queue_event("credit_memo.approved", dispute, now, **_memo(memo))
         elif kind == "credit_memo_issued":
-            tell("credit_issued", _account_owners(dispute.advertiser_id), number=data["number"])
+            owners = [dispute.advertiser.sales_owner_id, dispute.advertiser.cs_owner_id]
+            tell("credit_issued", owners, number=data["number"])
             memo = db.session.get(CreditMemo, data["memo_id"])
             queue_event("credit_memo.issued", dispute, now, **_memo(memo))
         elif kind == "credit_memo_reversed":
@@ -157,6 +162,18 @@ def _email(change: Any) -> str:
     return change.user.email if change.user else "system"
 
 
+def _audience_of_one(dispute: "Dispute") -> Audience:
+    """Read one case's leads and watchers in one statement (audience_of, for one change)."""
+    leads = select(literal("lead").label("kind"), User.id.label("user_id")).where(
+        User.team_id == dispute.team_id, User.role.in_(roles_with("lead_team")), User.active
+    )
+    watchers = select(literal("watch"), Watch.user_id).where(Watch.dispute_id == dispute.id)
+    found: dict[str, list[int]] = {"lead": [], "watch": []}
+    for kind, user_id in db.session.execute(union_all(leads, watchers)):
+        found[kind].append(user_id)
+    return Audience({dispute.team_id: found["lead"]}, {dispute.id: found["watch"]})
+
+
 def _leads(team_id: int, known: Audience | None) -> list[int]:
     if known is not None:
         return known.leads.get(team_id, [])
@@ -173,15 +190,6 @@ def _watchers(dispute_id: int, known: Audience | None) -> list[int]:
     if known is not None:
         return known.watchers.get(dispute_id, [])
     return list(db.session.scalars(select(Watch.user_id).where(Watch.dispute_id == dispute_id)))
-
-
-def _account_owners(advertiser_id: int) -> list[int | None]:
-    owners = db.session.execute(
-        select(Advertiser.sales_owner_id, Advertiser.cs_owner_id).where(
-            Advertiser.id == advertiser_id
-        )
-    ).one()
-    return list(owners)
 
 
 def _approvers(memo: CreditMemo, dispute: "Dispute") -> list[int]:

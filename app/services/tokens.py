@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
 from app.models import ApiToken, User
@@ -65,6 +66,7 @@ def token_in_use(token: str) -> ApiToken | None:
     row = db.session.scalar(
         select(ApiToken)
         .join(User, ApiToken.user_id == User.id)
+        .options(contains_eager(ApiToken.user))  # the caller, in the same statement
         .where(ApiToken.token_hash == digest(token), ApiToken.revoked_at.is_(None))
         .where(User.active.is_(True))
     )

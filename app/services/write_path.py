@@ -32,24 +32,49 @@ class CaseChange:
     events: list[dict[str, Any]] = field(default_factory=list)
     head: ChainHead | None = None  # the chain head, when a batch has locked it already
     audience: Audience | None = None  # who the notices go to, when a batch has read it
+    new: bool = False  # a case being filed: no chain, no facts yet
 
     def record(self, type: str, **fields: Any) -> None:
         """Note an audit event (trigger, from_state, to_state, data) for this change."""
         self.events.append({"type": type, **fields})
 
 
-def load_for_change(ref: str, user: User, expected_version: int | None) -> Dispute:
-    """Load a dispute the user may see, locked on PostgreSQL, refusing a stale version.
+# What a change reads of its case besides the row: its team (the clocks' calendar), clocks (the
+# queue keys), advertiser (the facts) and, for the answer, invoice and assignee. Loaded lazily
+# halfway through a change, each would first flush what changed so far (the dispute written
+# twice); the many-to-ones ride on the locked row's statement.
+CHANGE_LOADS = (
+    joinedload(Dispute.team),
+    joinedload(Dispute.advertiser),
+    joinedload(Dispute.invoice),
+    joinedload(Dispute.assignee),
+    selectinload(Dispute.sla_clocks),
+)
 
-    Its team (the clocks' calendar) and clocks (the queue keys) come with it: loaded lazily
-    halfway through a change, each load first flushes what changed so far, and the dispute
-    is written twice.
-    """
-    loads = (joinedload(Dispute.team), selectinload(Dispute.sla_clocks))
-    dispute = get_visible_dispute(ref, user, lock=True, options=loads)
+
+def load_for_change(ref: str, user: User, expected_version: int | None) -> Dispute:
+    """Load a dispute the user may see, locked on PostgreSQL, refusing a stale version."""
+    dispute = get_visible_dispute(ref, user, lock=True, options=CHANGE_LOADS)
     if expected_version is not None and dispute.version != expected_version:
         raise StaleCase(STALE_MESSAGE, current_version=dispute.version)
     return dispute
+
+
+@contextmanager
+def keeping_loaded() -> Iterator[None]:
+    """Keep what a use case loaded and wrote past its commit, to answer from it.
+
+    A commit normally expires every object, and the answer would read the case again (six
+    statements for the API's document). Every change goes through the ORM, so after the
+    commit the objects hold what was written; what the answer shows that the change did not
+    load is read lazily as usual.
+    """
+    session = db.session()
+    kept, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = kept
 
 
 @contextmanager
@@ -97,10 +122,9 @@ def create_case(
     dispute: Dispute, user: User, now: datetime | None = None, *, commit: bool = True
 ) -> Iterator[CaseChange]:
     """File a new dispute through the same tail as every change: events, queue keys, commit."""
-    change = CaseChange(dispute, user, now or utcnow())
+    change = CaseChange(dispute, user, now or utcnow(), new=True)
     with transaction(commit=commit):
         db.session.add(dispute)
-        db.session.flush()  # the new case has its id (and reference) for what the caller adds
         yield change
         _finish(change)
 
@@ -113,8 +137,10 @@ def _finish(change: CaseChange) -> None:
     # Touching the row makes every change bump the version, so concurrent writers collide.
     dispute.updated_at = change.now
     dispute.refresh_queue_keys()
+    if change.new:
+        db.session.flush()  # one INSERT with its queue keys: the events need the case's id
     # One read of the head for all the change's events; they go in with the final flush.
-    head = change.head or chain_head(dispute.id)
+    head = change.head or (None if change.new else chain_head(dispute.id))
     append_events(dispute, change.user, change.now, change.events, head)
-    settle_facts(dispute)
+    settle_facts(dispute, new=change.new)
     queue_change_notices(change)
