@@ -20,7 +20,7 @@ def insight() -> None:
 @insight.command("rebuild")
 def insight_rebuild() -> None:
     """Recompute the facts from the raw rows (after a restore or a bulk load)."""
-    from app.services.facts import rebuild
+    from app.services.facts_rebuild import rebuild
 
     click.echo(f"{rebuild()} fact rows")
 
@@ -28,7 +28,8 @@ def insight_rebuild() -> None:
 @insight.command("check")
 def insight_check() -> None:
     """Compare the facts and rollups with a recomputation from the raw rows; exit 1 on a gap."""
-    from app.services.facts import recompute, stored_facts, stored_rollups
+    from app.services.facts import stored_facts, stored_rollups
+    from app.services.facts_rebuild import recompute
     from workflows.insight import rolled_up
 
     stored, derived = stored_facts(), recompute()

@@ -3,6 +3,7 @@
 import argparse
 import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 DEFAULT_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/disputedesk_bench"
@@ -22,6 +23,7 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("--http", action="store_true", help="drive gunicorn on 127.0.0.1 instead")
     run.add_argument("--markdown", help="append the table to this file")
     args = parser.parse_args(argv)
+    args.database_url = absolute_sqlite(args.database_url)
     if args.command == "seed":
         from bench.seed import seed as do_seed
 
@@ -32,6 +34,15 @@ def main(argv: list[str] | None = None) -> None:
         # ";" between names: some names hold commas ("SLA sweep, 1,000 due").
         only = [name.strip() for name in args.only.split(";")] if args.only else None
         do_run(args.database_url, only, args.seconds, http=args.http, markdown=args.markdown)
+
+
+def absolute_sqlite(url: str) -> str:
+    """A relative SQLite path is the working directory's (Flask would read it as the instance
+    folder's, and the seed would write one file while the app opened another)."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url.startswith(prefix + "/") or url == prefix:
+        return url
+    return prefix + str(Path(url.removeprefix(prefix)).resolve())
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from werkzeug.security import generate_password_hash
 from app import create_app
 from app.extensions import db
 from app.models import Dispute
-from app.services.facts import rebuild as rebuild_facts
+from app.services.facts_rebuild import rebuild as rebuild_facts
 from bench import data
 from bench.facts import fill_facts
 

@@ -61,3 +61,17 @@ def test_every_operation_runs_and_is_timed_beside_its_floor(seeded, bench_url, t
             assert floor is not None and floor.median_ms > 0, op.name
     written = (tmp_path / "results.md").read_text()
     assert "| my queue |" in written and "1,0" in written
+
+
+def test_a_relative_sqlite_path_is_the_working_directory_s_for_seed_and_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench.__main__ import absolute_sqlite
+
+    monkeypatch.chdir(tmp_path)
+    assert (
+        absolute_sqlite("sqlite:///instance/bench.db") == f"sqlite:///{tmp_path}/instance/bench.db"
+    )
+    assert absolute_sqlite("sqlite:////srv/bench.db") == "sqlite:////srv/bench.db"
+    url = "postgresql://postgres@127.0.0.1:5432/disputedesk_bench"
+    assert absolute_sqlite(url) == url

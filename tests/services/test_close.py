@@ -12,7 +12,8 @@ from app.queries.memos import current_memo
 from app.services.approvals import decide
 from app.services.assignment import assign
 from app.services.close import seal_month, verify_seal
-from app.services.facts import recompute, stored_facts
+from app.services.facts import stored_facts
+from app.services.facts_rebuild import recompute
 from app.services.filing import Filing, file_dispute
 from app.services.reversals import reverse_memo
 from app.services.triggers import fire_trigger

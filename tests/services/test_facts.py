@@ -10,7 +10,8 @@ from app.models import Dispute
 from app.queries.memos import current_memo
 from app.services.approvals import decide
 from app.services.assignment import assign
-from app.services.facts import rebuild, recompute, stored_facts, stored_rollups
+from app.services.facts import stored_facts, stored_rollups
+from app.services.facts_rebuild import rebuild, recompute
 from app.services.filing import Filing, file_dispute
 from app.services.sla_sweep import sweep
 from app.services.triggers import allowed_triggers, fire_trigger
