@@ -181,8 +181,13 @@ def add_facts(deltas: Facts, connection: Connection | None = None) -> None:
 
 
 def _upsert(model: type, key_names: tuple[str, ...], deltas: dict, connection) -> None:  # noqa: ANN001
-    """One multi-row INSERT … ON CONFLICT per chunk (not a statement per row, as executemany)."""
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    """Add the deltas to the stored sums, in key order.
+
+    PostgreSQL: one multi-row INSERT … ON CONFLICT per chunk (executemany would send a statement
+    per row over the wire). SQLite runs in-process: executemany steps one prepared statement
+    per row, where a multi-row statement of every size would be compiled anew.
+    """
+    postgres = db.engine.dialect.name == "postgresql"
     rows = [
         {**dict(zip(key_names, key, strict=True)), "n": n, "amount": a, "reporting_amount": r}
         for key, (n, a, r) in sorted(deltas.items())
@@ -190,19 +195,23 @@ def _upsert(model: type, key_names: tuple[str, ...], deltas: dict, connection) -
     for row in rows:
         row["day"] = date.fromisoformat(row["day"])
     table = model.__table__
+    run = (connection or db.session).execute
+    if not postgres:
+        run(_adding(sqlite_insert(table), table, key_names), rows)
+        return
     for start in range(0, len(rows), UPSERT_CHUNK):
-        statement = insert(model).values(rows[start : start + UPSERT_CHUNK])
-        (connection or db.session).execute(
-            statement.on_conflict_do_update(
-                index_elements=list(key_names),
-                set_={
-                    "n": table.c.n + statement.excluded.n,
-                    "amount": table.c.amount + statement.excluded.amount,
-                    "reporting_amount": table.c.reporting_amount
-                    + statement.excluded.reporting_amount,
-                },
-            )
-        )
+        run(_adding(pg_insert(table).values(rows[start : start + UPSERT_CHUNK]), table, key_names))
+
+
+def _adding(statement, table, key_names: tuple[str, ...]):  # noqa: ANN001, ANN202
+    return statement.on_conflict_do_update(
+        index_elements=list(key_names),
+        set_={
+            "n": table.c.n + statement.excluded.n,
+            "amount": table.c.amount + statement.excluded.amount,
+            "reporting_amount": table.c.reporting_amount + statement.excluded.reporting_amount,
+        },
+    )
 
 
 def stored_facts() -> Facts:
