@@ -6,7 +6,7 @@ same rows, so the ratio says what the app's layers cost over the database itself
 """
 
 import contextvars
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -14,17 +14,26 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Advertiser, CreditMemo, Dispute, Invoice, InvoiceLine, User
+from app.models import (
+    Advertiser,
+    CreditMemo,
+    Dispute,
+    DisputeFactState,
+    Invoice,
+    InvoiceLine,
+    User,
+)
 from app.models.disputes import format_ref
 from app.models.types import utcnow
 from app.services.facts import settle_facts
+from app.services.facts_rebuild import DISPUTES_WITH_FACTS
 from app.services.sla_sweep import sweep
 from app.services.users import create_token
 from bench.floors import FLOORS
 from bench.seed import PASSWORD
+from workflows.dispute import OPEN_STATES
 
 OPEN = ("filed", "investigating", "escalated")
 
@@ -93,14 +102,12 @@ def pick_sample() -> Sample:
                                  .is_(None), Dispute.team_id == analyst.team_id)
         .order_by(Dispute.id.desc()).limit(2000)
     ).all()  # fmt: skip
-    loaded = select(Dispute).where(Dispute.id.in_(investigating)).options(
-        selectinload(Dispute.credit_memos), selectinload(Dispute.sla_clocks),
-        selectinload(Dispute.advertiser), selectinload(Dispute.team),
-    )  # fmt: skip
-    for dispute in db.session.scalars(loaded):
-        # The bulk fill summed these cases' facts set-based; record what each contributes, as
-        # `insight rebuild` would, so a benchmarked change adds its difference, not the case.
-        settle_facts(dispute, counted=True)
+    claimable = db.session.scalars(
+        select(Dispute.id).where(Dispute.team_id == analyst.team_id, Dispute.assignee_id.is_(None),
+                                 Dispute.state.in_(OPEN_STATES))
+        .order_by(Dispute.priority, Dispute.filed_at, Dispute.id).limit(2000)
+    ).all()  # what claim-next takes, in its order  # fmt: skip
+    record_contributions([*investigating, *claimable])
     db.session.commit()
     people = [Person.of(u) for u in (analyst, lead, viewer, approver, integration)]
     return Sample(
@@ -111,6 +118,18 @@ def pick_sample() -> Sample:
         issued.strftime("%Y-%m") if issued else utcnow().strftime("%Y-%m"),
         investigating=[format_ref(i) for i in investigating],
     )
+
+
+def record_contributions(dispute_ids: Sequence[int]) -> None:
+    """The bulk fill summed these cases' facts set-based; record what each contributes, as
+    `insight rebuild` would, so a benchmarked change adds its difference, not the whole case
+    (and reads no product for it, as no case of a real database would)."""
+    known = select(DisputeFactState.dispute_id).where(DisputeFactState.dispute_id.in_(dispute_ids))
+    todo = sorted(set(dispute_ids) - set(db.session.scalars(known)))
+    for start in range(0, len(todo), 500):
+        chunk = todo[start : start + 500]
+        for dispute in db.session.scalars(DISPUTES_WITH_FACTS.where(Dispute.id.in_(chunk))):
+            settle_facts(dispute, counted=True)
 
 
 def unassigned(team_id: int) -> int:

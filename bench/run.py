@@ -18,7 +18,7 @@ from app.models import Dispute
 from app.models.types import utcnow
 from app.services.sla_sweep import sweep
 from bench.floors import WRITES, Sql
-from bench.ops import Op, add_fresh_invoices, operations, pick_sample
+from bench.ops import Op, add_fresh_invoices, operations, pick_sample, record_contributions
 from bench.seed import bench_app, sqlalchemy_url
 
 MAX_RUNS = 500
@@ -137,13 +137,15 @@ def sweep_due(due: int = 1000) -> Op:
     now = utcnow()
 
     def prepare() -> None:
-        db.session.execute(text("""
+        moved = db.session.execute(text("""
             UPDATE sla_clocks SET due_at = :due, at_risk_at = :due, warned_at = :due
             WHERE id IN (SELECT c.id FROM sla_clocks c JOIN disputes d ON d.id = c.dispute_id
                          WHERE c.status = 'running' AND c.name = 'resolution'
                          AND c.stopped_at IS NULL AND c.paused_at IS NULL
-                         AND d.state = 'investigating' ORDER BY c.id LIMIT :n)"""),
+                         AND d.state = 'investigating' ORDER BY c.id LIMIT :n)
+            RETURNING dispute_id"""),
                            {"due": now - timedelta(minutes=1), "n": due})  # fmt: skip
+        record_contributions(moved.scalars().all())
         db.session.commit()
 
     return Op(f"SLA sweep, {due:,} due", lambda: sweep(now), limit=1, prepare=prepare)

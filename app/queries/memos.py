@@ -53,7 +53,10 @@ def visible_memo(memo_id: int, user: User, *, lock: bool = False) -> CreditMemo:
         select(CreditMemo)
         .join(Dispute, Dispute.id == CreditMemo.dispute_id)
         .where(CreditMemo.id == memo_id, visible_clause(user))
-        .options(selectinload(CreditMemo.approvals).joinedload(Approval.approver))
+        .options(
+            joinedload(CreditMemo.preparer),
+            selectinload(CreditMemo.approvals).joinedload(Approval.approver),
+        )
     )
     if lock:
         query = query.with_for_update(of=CreditMemo).execution_options(populate_existing=True)
@@ -141,8 +144,11 @@ def evidence_counts(dispute_ids: Sequence[int]) -> dict[int, int]:
     )
 
 
-def issued_in_month(start: datetime, end: datetime, user: User | None) -> Sequence[CreditMemo]:
-    """Return the memos issued in [start, end) on cases the user may see (all for the CLI)."""
+def issued_in_month(
+    start: datetime, end: datetime, user: User | None, window: tuple[int, int] | None = None
+) -> Sequence[CreditMemo]:
+    """Return the memos issued in [start, end) on cases the user may see (all for the CLI);
+    `window` (offset, limit): one page of them."""
     query = (
         select(CreditMemo)
         .where(
@@ -150,9 +156,14 @@ def issued_in_month(start: datetime, end: datetime, user: User | None) -> Sequen
             CreditMemo.issued_at >= start,
             CreditMemo.issued_at < end,
         )
-        .options(selectinload(CreditMemo.approvals).joinedload(Approval.approver))
+        .options(
+            joinedload(CreditMemo.preparer),
+            selectinload(CreditMemo.approvals).joinedload(Approval.approver),
+        )
         .order_by(CreditMemo.number)
     )
     if user is not None:
         query = query.join(Dispute, Dispute.id == CreditMemo.dispute_id).where(visible_clause(user))
+    if window is not None:
+        query = query.offset(window[0]).limit(window[1])
     return db.session.scalars(query).all()

@@ -49,11 +49,22 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
         raise InvalidInput({"month": str(error)}) from None
 
 
-def credit_rows(month: str, user: User | None = None) -> list[dict[str, str]]:
-    """Return one row per memo issued in the month, in number order (only the user's cases)."""
+def credit_rows(
+    month: str, user: User | None = None, page: tuple[int, int, int] | None = None
+) -> list[dict[str, str]]:
+    """Return one row per memo issued in the month, in number order (only the user's cases),
+    then one per reversal made in it. `page` (from, size, memos in the month): those rows."""
     if user is not None and not user.can("read_reports"):
         raise NotPermitted(f"{a_role(user.role)} does not read the credit reports")
-    memos = issued_in_month(*month_bounds(month), user)
+    bounds = month_bounds(month)
+    if page is None:
+        memos, reversals = issued_in_month(*bounds, user), reversed_in_month(*bounds, user)
+    else:
+        start, size, memo_count = page
+        on_memos = max(0, min(size, memo_count - start))
+        memos = issued_in_month(*bounds, user, (start, on_memos)) if on_memos else []
+        rest = (max(0, start - memo_count), size - on_memos)
+        reversals = reversed_in_month(*bounds, user, rest) if rest[1] else []
     disputes = {
         d.id: d
         for d in db.session.scalars(
@@ -66,7 +77,6 @@ def credit_rows(month: str, user: User | None = None) -> list[dict[str, str]]:
             )
         )
     }
-    reversals = reversed_in_month(*month_bounds(month), user)
     return [_row(memo, disputes[memo.dispute_id]) for memo in memos] + [
         _reversal_row(reversal) for reversal in reversals
     ]

@@ -28,8 +28,11 @@ def reversal_refusal(memo: CreditMemo, dispute: Dispute, user: User) -> str | No
     )
 
 
-def reversed_in_month(start: datetime, end: datetime, user: User | None) -> Sequence[Reversal]:
-    """Return the reversals made in [start, end) on cases the user may see (all for the CLI)."""
+def reversed_in_month(
+    start: datetime, end: datetime, user: User | None, window: tuple[int, int] | None = None
+) -> Sequence[Reversal]:
+    """Return the reversals made in [start, end) on cases the user may see (all for the CLI);
+    `window` (offset, limit): one page of them."""
     query = (
         select(Reversal)
         .join(CreditMemo, CreditMemo.id == Reversal.memo_id)
@@ -39,4 +42,6 @@ def reversed_in_month(start: datetime, end: datetime, user: User | None) -> Sequ
     )
     if user is not None:
         query = query.join(Dispute, Dispute.id == CreditMemo.dispute_id).where(visible_clause(user))
+    if window is not None:
+        query = query.offset(window[0]).limit(window[1])
     return db.session.scalars(query).all()

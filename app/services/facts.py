@@ -41,12 +41,15 @@ def books_zone() -> str:
     return current_app.config.get("BOOKS_TIMEZONE", books.DEFAULT_BOOKS_TIMEZONE)
 
 
-def settle_facts(dispute: Dispute, *, counted: bool = False, new: bool = False) -> None:
+def settle_facts(
+    dispute: Dispute, *, counted: bool = False, new: bool = False, into: dict | None = None
+) -> None:
     """Add what changed in the dispute's contribution to the facts (the caller commits).
 
     `counted`: the facts hold the case already (a bulk load summed it set-based); only its
     contribution is recorded, so its next change adds the difference. `new`: a case being
-    filed, which has contributed nothing and whose lines are all in the session.
+    filed, which has contributed nothing and whose lines are all in the session. `into`: a
+    batch's sum of deltas, which the batch adds itself (`add_facts`) before it commits.
     """
     state = None if new else db.session.get(DisputeFactState, dispute.id)
     if state is None:
@@ -57,8 +60,19 @@ def settle_facts(dispute: Dispute, *, counted: bool = False, new: bool = False) 
     old = {tuple(row[:10]): tuple(row[10:]) for row in state.contributions or []}
     # Set before the upsert, whose autoflush then writes the state once.
     state.contributions = [[*key, *value] for key, value in sorted(new.items())]
-    if not counted:
+    if counted:
+        return
+    if into is None:
         add_facts(insight.difference(new, old))
+    else:
+        fold_facts(into, insight.difference(new, old))
+
+
+def fold_facts(total: dict, facts: Facts) -> None:
+    """Sum facts into a running total (zero-filled for new keys)."""
+    for key, (n, a, r) in facts.items():
+        was = total.get(key, (0, 0, 0))
+        total[key] = (was[0] + n, was[1] + a, was[2] + r)
 
 
 def fact_states(dispute_ids: list[int]) -> list[DisputeFactState]:

@@ -4,8 +4,6 @@ Cases are read in batches, a few statements each, and a batch's contributions ar
 into one upsert; the write path's `settle_facts` adds the same contributions case by case.
 """
 
-from collections import defaultdict
-
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
@@ -19,7 +17,7 @@ from app.models import (
     Invoice,
     InvoiceLine,
 )
-from app.services.facts import Facts, add_facts, billed_facts, contribution_of
+from app.services.facts import Facts, add_facts, billed_facts, contribution_of, fold_facts
 
 
 def products_of(dispute_ids: list[int]) -> dict[int, str]:
@@ -52,26 +50,22 @@ DISPUTES_WITH_FACTS = select(Dispute).options(
 ).order_by(Dispute.id)  # fmt: skip
 
 
-def _fold(total: dict, facts: Facts) -> None:
-    for key, (n, a, r) in facts.items():
-        was = total[key]
-        total[key] = (was[0] + n, was[1] + a, was[2] + r)
-
-
 def recompute(batch: int = 2000) -> Facts:
     """Derive the whole facts table from the raw rows (disputes, memos, clocks, invoices)."""
-    total: dict = defaultdict(lambda: (0, 0, 0))
+    total: dict = {}
     ids = db.session.scalars(select(Dispute.id).order_by(Dispute.id)).all()
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
         products = products_of(chunk)
         for dispute in db.session.scalars(DISPUTES_WITH_FACTS.where(Dispute.id.in_(chunk))):
-            _fold(total, contribution_of(dispute, products[dispute.id]))
+            fold_facts(total, contribution_of(dispute, products[dispute.id]))
     invoices = select(Invoice).options(
         selectinload(Invoice.lines), selectinload(Invoice.advertiser)
     )
     for invoice in db.session.scalars(invoices.execution_options(yield_per=batch)):
-        _fold(total, billed_facts(invoice, invoice.advertiser.team_id, invoice.advertiser.tier))
+        fold_facts(
+            total, billed_facts(invoice, invoice.advertiser.team_id, invoice.advertiser.tier)
+        )
     return {k: v for k, v in total.items() if v != (0, 0, 0)}
 
 
@@ -87,7 +81,7 @@ def rebuild(batch: int = 500) -> int:
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
         products = products_of(chunk)
-        total: dict = defaultdict(lambda: (0, 0, 0))
+        total: dict = {}
         for dispute in db.session.scalars(DISPUTES_WITH_FACTS.where(Dispute.id.in_(chunk))):
             product = products[dispute.id]
             new = contribution_of(dispute, product)
@@ -95,15 +89,17 @@ def rebuild(batch: int = 500) -> int:
             db.session.add(
                 DisputeFactState(dispute_id=dispute.id, product=product, contributions=rows)
             )
-            _fold(total, new)
-        add_facts(dict(total))
+            fold_facts(total, new)
+        add_facts(total)
         db.session.flush()  # the batch's objects, clean now, are let go as it goes out of scope
     invoices = select(Invoice).options(
         selectinload(Invoice.lines), selectinload(Invoice.advertiser)
     )
-    billed: dict = defaultdict(lambda: (0, 0, 0))
+    billed: dict = {}
     for invoice in db.session.scalars(invoices.execution_options(yield_per=batch)):
-        _fold(billed, billed_facts(invoice, invoice.advertiser.team_id, invoice.advertiser.tier))
-    add_facts(dict(billed))
+        fold_facts(
+            billed, billed_facts(invoice, invoice.advertiser.team_id, invoice.advertiser.tier)
+        )
+    add_facts(billed)
     db.session.commit()
     return db.session.scalar(select(func.count()).select_from(DisputeFact))

@@ -25,7 +25,7 @@ from app.models import ChainHead, Dispute, Outbox, SlaClock, User
 from app.models.disputes import format_ref
 from app.models.types import utcnow
 from app.services.audit import chain_heads
-from app.services.facts import fact_states
+from app.services.facts import add_facts, fact_states
 from app.services.notices import Audience, audience_of, enqueue
 from app.services.triggers import apply_trigger
 from app.services.write_path import change_case, transaction
@@ -183,6 +183,7 @@ def _breach_batch(now: datetime, batch: int) -> tuple[int, int, int] | None:
                 .limit(batch)
                 .options(
                     joinedload(Dispute.team),
+                    joinedload(Dispute.advertiser),  # the facts' tier
                     selectinload(Dispute.sla_clocks),
                     *Dispute.facts_loaders(),
                 )
@@ -196,10 +197,13 @@ def _breach_batch(now: datetime, batch: int) -> tuple[int, int, int] | None:
             # Held here: the session keeps loaded rows only while something refers to them.
             states = fact_states([d.id for d in disputes])  # each case's, with no query of its own
             breached = escalated = 0
+            facts: dict = {}  # the batch's facts deltas, added in one upsert per table
             with db.session.no_autoflush:  # the batch's rows go in together at the commit
                 for dispute in disputes:
-                    clocks, escalates = _breach_case(dispute, now, audience, heads.get(dispute.id))
+                    head = heads.get(dispute.id)
+                    clocks, escalates = _breach_case(dispute, now, audience, head, facts)
                     breached, escalated = breached + clocks, escalated + escalates
+            add_facts(facts)
             del states
     except BaseException:
         db.session.rollback()
@@ -208,7 +212,7 @@ def _breach_batch(now: datetime, batch: int) -> tuple[int, int, int] | None:
 
 
 def _breach_case(
-    dispute: Dispute, now: datetime, audience: Audience, head: ChainHead | None
+    dispute: Dispute, now: datetime, audience: Audience, head: ChainHead | None, facts: dict
 ) -> tuple[int, bool]:
     """Breach a locked case's overdue clocks, audit, notify and escalate it (no commit)."""
     overdue = [c for c in dispute.sla_clocks if c.status == "running" and c.due_at < now]
@@ -217,7 +221,8 @@ def _breach_case(
     escalating = next((c.name for c in overdue if c.name in ESCALATING_CLOCKS), None)
     escalate = escalating is not None and dispute.state == "investigating"
     leads = audience.leads.get(dispute.team_id) or [None]
-    with change_case(dispute, None, now, commit=False, head=head, audience=audience) as change:
+    batch = {"head": head, "audience": audience, "facts": facts}
+    with change_case(dispute, None, now, commit=False, **batch) as change:
         for clock in overdue:
             clock.status, clock.breached_at = "breached", now
             about = {"clock": clock.name, "due_at": clock.due_at.isoformat()}

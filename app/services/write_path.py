@@ -33,6 +33,7 @@ class CaseChange:
     head: ChainHead | None = None  # the chain head, when a batch has locked it already
     audience: Audience | None = None  # who the notices go to, when a batch has read it
     new: bool = False  # a case being filed: no chain, no facts yet
+    facts: dict | None = None  # where a batch sums its cases' facts deltas, to add them once
 
     def record(self, type: str, **fields: Any) -> None:
         """Note an audit event (trigger, from_state, to_state, data) for this change."""
@@ -105,13 +106,15 @@ def change_case(
     commit: bool = True,
     head: ChainHead | None = None,
     audience: Audience | None = None,
+    facts: dict | None = None,
 ) -> Iterator[CaseChange]:
     """Run one change of a dispute as one transaction: audit it, bump its version, commit.
 
     A batch of changes (the SLA sweep) passes the chain head and the notices' audience it
-    read for all its cases at once, so each change adds rows without reading anything.
+    read for all its cases at once, so each change adds rows without reading anything, and
+    a dict in which the facts deltas of all its cases are summed (it adds them once).
     """
-    change = CaseChange(dispute, user, now or utcnow(), head=head, audience=audience)
+    change = CaseChange(dispute, user, now or utcnow(), head=head, audience=audience, facts=facts)
     with transaction(commit=commit):
         yield change
         _finish(change)
@@ -142,5 +145,5 @@ def _finish(change: CaseChange) -> None:
     # One read of the head for all the change's events; they go in with the final flush.
     head = change.head or (None if change.new else chain_head(dispute.id))
     append_events(dispute, change.user, change.now, change.events, head)
-    settle_facts(dispute, new=change.new)
+    settle_facts(dispute, new=change.new, into=change.facts)
     queue_change_notices(change)

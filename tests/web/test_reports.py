@@ -8,10 +8,14 @@ from dataclasses import replace
 import pytest
 
 from app.models.types import utcnow
+from app.queries.memos import current_memo
+from app.queries.report_totals import month_totals
 from app.queries.reports import credit_rows, render
+from app.services.reversals import reverse_memo
 from tests.factories import Cast
 from tests.web.helpers import HX, Web, case_with_memo, is_full_page, table_rows, text
 from workflows.books import month_of
+from workflows.money import parse_amount
 
 ROLES = ("analyst", "lead", "approver", "viewer", "admin")
 READERS = frozenset({"lead", "approver", "admin"})
@@ -131,3 +135,25 @@ def test_the_list_pages_through_every_memo_while_the_totals_cover_the_month(
 def test_a_bad_page_start_is_refused(web: Web, cast, issued, start):
     page = web(cast.approver).get(f"/reports?month={this_month()}&from={start}")
     assert page.status_code == 422 and "no such page of the report" in text(page)
+
+
+def test_the_totals_on_screen_add_up_every_row_of_the_export_reversals_included(
+    web: Web, cast, issued, monkeypatch
+):
+    ours, _ = issued
+    reverse_memo(current_memo(ours[0]).id, cast.approver, "credited twice")
+    monkeypatch.setattr("app.web.reports.PAGE_SIZE", 2)
+    rows = credit_rows(this_month(), cast.approver)
+    assert [r["reverses"] != "" for r in rows] == [False, False, False, True]
+    totals = month_totals(this_month(), cast.approver)
+    assert (totals.memos, totals.reversals, totals.reporting) == (3, 1, 82_550 - 40_000)
+    signed = [
+        -parse_amount(r["amount"][1:]) if r["reverses"] else parse_amount(r["amount"]) for r in rows
+    ]
+    assert totals.by_currency == [("USD", sum(signed))]
+    client = web(cast.approver)
+    first = text(client.get(f"/reports?month={this_month()}"))
+    assert "4 rows in number order, 2 at a time" in first and "USD 425.50" in first
+    more = text(client.get(f"/reports?month={this_month()}&from=2", headers=HX))
+    shown = [row[0] for row in table_rows(f"<table>{more}</table>") if row and row[0]]
+    assert shown == [rows[2]["number"], rows[3]["number"]]  # the last memo, then the reversal
