@@ -14,6 +14,7 @@ from app.queries.reports import credit_rows, render
 from app.services.reversals import reverse_memo
 from tests.factories import Cast
 from tests.web.helpers import HX, Web, case_with_memo, is_full_page, table_rows, text
+from tests.web.test_queue_queries import queries_for
 from workflows.books import month_of
 from workflows.money import parse_amount
 
@@ -157,3 +158,15 @@ def test_the_totals_on_screen_add_up_every_row_of_the_export_reversals_included(
     more = text(client.get(f"/reports?month={this_month()}&from=2", headers=HX))
     shown = [row[0] for row in table_rows(f"<table>{more}</table>") if row and row[0]]
     assert shown == [rows[2]["number"], rows[3]["number"]]  # the last memo, then the reversal
+
+
+def test_the_report_page_reads_as_many_statements_for_many_memos_as_for_few(
+    web: Web, make, cast, issued
+):
+    client = web(cast.approver)
+    path = f"/reports?month={this_month()}"
+    client.get(path)
+    few = queries_for(client, path)
+    for credit in ("10.00", "20.00", "30.00", "40.00"):
+        case_with_memo(make, cast, "issued", credit=credit, advertiser=make.advertiser(cast.team))
+    assert queries_for(client, path) == few <= 10
