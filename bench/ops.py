@@ -27,8 +27,7 @@ from app.models import (
 )
 from app.models.disputes import format_ref
 from app.models.types import utcnow
-from app.services.facts import settle_facts
-from app.services.facts_rebuild import DISPUTES_WITH_FACTS
+from app.services.facts_rebuild import contributions, record_states
 from app.services.sla_sweep import sweep
 from app.services.users import create_token
 from bench.floors import FLOORS
@@ -126,10 +125,8 @@ def record_contributions(dispute_ids: Sequence[int]) -> None:
     (and reads no product for it, as no case of a real database would)."""
     known = select(DisputeFactState.dispute_id).where(DisputeFactState.dispute_id.in_(dispute_ids))
     todo = sorted(set(dispute_ids) - set(db.session.scalars(known)))
-    for start in range(0, len(todo), 500):
-        chunk = todo[start : start + 500]
-        for dispute in db.session.scalars(DISPUTES_WITH_FACTS.where(Dispute.id.in_(chunk))):
-            settle_facts(dispute, counted=True)
+    for found in contributions(todo, 500):
+        record_states(found)
 
 
 def unassigned(team_id: int) -> int:

@@ -56,16 +56,21 @@ def settle_facts(
         product = product_in_session(dispute) if new else product_of(dispute.id)
         state = DisputeFactState(dispute_id=dispute.id, product=product)
         db.session.add(state)
-    new = contribution_of(dispute, state.product)
+    contribution = contribution_of(dispute, state.product)
     old = {tuple(row[:10]): tuple(row[10:]) for row in state.contributions or []}
     # Set before the upsert, whose autoflush then writes the state once.
-    state.contributions = [[*key, *value] for key, value in sorted(new.items())]
+    state.contributions = stored_contribution(contribution)
     if counted:
         return
     if into is None:
-        add_facts(insight.difference(new, old))
+        add_facts(insight.difference(contribution, old))
     else:
-        fold_facts(into, insight.difference(new, old))
+        fold_facts(into, insight.difference(contribution, old))
+
+
+def stored_contribution(contribution: Facts) -> list[list]:
+    """A contribution as a fact state keeps it: one [*key, *sums] row per key, in key order."""
+    return [[*key, *value] for key, value in sorted(contribution.items())]
 
 
 def fold_facts(total: dict, facts: Facts) -> None:
@@ -128,21 +133,30 @@ def case_of(dispute: Dispute, product: str) -> insight.Case:
 
 def product_of(dispute_id: int) -> str:
     """Return the product of the dispute's largest disputed line (of the invoice, without lines)."""
+    return products_of([dispute_id])[dispute_id]
+
+
+def products_of(dispute_ids: list[int]) -> dict[int, str]:
+    """`product_of` for many cases, in two statements."""
     disputed = (
-        select(InvoiceLine.product)
-        .join(DisputedLine, DisputedLine.invoice_line_id == InvoiceLine.id)
-        .where(DisputedLine.dispute_id == dispute_id)
-        .order_by(DisputedLine.amount.desc(), InvoiceLine.line_no)
-        .limit(1)
+        select(DisputedLine.dispute_id, InvoiceLine.product)
+        .join(InvoiceLine, DisputedLine.invoice_line_id == InvoiceLine.id)
+        .where(DisputedLine.dispute_id.in_(dispute_ids))
+        .order_by(DisputedLine.dispute_id, DisputedLine.amount.desc(), InvoiceLine.line_no)
     )
     whole = (
-        select(InvoiceLine.product)
-        .join(Dispute, Dispute.invoice_id == InvoiceLine.invoice_id)
-        .where(Dispute.id == dispute_id)
-        .order_by(InvoiceLine.amount.desc(), InvoiceLine.line_no)
-        .limit(1)
+        select(Dispute.id, InvoiceLine.product)
+        .join(InvoiceLine, Dispute.invoice_id == InvoiceLine.invoice_id)
+        .where(Dispute.id.in_(dispute_ids))
+        .order_by(Dispute.id, InvoiceLine.amount.desc(), InvoiceLine.line_no)
     )
-    return db.session.scalar(disputed) or db.session.scalar(whole) or ""
+    first: dict[int, str | None] = {}
+    for dispute_id, product in db.session.execute(disputed):
+        first.setdefault(dispute_id, product)
+    fallback: dict[int, str | None] = {}
+    for dispute_id, product in db.session.execute(whole):
+        fallback.setdefault(dispute_id, product)
+    return {i: first.get(i) or fallback.get(i) or "" for i in dispute_ids}
 
 
 def product_in_session(dispute: Dispute) -> str:

@@ -35,26 +35,24 @@ class Audience:
 
 
 def audience_of(disputes: "Iterable[Dispute]") -> Audience:
-    """Read the leads and watchers of these cases in two statements."""
+    """Read the leads and watchers of these cases in one statement."""
     disputes = list(disputes)
-    leads: dict[int, list[int]] = defaultdict(list)
-    for team_id, user_id in db.session.execute(
-        select(User.team_id, User.id)
-        .where(
-            User.team_id.in_({d.team_id for d in disputes}),
-            User.role.in_(roles_with("lead_team")),
-            User.active,
-        )
-        .order_by(User.id)
+    leads = select(
+        literal("lead").label("kind"), User.team_id.label("key"), User.id.label("user_id")
+    ).where(
+        User.team_id.in_({d.team_id for d in disputes}),
+        User.role.in_(roles_with("lead_team")),
+        User.active,
+    )
+    watchers = select(literal("watch"), Watch.dispute_id, Watch.user_id).where(
+        Watch.dispute_id.in_([d.id for d in disputes])
+    )
+    found: dict[str, dict[int, list[int]]] = {"lead": defaultdict(list), "watch": defaultdict(list)}
+    for kind, key, user_id in db.session.execute(
+        union_all(leads, watchers).order_by("kind", "key", "user_id")
     ):
-        leads[team_id].append(user_id)
-    watchers: dict[int, list[int]] = defaultdict(list)
-    ids = [d.id for d in disputes]
-    for dispute_id, user_id in db.session.execute(
-        select(Watch.dispute_id, Watch.user_id).where(Watch.dispute_id.in_(ids))
-    ):
-        watchers[dispute_id].append(user_id)
-    return Audience(dict(leads), dict(watchers))
+        found[kind][key].append(user_id)
+    return Audience(dict(found["lead"]), dict(found["watch"]))
 
 
 def enqueue(
@@ -95,7 +93,7 @@ def queue_change_notices(change: Any) -> None:  # a write_path.CaseChange (it im
     audience = change.audience
     if audience is None and any(event["type"] == "transition" for event in change.events):
         # Read before the first row is added, so the rows go in as one INSERT.
-        audience = _audience_of_one(dispute)
+        audience = audience_of([dispute])
 
     def tell(kind: str, people: Iterable[int | None], **payload: Any) -> None:
         for person in people:
@@ -160,18 +158,6 @@ def _memo(memo: CreditMemo) -> dict[str, Any]:
 
 def _email(change: Any) -> str:
     return change.user.email if change.user else "system"
-
-
-def _audience_of_one(dispute: "Dispute") -> Audience:
-    """Read one case's leads and watchers in one statement (audience_of, for one change)."""
-    leads = select(literal("lead").label("kind"), User.id.label("user_id")).where(
-        User.team_id == dispute.team_id, User.role.in_(roles_with("lead_team")), User.active
-    )
-    watchers = select(literal("watch"), Watch.user_id).where(Watch.dispute_id == dispute.id)
-    found: dict[str, list[int]] = {"lead": [], "watch": []}
-    for kind, user_id in db.session.execute(union_all(leads, watchers)):
-        found[kind].append(user_id)
-    return Audience({dispute.team_id: found["lead"]}, {dispute.id: found["watch"]})
 
 
 def _leads(team_id: int, known: Audience | None) -> list[int]:
