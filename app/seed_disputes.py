@@ -18,7 +18,7 @@ from app.services.triggers import fire_trigger
 from workflows.codes import REASON_CODES, ROOT_CAUSES
 from workflows.errors import DomainError
 from workflows.evidence import REQUIRED
-from workflows.money import format_amount
+from workflows.money import format_amount, priority_for
 
 # How long ago each journey's cases were filed, in hours: most open cases are recent enough
 # that their clocks are on time; one in ten is old enough to be at risk or breached.
@@ -30,6 +30,10 @@ FILED_HOURS = {
     "escalated": (10, 24 * 5),
     "credit_pending": (30, 24 * 4),
 }
+# An open case on time is at most this old, by priority: the resolution clock's business
+# hours as wall hours, less a margin (P1 has two working days, P4 fifteen).
+ON_TIME_HOURS = {"P1": 20, "P2": 50, "P3": 24 * 6, "P4": 24 * 8}
+TRIAGE_ON_TIME_HOURS = {"P1": 3, "P2": 6, "P3": 6, "P4": 12}  # cases not yet started
 CLOSED_HOURS = (24 * 4, 24 * 40)  # resolved and credited cases: across the last weeks
 LATE_HOURS = (24 * 9, 24 * 25)
 # The GL reason a credit for each reason code books to, and the root causes found for it.
@@ -100,16 +104,23 @@ def seed_disputes(
     rng.shuffle(journeys)
     filings = []
     for invoice, journey in zip(picks, journeys, strict=True):
+        line = rng.choice(invoice.lines)
+        amount = max(1, line.amount * rng.randint(5, 60) // 100)
         low, high = FILED_HOURS.get(journey, CLOSED_HOURS)
         if journey in FILED_HOURS and rng.random() < 0.1:
             low, high = LATE_HOURS
-        filings.append(
-            (now - timedelta(minutes=rng.randint(low * 60, high * 60)), invoice, journey)
-        )
+        elif journey in FILED_HOURS:
+            priority = priority_for(amount, invoice.currency, invoice.advertiser.tier)
+            on_time = (
+                TRIAGE_ON_TIME_HOURS if journey in ("unassigned", "assigned") else ON_TIME_HOURS
+            )
+            high = max(low, min(high, on_time[priority]))
+        ago = timedelta(minutes=rng.randint(low * 60, high * 60))
+        filings.append((now - ago, invoice, journey, line, amount))
     to_issue = []
-    for filed_at, invoice, journey in sorted(filings, key=lambda f: f[0]):  # DSP numbers by date
-        line = rng.choice(invoice.lines)
-        amount = max(1, line.amount * rng.randint(5, 60) // 100)
+    for filed_at, invoice, journey, line, amount in sorted(
+        filings, key=lambda f: f[0]
+    ):  # DSP numbers by date
         filer = rng.choice((integration, *analysts))
         filing = Filing(
             invoice_number=invoice.number,
@@ -147,8 +158,9 @@ def _walk(rng, dispute: Dispute, journey: str, cast: dict, analyst: User, at: da
         note = {"note": "Asked for the ad-server report."}
         fire_trigger(ref, analyst, "request_info", note, now=next(step))
     elif journey == "escalated":
-        reason = {"reason": "Contract terms unclear."}
-        fire_trigger(ref, analyst, "escalate", reason, now=next(step))
+        reason = {"reason": "Contract terms unclear."}  # lately: a lead answers within hours
+        lately = max(next(step), now - timedelta(minutes=rng.randint(20, 180)))
+        fire_trigger(ref, analyst, "escalate", reason, now=lately)
     elif journey == "withdrawn":
         fire_trigger(ref, analyst, "withdraw", {"note": "Advertiser withdrew."}, now=next(step))
     elif journey.startswith(("resolved", "credit")):

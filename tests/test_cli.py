@@ -1,12 +1,16 @@
 """The command-line tools operators use."""
 
 import json
+from collections import defaultdict
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from app.extensions import db
-from app.models import Advertiser, Dispute, Event, User
+from app.models import Advertiser, CreditMemo, Dispute, Event, SlaClock, User
+from app.models.types import utcnow
 from app.services.users import user_for_token
+
+OPEN = ("filed", "investigating", "escalated")
 
 
 def test_create_user_then_token_prints_a_working_token_last(app):
@@ -31,10 +35,33 @@ def test_create_user_refuses_a_duplicate_email(app):
     assert again.exit_code != 0 and "already exists" in again.output
 
 
-def test_seed_demo_is_idempotent_and_prints_the_logins(app):
+def reads_like_a_teams_month() -> None:
+    """Most open clocks on time and a handful late, timelines and memo numbers in order, and
+    GL reasons and root causes spread out, as a real team's month would look."""
+    now = utcnow()
+    open_ids = set(db.session.scalars(select(Dispute.id).where(Dispute.state.in_(OPEN))))
+    late = {c.dispute_id for c in db.session.scalars(select(SlaClock).where(
+        SlaClock.dispute_id.in_(open_ids), or_(SlaClock.status == "breached", and_(
+            SlaClock.status == "running", SlaClock.due_at < now))))}  # fmt: skip
+    assert 0 < len(late) <= len(open_ids) * 0.15, (len(late), len(open_ids))
+    times = defaultdict(list)
+    for dispute_id, at in db.session.execute(select(Event.dispute_id, Event.at).order_by(
+            Event.dispute_id, Event.seq)):  # fmt: skip
+        times[dispute_id].append(at)
+    assert all(t == sorted(t) for t in times.values())
+    issued = db.session.scalars(select(CreditMemo).where(CreditMemo.number.is_not(None)))
+    issued = sorted(issued, key=lambda m: m.issued_at)
+    assert [m.number for m in issued] == sorted(m.number for m in issued)
+    assert len({m.gl_reason for m in issued}) >= 3
+    causes = db.session.scalars(select(Dispute.root_cause).where(Dispute.root_cause.is_not(None)))
+    assert len(set(causes)) >= 3
+
+
+def test_seed_demo_reads_like_a_month_is_idempotent_and_prints_the_logins(app):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
+    reads_like_a_teams_month()
     assert "lead@demo.test" in first.output and "demo-password" in first.output
     counts = [db.session.scalar(select(func.count()).select_from(m)) for m in (User, Dispute)]
     states = set(db.session.scalars(select(Dispute.state).distinct()))

@@ -19,6 +19,7 @@ from app.web.list_filters import in_reporting
 from app.web.people import people, person
 from app.web.stepup import ask_in_place, confirm_password_in_place, fresh_until
 from workflows.errors import InvalidInput
+from workflows.money import REPORTING_CURRENCY
 
 
 def init_app(app: Flask) -> None:
@@ -58,6 +59,7 @@ def init_app(app: Flask) -> None:
         app.add_template_filter(template_filter)
     money_filters.register(app)
     app.jinja_env.filters.update(person=person, people=people, in_reporting=in_reporting)
+    app.jinja_env.globals["reporting_currency"] = REPORTING_CURRENCY
     app.context_processor(lambda: {"nav": navigation(), "fresh_until": fresh_until()})
     app.before_request(confirm_password_in_place)
     login_manager.login_view = "auth.login"

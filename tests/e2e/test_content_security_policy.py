@@ -67,8 +67,7 @@ def problems(page: Page) -> list[str]:
     found: list[str] = []
 
     def note(message) -> None:  # noqa: ANN001
-        # The favicon is another issue's (a 404 until it lands), not something the policy did.
-        if message.type == "error" and "favicon" not in message.location.get("url", ""):
+        if message.type == "error":
             found.append(message.text)
 
     page.on("console", note)

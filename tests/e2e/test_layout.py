@@ -1,6 +1,7 @@
 """Every page, for every role, at both sizes, on the demo data: nothing clipped, no sideways
 scrolling, no console errors, and axe-core finds no accessibility violations."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -8,10 +9,13 @@ from playwright.sync_api import Browser, Page
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import CreditMemo, Dispute
-from app.seed import DEMO_PASSWORD, seed_demo
+from app.models import Advertiser, CreditMemo, Dispute, User, WebhookSubscription
+from app.seed import DEMO_PASSWORD, TEAM, seed_demo
+from app.services.admin import Profile, invite_user
+from app.services.saved_views import save_view
 from tests.e2e.helpers import NARROW, SCREENSHOTS, WIDE
 
+MISSING = "/no-such-page"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 
 # Cells whose content is wider than the cell (cut off or hidden), and cells that reach past
@@ -49,7 +53,8 @@ AXE_RUN = """async () => {
 
 
 def demo_pages() -> dict[str, list[str]]:
-    """The pages each demo role opens, with real cases and memos of the demo data."""
+    """Every page of the app, as each demo role opens it, with real rows of the demo data;
+    None stands for a visitor who is not signed in."""
     first = db.session.scalars(select(Dispute).order_by(Dispute.id)).first()
     pending = db.session.scalars(
         select(CreditMemo).where(CreditMemo.status == "pending_approval").order_by(CreditMemo.id)
@@ -59,15 +64,51 @@ def demo_pages() -> dict[str, list[str]]:
     ).first()
     month = f"{issued.issued_at:%Y-%m}"
     pending_case = db.session.get(Dispute, pending.dispute_id).ref
+    lead, admin = (db.session.scalar(select(User).where(User.email == f"{r}@demo.test"))
+                   for r in ("lead", "admin"))  # fmt: skip
+    view = save_view(lead, "Escalated P1", {"state": "escalated", "priority": "P1"})
+    hook = WebhookSubscription(
+        name="ERP bridge", url="https://erp.example.com/hooks/disputes",
+        events=["credit_memo_issued"], secret="whsec_demo", active=True,
+    )  # fmt: skip
+    db.session.add(hook)
+    db.session.commit()
+    _, token = invite_user("new.analyst@demo.test", Profile(role="analyst", team=TEAM,
+                                                            name="New Analyst"), admin)  # fmt: skip
+    viewer_case = db.session.scalars(
+        select(Dispute).join(Dispute.advertiser).where(Advertiser.sales_owner_id == _id("viewer"))
+        .order_by(Dispute.id)
+    ).first()  # fmt: skip
     return {
+        None: ["/login", f"/set-password/{token}", MISSING],
         "analyst": [
-            "/queue", f"/disputes/{first.ref}", "/disputes/new", "/track?q=INV", "/workflow"
+            "/queue", f"/disputes/{first.ref}", "/disputes/new", "/track?q=INV", "/workflow",
+            "/track?show=watched", "/notifications", "/notifications/settings",
         ],
-        "lead": ["/team", f"/disputes/{pending_case}", "/approvals", f"/reports?month={month}"],
-        "approver": ["/approvals", f"/disputes/{pending_case}", f"/credit-memos/{issued.id}"],
-        "viewer": ["/track", f"/track?q={first.advertiser.name.split()[0]}"],
-        "admin": [f"/track?q={first.ref}", f"/reports?month={month}", "/workflow"],
+        "lead": [
+            "/team", f"/team?view={view.id}", f"/disputes/{pending_case}", "/approvals",
+            f"/reports?month={month}", "/dashboard", "/dashboard/cases?measure=open", "/inbound",
+            f"/advertisers/{first.advertiser.ref}/contacts",
+        ],
+        "approver": [
+            "/approvals", f"/disputes/{pending_case}", f"/credit-memos/{issued.id}",
+            f"/reports/close?month={month}",
+        ],
+        "viewer": [
+            "/track", f"/track?q={first.advertiser.name.split()[0]}",
+            f"/disputes/{viewer_case.ref}",
+        ],
+        "admin": [
+            f"/track?q={first.ref}", f"/reports?month={month}", "/workflow", "/admin/",
+            "/admin/users", f"/admin/users/{lead.id}", "/admin/teams", "/admin/tokens",
+            "/admin/policies", "/admin/security-log", "/admin/outbox", "/admin/webhooks",
+            f"/admin/webhooks/{hook.id}",
+        ],
     }  # fmt: skip
+
+
+def _id(role: str) -> int:
+    return db.session.scalar(select(User.id).where(User.email == f"{role}@demo.test"))
 
 
 def sign_in(page: Page, email: str) -> None:
@@ -96,14 +137,22 @@ def test_no_page_clips_a_cell_scrolls_sideways_logs_errors_or_fails_axe(
             page = context.new_page()
             errors: list[str] = []
             page.on("console", lambda m, e=errors: m.type == "error" and e.append(m.text))
-            sign_in(page, f"{role}@demo.test")
+            if role:
+                sign_in(page, f"{role}@demo.test")
             for path in paths:
                 page.goto(path)
-                where = f"{role} {path} at {size['width']}px"
+                where = f"{role or 'visitor'} {path} at {size['width']}px"
+                name = re.sub(r"[^a-z0-9]+", "-", path.split("?")[0].lower()).strip("-") or "home"
+                page.screenshot(
+                    path=SCREENSHOTS / f"walk-{role or 'visitor'}-{name}-{size['width']}.png",
+                    full_page=True,
+                )
                 problems += [f"{where}: {p}" for p in page.evaluate(CLIPPED)]
                 if size is WIDE:  # the rules axe checks do not depend on the width
                     page.add_script_tag(path=str(AXE))
                     problems += [f"{where}: axe {v}" for v in page.evaluate(AXE_RUN)]
+                if path == MISSING:  # the browser logs the page's own 404 status, as it should
+                    errors[:] = [e for e in errors if "status of 404" not in e]
                 problems += [f"{where}: console {e}" for e in errors]
                 errors.clear()
             context.close()
