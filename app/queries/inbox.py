@@ -28,6 +28,7 @@ from app.extensions import db
 from app.models import Approval, CreditMemo, Dispute, User
 from app.models.types import as_id
 from app.queries.access import visible_clause
+from app.queries.counting import Count, capped_count
 from workflows import approvals as matrix
 from workflows.errors import InvalidInput
 
@@ -41,6 +42,7 @@ PENDING = literal(matrix.MEMO_START, literal_execute=True)
 class InboxPage:
     rows: Sequence[tuple[CreditMemo, Dispute]]
     next_after: int | None  # the last memo's id, for the next page
+    count: Count  # every memo waiting for this person, on all pages
 
 
 def gated_amount() -> ColumnElement[int]:
@@ -108,6 +110,7 @@ def inbox_page(user: User, after: str | None = None) -> InboxPage:
         .join(Dispute, Dispute.id == CreditMemo.dispute_id)
         .where(CreditMemo.status == PENDING, visible_clause(user), may_approve(user))
     )
+    count = capped_count(query)
     if after:
         after_id = as_id(after)
         if after_id is None:
@@ -124,4 +127,4 @@ def inbox_page(user: User, after: str | None = None) -> InboxPage:
     ).all()
     more = len(rows) > PAGE_SIZE
     rows = [(memo, dispute) for memo, dispute in rows[:PAGE_SIZE]]
-    return InboxPage(rows, rows[-1][0].id if more else None)
+    return InboxPage(rows, rows[-1][0].id if more else None, count)

@@ -130,7 +130,7 @@ def inbox(user: User, after: str | None = None) -> InboxPage:
     page = inbox_page(user, after)
     me = person(user)  # the matrix has the last word on each row the SQL condition found
     rows = [(m, d) for m, d in page.rows if matrix.refusal(memo_facts(m, d), me) is None]
-    return InboxPage(rows, page.next_after)
+    return InboxPage(rows, page.next_after, page.count)
 
 
 def evidence_counts(dispute_ids: Sequence[int]) -> dict[int, int]:

@@ -1,6 +1,7 @@
 """The bell: a person's in-app notices, what is unread, marking them read."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -8,6 +9,7 @@ from sqlalchemy import func, select, update
 from app.extensions import db
 from app.models import Notification, User
 from app.models.types import utcnow
+from app.queries.counting import COUNT_CAP, Count
 from workflows.errors import NotFound
 
 PAGE = 50
@@ -19,12 +21,27 @@ def unread_count(user: User) -> int:
     )
 
 
-def notices_for(user: User, unread_only: bool = False, limit: int = PAGE) -> Sequence[Notification]:
-    """Return the person's notices, newest first."""
+@dataclass(frozen=True)
+class NoticePage:
+    rows: Sequence[Notification]
+    count: Count  # every notice the list holds, on all pages
+    next_before: int | None  # the id older notices are listed from, if there are more
+
+
+def notices_for(user: User, unread_only: bool = False, before: int | None = None) -> NoticePage:
+    """Return a page of the person's notices, newest first, from before the given id."""
+    limit = PAGE
     query = select(Notification).where(Notification.user_id == user.id)
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
-    return db.session.scalars(query.order_by(Notification.id.desc()).limit(limit)).all()
+    ids = query.with_only_columns(Notification.id).limit(COUNT_CAP + 1).subquery()
+    n = db.session.scalar(select(func.count()).select_from(ids)) or 0
+    if before is not None:
+        query = query.where(Notification.id < before)
+    rows = db.session.scalars(query.order_by(Notification.id.desc()).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return NoticePage(rows, Count(min(n, COUNT_CAP), n > COUNT_CAP), rows[-1].id if more else None)
 
 
 def mark_read(user: User, notice_id: int | None, now: datetime | None = None) -> Notification:

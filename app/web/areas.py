@@ -106,14 +106,12 @@ def refused(
     """
     if not htmx and isinstance(error, NotPermitted):
         abort(403)
-    if not htmx and isinstance(error, StaleCase):
-        flash(error.detail, "error")
-        return redirect(url_for("cases.show", ref=ref))
-    if isinstance(error, StaleCase):  # the area as it is now, with what they typed kept
-        body, status = render_area(
-            area, ref, 409, error=who_changed(ref), failed=request.form.get("trigger"),
-            form=request.form,
-        )  # fmt: skip
+    if isinstance(error, StaleCase):  # the case as it is now, with what they typed kept
+        stale = {"error": who_changed(ref), "failed": request.form.get("trigger"),
+                 "form": request.form}  # fmt: skip
+        if not htmx:
+            return _whole_page(ref, area, stale), 409
+        body, status = render_area(area, ref, 409, **stale)
         trigger = json.dumps({"case-changed": {"area": area}})  # the header and the rest refresh
         return Response(body, status, headers={"HX-Trigger": trigger})
     status = status_for(error)  # the same answer the API gives
@@ -131,11 +129,16 @@ def refused(
     message = "; ".join(rest) if problems else error.detail
     refusal = {"error": message or None, "errors": inline, "failed": request.form.get("trigger"),
                "form": request.form}  # fmt: skip
-    if not htmx:  # the whole page, the refused form open with what was typed in it
-        db.session.expire_all()
-        context = case_context(load_case(ref), AREAS)
-        return render_template("cases/show.html", **context, **refusal, refused_area=area), status
+    if not htmx:
+        return _whole_page(ref, area, refusal), status
     return render_area(area, ref, status, **refusal)
+
+
+def _whole_page(ref: str, area: str, refusal: dict[str, Any]) -> str:
+    """Without JavaScript: the whole case page, the refused form open with what was typed."""
+    db.session.expire_all()
+    context = case_context(load_case(ref), AREAS)
+    return render_template("cases/show.html", **context, **refusal, refused_area=area)
 
 
 def who_changed(ref: str) -> str:

@@ -15,7 +15,6 @@ from app.web.areas import after_change, load_case, refused
 from app.web.rendering import page_or_partial, requires
 from workflows import edge
 from workflows.errors import Conflict, DomainError, NotFound
-from workflows.money import REPORTING_CURRENCY
 
 bp = Blueprint("credits", __name__)
 MEMO_ID = f"<int(min=1, max={MAX_ID}):memo_id>"
@@ -72,7 +71,7 @@ def inbox_page():  # noqa: ANN201
     counts = evidence_counts([d.id for _, d in page.rows])  # the page's cases only
     return page_or_partial(
         "credits/inbox.html", "credits/_inbox.html", rows=page.rows, evidence_counts=counts,
-        next_after=page.next_after, now=utcnow(), reporting_currency=REPORTING_CURRENCY,
+        next_after=page.next_after, count=page.count, now=utcnow(),
     )  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from app.queries.access import get_visible_dispute
 from app.services.bell import mark_all_read, mark_read, notices_for, unread_count
 from app.services.notice_delivery import email_modes, set_email_modes
 from app.services.notices import mentionable
+from app.web import params
 from app.web.rendering import page_or_partial, requires
 from workflows.errors import InvalidInput, NotFound
 from workflows.notices import DEFAULT_EMAIL_MODE, EMAIL_MODES, KINDS, handle_of
@@ -78,8 +79,12 @@ def _list_again():  # noqa: ANN202
 
 
 def _listing(unread_only: bool) -> dict:
-    notices = notices_for(current_user, unread_only)
-    return {"notices": notices, "unread_only": unread_only, "format_ref": format_ref}
+    before = params.optional_int(request.args, "before")
+    page = notices_for(current_user, unread_only, before)
+    return {
+        "notices": page.rows, "count": page.count, "next_before": page.next_before,
+        "older": before is not None, "unread_only": unread_only, "format_ref": format_ref,
+    }  # fmt: skip
 
 
 @bp.route("/settings", methods=["GET", "POST"])

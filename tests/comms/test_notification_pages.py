@@ -7,10 +7,11 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Notification
+from app.services import bell
 from app.services.assignment import assign
 from app.services.channels import deliver_all
 from tests.factories import Cast
-from tests.web.helpers import HX, Web, text
+from tests.web.helpers import HX, Web, section, text
 from workflows.notices import KINDS, handle_of
 
 ROLES = ("analyst", "lead", "approver", "viewer", "admin")
@@ -89,6 +90,25 @@ def test_nobody_opens_or_marks_someone_elses_notice(web, cast, make):
     assert web(cast.analyst2).post("/notifications/x/read").status_code == 404
     db.session.expire_all()
     assert db.session.get(Notification, notice.id).read_at is None
+
+
+def test_the_list_counts_every_notice_and_pages_back_through_all_of_them(
+    web, cast, make, monkeypatch
+):
+    monkeypatch.setattr(bell, "PAGE", 2)
+    refs = [make.dispute(cast, "filed").ref for _ in range(5)]
+    for ref in refs:
+        assign(ref, cast.lead, cast.analyst.email)
+    deliver_all()
+    client, path, seen = web(cast.analyst), "/notifications", []
+    while path:
+        page = text(client.get(path))
+        assert "5 notifications · newest first" in page
+        seen += re.findall(r"DSP-\d+", section(page, "notices"))
+        older = re.search(r'href="(/notifications\?before=\d+)">Older notifications', page)
+        path = older and older.group(1)
+    assert seen == refs[::-1]  # newest first, each once, over three pages
+    assert client.get("/notifications?before=x").status_code == 400
 
 
 def test_mark_all_read_empties_the_bell(web, cast, make):

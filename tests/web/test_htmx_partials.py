@@ -177,6 +177,26 @@ class TestRefusals:
                             data={**sent, "version": fresh_version}, headers=HX)  # fmt: skip
         assert again.status_code == 200 and snapshot(case)["state"] == "escalated"
 
+    def test_without_javascript_a_stale_tab_answers_the_page_with_the_typed_text(
+        self, web: Web, cast, case
+    ):
+        stale = case.version
+        web(cast.lead).post(f"/disputes/{case.ref}/comments", data={"body": "meanwhile"})
+        before = snapshot(case)
+        client = web(cast.analyst)
+        sent = {"trigger": "escalate", "reason": "Contract terms unclear", "version": stale}
+        answer = client.post(f"/disputes/{case.ref}/trigger", data=sent)  # a plain form post
+        assert answer.status_code == 409 and snapshot(case) == before
+        body = text(answer)
+        assert "<html" in body and "meanwhile" in body  # the whole page, as the case is now
+        assert "Contract terms unclear</textarea>" in body
+        assert f'title="{cast.lead.email}">{cast.lead.name}</span> changed this case' in body
+        fresh_version = re.search(r'name="version" value="(\d+)"', body).group(1)
+        again = client.post(
+            f"/disputes/{case.ref}/trigger", data={**sent, "version": fresh_version}
+        )
+        assert again.status_code == 302 and snapshot(case)["state"] == "escalated"
+
     def test_a_comment_from_a_stale_tab_is_refused_and_kept(self, web: Web, cast, case):
         stale = case.version
         web(cast.lead).post(f"/disputes/{case.ref}/comments", data={"body": "meanwhile"})

@@ -64,6 +64,7 @@ def test_the_inbox_shows_a_page_at_a_time_with_a_link_to_the_next(
     seen, path = [], "/approvals"
     while path:
         page = text(client.get(path))
+        assert "5 memos wait for your approval" in page  # all of them, on every page
         seen += case_refs(page)
         marker = 'href="/approvals?after='
         path = (
