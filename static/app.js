@@ -55,7 +55,8 @@
     }
   });
 
-  /* Credit fields belong to a credit outcome; without this script they simply stay visible. */
+  /* Credit fields belong to a credit outcome; without this script they simply stay visible.
+     A full credit is the disputed amount, so the proposal's amount steps aside for it. */
   function showCreditFields(form) {
     var outcome = form.querySelector("select[data-outcome]");
     form.querySelectorAll("fieldset[data-shown-for]").forEach(function (group) {
@@ -63,7 +64,28 @@
       group.hidden = !shown;
       group.disabled = !shown; // not sent for other outcomes
     });
+    var total = form.querySelector("[data-line-total]");
+    if (total && outcome.value === "credit_full" && total.value === total.dataset.proposed) {
+      total.value = "";
+    } else if (total && outcome.value === "credit_partial" && total.value === "") {
+      lineTotal(form);
+    }
   }
+
+  /* The memo amount is the per-line amounts' sum: keep it so while they are typed. */
+  function lineTotal(form) {
+    var total = form.querySelector("[data-line-total]"), cents = 0, readable = true;
+    form.querySelectorAll(".credit-lines input.amount-input").forEach(function (input) {
+      var value = input.value.trim();
+      if (!value) return;
+      if (!/^[0-9]+(\.[0-9]{1,2})?$/.test(value)) readable = false;
+      else cents += Math.round(parseFloat(value) * 100);
+    });
+    if (total && readable) total.value = cents ? (cents / 100).toFixed(2) : "";
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.matches(".credit-lines input.amount-input")) lineTotal(event.target.form);
+  });
   document.addEventListener("htmx:load", function (event) {
     event.target.querySelectorAll("select[data-outcome]").forEach(function (select) {
       showCreditFields(select.form);

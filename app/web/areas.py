@@ -43,13 +43,20 @@ Extra = Callable[[Dispute, CaseView], dict[str, Any]]
 EXTRAS: dict[str, Extra] = {
     "actions": lambda d, view: {
         "evidence_waits": evidence_waits(d, current_user, utcnow()),
-        "credit_lines": line_views(d) if any(t.trigger == "resolve" for t in view.actions) else [],
+        **_credit_lines(d, view),
     },
     "comparison": lambda d, view: {"lines": compare_dispute(d)},
     "evidence": lambda d, view: {"evidence": evidence_panel(d, current_user)},
     "credit": lambda d, view: {"credit": credit_panel(d, current_user, view)},
     "timeline": lambda d, view: {"events": timeline(d, current_user)},
 }
+
+
+def _credit_lines(d: Dispute, view: CaseView) -> dict[str, Any]:
+    """The resolve form's lines and the credit they propose together (its starting amount)."""
+    lines = line_views(d) if any(t.trigger == "resolve" for t in view.actions) else []
+    proposed = sum(v.facts.proposed for v in lines if v.facts.proposed)
+    return {"credit_lines": lines, "proposed_credit": proposed or None}
 
 
 def load_case(ref: str) -> Dispute:

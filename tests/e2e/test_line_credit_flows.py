@@ -28,7 +28,10 @@ def test_a_line_credit_pre_filled_with_the_proposal_is_issued_then_reversed(
     line = resolve.get_by_label("Approved credit on line 1")
     proposal = line.input_value()
     assert re.fullmatch(r"\d+\.\d\d", proposal), proposal  # the proposal as the form takes it
+    amount = resolve.get_by_label("Credit amount (USD)")
+    expect(amount).to_have_value(proposal)  # the memo amount starts at the proposal
     line.fill("150.00")  # within the proposal: no justification needed
+    expect(amount).to_have_value("150.00")  # and follows the lines as they are typed
     resolve.get_by_label("Root cause").select_option("rate_card_error")
     resolve.get_by_label("Note", exact=True).fill("Rate card applied instead of the IO rate.")
     resolve.get_by_label("GL reason").select_option("rate_correction")

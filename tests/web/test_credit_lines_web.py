@@ -1,5 +1,7 @@
 """Per-line credits, frozen numbers and reversals on the dispute page."""
 
+import re
+
 import pytest
 
 from app.extensions import db
@@ -42,6 +44,17 @@ class TestResolveForm:
         assert table and table[0][1:6] == ["850.00", "800.00", "100.00", "50.00", "850.00"]
         assert 'name="line_credit_1"' in form and 'value="50.00"' in form
         assert 'name="justification"' in form
+        # the memo amount starts at the proposal too, so sending the form as offered agrees
+        assert re.search(r'name="credit_amount"[^>]*value="50.00"', form)
+        assert "The comparison proposes USD 50.00" in form
+
+    def test_the_form_sent_as_offered_resolves_with_the_proposal(self, web: Web, cast, case):
+        form = actions(web, cast.analyst, case)
+        sent = dict(re.findall(r'name="(credit_amount|line_credit_1)"[^>]*value="([^"]*)"', form))
+        answer = web(cast.analyst).post(f"/disputes/{case.ref}/trigger", headers=HX,
+                                        data=RESOLVE | sent)  # fmt: skip
+        assert answer.status_code == 200, text(answer)
+        assert case.credit_memos[-1].amount == 5_000
 
     def test_a_credit_above_the_proposal_without_justification_is_refused_inline(
         self, web: Web, cast, case

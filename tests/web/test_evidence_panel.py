@@ -168,7 +168,7 @@ class TestTheChecklist:
     def test_a_reason_without_requirements_says_so(self, web: Web, make, cast):
         other = make.dispute(cast, "investigating", assignee=cast.analyst, reason="other")
         panel = text(web(cast.analyst).get(f"/disputes/{other.ref}/evidence"))
-        assert "needs no particular evidence" in panel
+        assert "No particular evidence is needed" in panel
 
 
 class TestTheList:
