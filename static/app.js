@@ -247,5 +247,9 @@
   }
   tell();
   setInterval(tell, 20000);
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var fresh = event.detail.xhr && event.detail.xhr.getResponseHeader("X-Fresh-Until");
+    if (fresh) until = Number(fresh) * 1000; // a password given in place renews the window
+  });
   document.addEventListener("htmx:afterSettle", tell);
 })();

@@ -17,7 +17,7 @@ from app.security.sessions import user_of_session
 from app.web import correspondence, notifications, outbox_admin, params, webhooks_admin
 from app.web.list_filters import in_reporting
 from app.web.people import people, person
-from app.web.stepup import ask_in_place, confirm_password_in_place, fresh_until
+from app.web.stepup import ask_in_place, confirm_password_in_place, fresh_until, tell_fresh_until
 from workflows.errors import InvalidInput
 from workflows.money import REPORTING_CURRENCY
 
@@ -62,6 +62,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["reporting_currency"] = REPORTING_CURRENCY
     app.context_processor(lambda: {"nav": navigation(), "fresh_until": fresh_until()})
     app.before_request(confirm_password_in_place)
+    app.after_request(tell_fresh_until)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, fresh_login_required, login_required
 
-from app.extensions import db
+from app.extensions import db, htmx
 from app.models import CreditMemo, Dispute
 from app.models.disputes import format_ref
 from app.models.types import MAX_ID, utcnow
@@ -14,7 +14,7 @@ from app.web import params
 from app.web.areas import after_change, load_case, refused
 from app.web.rendering import page_or_partial, requires
 from workflows import edge
-from workflows.errors import Conflict, DomainError, NotFound
+from workflows.errors import Conflict, DomainError, InvalidInput, NotFound
 
 bp = Blueprint("credits", __name__)
 MEMO_ID = f"<int(min=1, max={MAX_ID}):memo_id>"
@@ -56,6 +56,8 @@ def issue(memo_id: int):  # noqa: ANN201
     try:
         if current_memo(dispute).id != memo.id:
             raise Conflict("this memo was replaced by a newer one; reload the case")
+        if not htmx and request.form.get("confirm") != "yes":  # htmx asked in a dialog first
+            raise InvalidInput({"confirm": "tick the box to confirm issuing this credit"})
         fire_trigger(ref, current_user, "issue_credit", {},
                      expected_version=params.version(request.form))  # fmt: skip
     except DomainError as error:

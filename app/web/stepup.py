@@ -39,6 +39,14 @@ def fresh_until() -> int | None:
     return int(signed_in_at) + FRESH_SECONDS
 
 
+def tell_fresh_until(response: Response) -> Response:
+    """Tell the page, on each htmx answer, until when the sign-in is fresh: a password given in
+    place moves the notice beside the approval forms on without a reload."""
+    if htmx and (until := fresh_until()):
+        response.headers["X-Fresh-Until"] = str(until)
+    return response
+
+
 def ask_in_place() -> Response | None:
     """Answer a form sent on a stale sign-in with the password form, carrying what was sent.
 

@@ -97,6 +97,18 @@ def test_a_stale_sign_in_asks_the_password_in_place_and_the_approval_keeps_its_c
     assert fresh(CreditMemo, current_memo(case).id).status == "approved"
 
 
+def test_the_approval_form_says_when_the_fresh_sign_in_window_is_about_to_close(
+    page: Page, sign_in, make, monkeypatch
+):
+    cast = make.cast()
+    case = case_with_memo(make, cast)
+    monkeypatch.setattr("app.web.stepup.FRESH_SECONDS", 200)  # the window closes in 3 minutes
+    sign_in(cast.lead)
+    page.goto(f"/disputes/{case.ref}")
+    note = page.locator("#case-credit .fresh-note")
+    expect(note).to_contain_text(re.compile(r"good for approving for [34] more minutes"))
+
+
 def test_without_javascript_a_stale_sign_in_asks_the_password_and_the_approval_keeps_its_comment(
     browser: Browser, live_server: str, make, csrf_on, monkeypatch
 ):

@@ -273,13 +273,24 @@ class TestIssuing:
     def test_only_an_approver_issues(self, web: Web, make, cast, who):
         case = case_with_memo(make, cast, "approved")
         before = snapshot(case)
-        answer = web(role(cast, who)).post(f"/credit-memos/{memo_of(case).id}/issue")
+        answer = web(role(cast, who)).post(
+            f"/credit-memos/{memo_of(case).id}/issue", data={"confirm": "yes"}
+        )
         if who == "approver":
             assert answer.status_code == 302
             assert snapshot(case)["state"] == "credited"
         else:
             assert answer.status_code == 403
             assert snapshot(case) == before
+
+    def test_without_javascript_issuing_asks_for_a_ticked_confirmation(self, web: Web, make, cast):
+        case = case_with_memo(make, cast, "approved")
+        before = snapshot(case)
+        page = text(web(cast.approver).get(f"/disputes/{case.ref}"))
+        assert 'name="confirm" value="yes" required' in section(page, "case-credit")
+        answer = web(cast.approver).post(f"/credit-memos/{memo_of(case).id}/issue")
+        assert answer.status_code == 422 and snapshot(case) == before
+        assert "Tick the box to confirm issuing this credit" in text(answer)
 
     def test_issuing_numbers_the_memo_and_the_header_shows_it(self, web: Web, make, cast):
         case = case_with_memo(make, cast, "approved")
@@ -398,6 +409,9 @@ class TestFreshLogin:
                            headers=area)  # fmt: skip
         assert done.status_code == 200 and snapshot(case)["memos"] == [("approved", None)]
         assert "IO confirms 4.20" in text(done)
+        # the page's notice of the fresh-login window moves on without a reload
+        assert "X-Fresh-Until" not in asked.headers and "X-Fresh-Until" not in wrong.headers
+        assert int(done.headers["X-Fresh-Until"]) >= time.time() + FRESH_SECONDS - 5
 
     def test_a_login_of_14_minutes_ago_is_still_fresh(self, web: Web, make, cast):
         case = case_with_memo(make, cast)
