@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from app.models.types import utcnow
+from app.queries.counting import COUNT_CAP
 from app.queries.queues import (
     SORTS,
     QueueFilters,
@@ -148,7 +149,7 @@ def reassign():  # noqa: ANN201
     form = request.form
     refs = form.getlist("refs")
     if form.get("all_matching"):  # "all N matching": every case the lead's filters select
-        refs = team_queue_refs(current_user, _filters(form, "filter-"))
+        refs = team_queue_refs(current_user, _filters(form, "filter-"), COUNT_CAP)
     email = form.get("assignee", "").strip()
     members = {m.email: m for m in team_members(current_user)}
     if not refs:
@@ -165,7 +166,12 @@ def reassign():  # noqa: ANN201
     except DomainError as error:
         flash(f"Nothing was reassigned: {error.detail}.", "error")
     else:
-        flash(_reassigned(len(changed), len(set(refs)), members[email].name), "info")
+        message = _reassigned(len(changed), len(set(refs)), members[email].name)
+        if form.get("all_matching") and len(refs) >= COUNT_CAP:
+            message += (
+                f" Those were the first {COUNT_CAP:,} matching cases: reassign again for the rest."
+            )
+        flash(message, "info")
     return redirect(_team_page())
 
 

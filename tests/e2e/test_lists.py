@@ -87,6 +87,30 @@ def test_a_filter_waiting_for_its_answer_dims_the_list(page: Page, sign_in, make
     expect(page.locator("#queue .empty")).to_contain_text("Try other filters.")
 
 
+def test_a_case_action_in_flight_disables_its_button_and_shows_it_working(
+    page: Page, sign_in, make
+):
+    cast = make.cast()
+    case = make.dispute(cast, "filed", assignee=cast.analyst)
+    sign_in(cast.analyst)
+    page.goto(f"/disputes/{case.ref}")
+    held: list[Route] = []
+    page.route(re.compile(r"/trigger$"), lambda route: held.append(route))
+    start = page.locator('#case-actions button[data-trigger="start"]')
+    start.click()
+    expect(start).to_be_disabled()
+    expect(start).to_have_attribute("data-busy", "1")
+    spinner = start.evaluate("b => getComputedStyle(b, '::after').animationName")
+    assert spinner == "spin", spinner
+    for _ in range(50):  # the route handler runs on the page's event loop: let it
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the action's request was sent"
+    held[0].continue_()
+    expect(page.locator("#case-header .state-investigating")).to_be_visible()
+
+
 def test_keyboard_shortcuts_move_open_claim_and_explain_themselves(page: Page, sign_in, make):
     cast = make.cast()
     first, second = (make.dispute(cast, "filed", assignee=cast.analyst, amount=a) for a in (P1, P4))

@@ -283,6 +283,21 @@ class TestTeamQueue:
         assert other.assignee_id == cast.analyst.id
         assert "Reassigned 3 cases to" in text(client.get(answer.headers["Location"]))
 
+    def test_all_matching_beyond_the_count_cap_says_it_took_the_first_ones(
+        self, web, make, cast, monkeypatch
+    ):
+        monkeypatch.setattr("app.web.queues.COUNT_CAP", 2)
+        escalated = [make.dispute(cast, "escalated", assignee=cast.analyst) for _ in range(3)]
+        client = web(cast.lead)
+        sent = {"all_matching": "1", "filter-state": "escalated", "assignee": cast.analyst2.email}
+        answer = client.post("/team/reassign", data=sent)
+        db.session.expire_all()
+        assert sorted(d.assignee_id for d in escalated) == sorted(
+            [cast.analyst2.id] * 2 + [cast.analyst.id]
+        )
+        said = text(client.get(answer.headers["Location"]))
+        assert "Those were the first 2 matching cases: reassign again for the rest." in said
+
     def test_show_more_walks_the_team_queue_once(self, web: Web, make, cast, monkeypatch):
         monkeypatch.setattr("app.queries.queues.PAGE_SIZE", 2)
         make.dispute(cast, "filed")
