@@ -131,6 +131,8 @@ def test_no_page_clips_a_cell_scrolls_sideways_logs_errors_or_fails_axe(
 ) -> None:
     problems: list[str] = []
     SCREENSHOTS.mkdir(exist_ok=True)
+    for old in SCREENSHOTS.glob("walk-*.png"):  # this walk's pages only
+        old.unlink()
     for role, paths in demo.items():
         for size in (WIDE, NARROW):
             context = browser.new_context(base_url=live_server, viewport=size, bypass_csp=True)

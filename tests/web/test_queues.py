@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import Dispute
 from app.queries.memos import current_memo
 from app.services.approvals import decide
+from app.services.triggers import fire_trigger
 from tests.factories import Cast, Factory
 from tests.web.helpers import (
     HX,
@@ -359,3 +360,11 @@ def test_a_case_whose_credit_was_rejected_shows_it_came_back_from_approval(web: 
     decide(current_memo(case).id, cast.approver, "reject", "The IO says 4.50, not 4.20.")
     row = next(r for r in table_rows(text(web(cast.analyst).get("/queue"))) if case.ref in r)
     assert "returned from approval" in " ".join(row)
+
+
+def test_a_case_waiting_on_the_advertiser_says_so_and_its_clock_is_paused(web: Web, make, cast):
+    case = make.dispute(cast, "investigating", assignee=cast.analyst)
+    fire_trigger(case.ref, cast.analyst, "request_info", {"note": "send the IO"})
+    for user, path in ((cast.analyst, "/queue"), (cast.lead, "/team")):
+        row = " ".join(next(r for r in table_rows(text(web(user).get(path))) if case.ref in r))
+        assert "waiting on advertiser" in row and "paused" in row, row
