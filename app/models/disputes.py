@@ -77,6 +77,7 @@ class Dispute(db.Model):
             "filed_at",
             "id",
         ),
+        Index("ix_disputes_team_queue_age", "team_id", "queue_band", "filed_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -43,7 +43,7 @@ class QueueFilters:
     reason: str = ""
     advertiser: str = ""
     product: str = ""
-    sort: str = ""  # "" (priority, then SLA due, then age) or "due" (SLA due first)
+    sort: str = ""  # "" (priority, then SLA due, then age), "due" (SLA due first), "age"
 
     def args(self) -> dict[str, str]:
         """Return the filters that are set, for links that keep them."""
@@ -93,10 +93,14 @@ def filtered(query: Select, filters: QueueFilters) -> Select:
 
 # Sort keys, most urgent first; each list matches an index on disputes (see the model):
 # by default priority, then the SLA clock due soonest, then age; or the SLA due first.
-SORTS = {"": "priority, then SLA due, then age", "due": "SLA due, then priority, then age"}
+# By age an analyst's own open cases (a few hundred at most) are sorted as read.
+SORTS = {"": "priority, then SLA due, then age", "due": "SLA due, then priority, then age",
+         "age": "age, oldest first"}  # fmt: skip
 
 
 def _my_keys(sort: str) -> list[ColumnElement]:
+    if sort == "age":
+        return [Dispute.filed_at, Dispute.id]
     if sort == "due":
         return [Dispute.next_due_at, Dispute.priority, Dispute.filed_at, Dispute.id]
     return [Dispute.priority, Dispute.next_due_at, Dispute.filed_at, Dispute.id]

@@ -368,3 +368,13 @@ def test_a_case_waiting_on_the_advertiser_says_so_and_its_clock_is_paused(web: W
     for user, path in ((cast.analyst, "/queue"), (cast.lead, "/team")):
         row = " ".join(next(r for r in table_rows(text(web(user).get(path))) if case.ref in r))
         assert "waiting on advertiser" in row and "paused" in row, row
+
+
+def test_the_age_column_sorts_each_queue_oldest_first(web: Web, make, cast):
+    cases = [make.dispute(cast, "investigating", assignee=cast.analyst, amount=a) for a in (P4, P1)]
+    oldest_first = sorted(cases, key=lambda d: (d.filed_at, d.id))
+    for user, path in ((cast.analyst, "/queue?sort=age"), (cast.lead, "/team?sort=age")):
+        body = text(web(user).get(path))
+        assert "Sorted by age, oldest first" in body
+        assert case_refs(body) == refs(*oldest_first)
+        assert 'aria-sort="ascending"' in body.split("Age")[0][-400:]  # the header says so
