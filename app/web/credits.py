@@ -61,7 +61,7 @@ def issue(memo_id: int):  # noqa: ANN201
         fire_trigger(ref, current_user, "issue_credit", {},
                      expected_version=params.version(request.form))  # fmt: skip
     except DomainError as error:
-        return refused(ref, "credit", error)
+        return refused(ref, "credit", error, fields=("confirm",))  # an unticked box sends nothing
     db.session.refresh(memo)
     return after_change(ref, "credit", f"Issued credit memo {memo.number}.")
 

@@ -130,3 +130,21 @@ def test_without_javascript_a_stale_sign_in_asks_the_password_and_the_approval_k
     expect(page.locator("#case-credit")).to_contain_text("Small and documented; approved.")
     assert fresh(CreditMemo, current_memo(case).id).status == "approved"
     context.close()
+
+
+def test_without_javascript_issuing_a_credit_asks_for_a_ticked_confirmation(
+    browser: Browser, live_server: str, make, csrf_on
+):
+    cast = make.cast()
+    case = case_with_memo(make, cast, "approved")
+    context, page = signed_in_without_javascript(browser, live_server, cast.approver)
+    page.goto(f"/disputes/{case.ref}")
+    credit = page.locator("#case-credit")
+    credit.get_by_role("button", name="Issue credit memo").click()
+    expect(page.locator("#case-credit .field-error")).to_contain_text("Tick the box to confirm")
+    assert fresh(CreditMemo, current_memo(case).id).number is None  # nothing was issued
+    page.locator("#case-credit").get_by_label(re.compile("I confirm issuing")).check()
+    page.locator("#case-credit").get_by_role("button", name="Issue credit memo").click()
+    expect(page.locator("#case-header .state-credited")).to_be_visible()
+    assert fresh(CreditMemo, current_memo(case).id).number
+    context.close()

@@ -287,7 +287,7 @@ class TestIssuing:
         case = case_with_memo(make, cast, "approved")
         before = snapshot(case)
         page = text(web(cast.approver).get(f"/disputes/{case.ref}"))
-        assert 'name="confirm" value="yes" required' in section(page, "case-credit")
+        assert "I confirm issuing USD" in section(page, "case-credit")  # a box to tick
         answer = web(cast.approver).post(f"/credit-memos/{memo_of(case).id}/issue")
         assert answer.status_code == 422 and snapshot(case) == before
         assert "Tick the box to confirm issuing this credit" in text(answer)
