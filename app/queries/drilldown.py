@@ -142,16 +142,27 @@ def _dimensions(f: InsightFilters, d: Drill) -> list[ColumnElement[bool]]:
     return out
 
 
+@dataclass(frozen=True)
+class DrillPage:
+    rows: list[Dispute]  # newest first
+    count: int  # every case behind the number
+    amount: int  # their disputed amount together
+    next_before: int | None  # the id older cases are listed from, if there are more
+
+
 def drill_down(
-    f: InsightFilters, d: Drill, user: User, zone: str
-) -> tuple[list[Dispute], int, int]:
+    f: InsightFilters, d: Drill, user: User, zone: str, before: int | None = None
+) -> DrillPage:
     """Return a page of the disputes behind the number, how many there are, and their amount."""
     query = drill_query(f, d, user, zone).subquery()
     count, amount = db.session.execute(
         select(func.count(), func.coalesce(total(query.c.amount), 0)).select_from(query)
     ).one()
-    ids = db.session.scalars(select(query.c.id).order_by(query.c.id.desc()).limit(PAGE)).all()
+    page = select(query.c.id).order_by(query.c.id.desc()).limit(PAGE + 1)
+    if before is not None:
+        page = page.where(query.c.id < before)
+    ids = db.session.scalars(page).all()
     disputes = db.session.scalars(
-        select(Dispute).where(Dispute.id.in_(ids)).order_by(Dispute.id.desc())
+        select(Dispute).where(Dispute.id.in_(ids[:PAGE])).order_by(Dispute.id.desc())
     ).all()
-    return list(disputes), count, amount
+    return DrillPage(list(disputes), count, amount, ids[PAGE - 1] if len(ids) > PAGE else None)

@@ -14,6 +14,7 @@ from app.queries.dashboard import WIDGETS, dashboard
 from app.queries.drilldown import drill_down, parse_drill
 from app.queries.insight_filters import CHOICES, parse_filters
 from app.services.facts import books_zone
+from app.web import params
 from app.web.rendering import page_or_partial, requires
 from workflows.books import books_day
 from workflows.errors import InvalidInput
@@ -83,8 +84,11 @@ def cases():  # noqa: ANN201
         filters, drill = current_filters(), parse_drill(request.args.to_dict())
     except InvalidInput:
         abort(400)
-    rows, total, amount = drill_down(filters, drill, current_user, books_zone())
+    before = params.optional_int(request.args, "before")
+    page = drill_down(filters, drill, current_user, books_zone(), before)
+    older = url_for("dashboard.cases", **{**request.args.to_dict(), "before": page.next_before})
     return page_or_partial(
-        "dashboard/cases.html", "dashboard/_cases.html", rows=rows, total=total, amount=amount,
-        filters=filters, drill=drill, back=url_for("dashboard.index", **filters.as_args()),
+        "dashboard/cases.html", "dashboard/_cases.html", rows=page.rows, total=page.count,
+        amount=page.amount, filters=filters, drill=drill, older=older if page.next_before else None,
+        back=url_for("dashboard.index", **filters.as_args()),
     )  # fmt: skip

@@ -18,7 +18,8 @@ from workflows.money import format_amount, to_reporting
 bp = Blueprint("exports", __name__)
 MAX_ROWS = 5_000  # an export is for a working list, not the whole table
 COLUMNS = ("reference", "state", "priority", "advertiser", "advertiser_ref", "invoice", "amount",
-           "currency", "amount_usd", "assignee", "filed_at", "last_activity_at")  # fmt: skip
+           "currency", "amount_usd", "assignee", "assignee_name", "filed_at",
+           "last_activity_at")  # fmt: skip
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -33,7 +34,8 @@ def row(d: Dispute) -> list[str]:
         d.ref, d.state, d.priority, d.advertiser.name, d.advertiser.ref, d.invoice.number,
         format_amount(d.disputed_amount), d.currency,
         format_amount(to_reporting(d.disputed_amount, d.currency)),
-        d.assignee.email if d.assignee else "", d.filed_at.isoformat(), d.updated_at.isoformat(),
+        d.assignee.email if d.assignee else "", d.assignee.name if d.assignee else "",
+        d.filed_at.isoformat(), d.updated_at.isoformat(),
     )]  # fmt: skip
 
 

@@ -1,7 +1,9 @@
 """The dashboard: each number against a hand-computed month, its drill-down list, who sees what."""
 
 import csv
+import html
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -17,7 +19,7 @@ from app.services.approvals import decide
 from app.services.assignment import assign
 from app.services.filing import Filing, file_dispute
 from app.services.triggers import fire_trigger
-from tests.web.helpers import Web
+from tests.web.helpers import Web, case_refs, text
 from workflows.books import books_day
 from workflows.money import format_amount, parse_amount
 
@@ -141,7 +143,8 @@ def test_every_number_opens_a_list_of_exactly_the_cases_behind_it(cast, month, w
                     continue
                 args = {**filters.as_args(), **cell.link}
                 narrowed = parse_filters(args, user, TODAY)
-                _, total, amount = drill_down(narrowed, parse_drill(args), user, "America/Chicago")
+                page = drill_down(narrowed, parse_drill(args), user, "America/Chicago")
+                total, amount = page.count, page.amount
                 expected = cell.value if isinstance(cell.value, int) else None
                 assert (total if expected is not None else amount) == (
                     expected if expected is not None else parse_amount(cell.value)
@@ -158,6 +161,21 @@ def test_the_dashboard_page_links_each_number_to_its_cases(web: Web, cast, month
     )
     body = listing.get_data(as_text=True)
     assert month["A"].ref in body and month["D"].ref not in body
+
+
+def test_a_drill_down_pages_back_through_every_case_behind_the_number(
+    web: Web, cast, month, monkeypatch
+):
+    monkeypatch.setattr("app.queries.drilldown.PAGE", 1)
+    client, path, seen = web(cast.approver), f"/dashboard/cases?from={START}&measure=filed", []
+    while path:
+        body = text(client.get(path))
+        total = int(re.search(r'id="drill-total">(\d+)<', body).group(1))
+        seen += case_refs(body)
+        older = re.search(r'<a href="([^"]+)">Older cases</a>', body)
+        path = older and html.unescape(older.group(1))
+    assert total > 1 and len(seen) == len(set(seen)) == total
+    assert seen == sorted(seen, reverse=True)  # newest first, each once
 
 
 @pytest.mark.parametrize("name", WIDGETS)

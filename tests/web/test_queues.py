@@ -1,5 +1,6 @@
 """My queue and the team queue: what they list, in what order, and the actions they offer."""
 
+import csv
 import html
 import re
 
@@ -353,6 +354,8 @@ def test_the_team_queue_exports_its_filtered_list_as_formula_safe_csv(web: Web, 
     assert lines[0].startswith("reference,state,priority,advertiser")
     assert len(lines) == 2 and lines[1].startswith(f"{hit.ref},escalated,")
     assert "'=HYPERLINK" in lines[1]  # a spreadsheet shows it, never runs it
+    row = dict(zip(lines[0].split(","), next(csv.reader([lines[1]])), strict=True))
+    assert (row["assignee"], row["assignee_name"]) == (cast.analyst.email, cast.analyst.name)
 
 
 def test_a_case_whose_credit_was_rejected_shows_it_came_back_from_approval(web: Web, make, cast):
