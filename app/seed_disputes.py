@@ -34,6 +34,7 @@ FILED_HOURS = {
 # hours as wall hours, less a margin (P1 has two working days, P4 fifteen).
 ON_TIME_HOURS = {"P1": 20, "P2": 50, "P3": 24 * 6, "P4": 24 * 8}
 TRIAGE_ON_TIME_HOURS = {"P1": 3, "P2": 6, "P3": 6, "P4": 12}  # cases not yet started
+CREDIT_ON_TIME_HOURS = {"P1": 10, "P2": 20, "P3": 30, "P4": 30}  # memos awaiting approval
 CLOSED_HOURS = (24 * 4, 24 * 40)  # resolved and credited cases: across the last weeks
 LATE_HOURS = (24 * 9, 24 * 25)
 # The GL reason a credit for each reason code books to, and the root causes found for it.
@@ -111,10 +112,8 @@ def seed_disputes(
             low, high = LATE_HOURS
         elif journey in FILED_HOURS:
             priority = priority_for(amount, invoice.currency, invoice.advertiser.tier)
-            on_time = (
-                TRIAGE_ON_TIME_HOURS if journey in ("unassigned", "assigned") else ON_TIME_HOURS
-            )
-            high = max(low, min(high, on_time[priority]))
+            high = min(high, _on_time(journey)[priority])
+            low = min(low, max(1, high // 2))  # spread below the cap, not pinned to it
         ago = timedelta(minutes=rng.randint(low * 60, high * 60))
         filings.append((now - ago, invoice, journey, line, amount))
     to_issue = []
@@ -139,6 +138,12 @@ def seed_disputes(
     for issued_at, ref in sorted(to_issue):  # memo numbers follow the dates they were issued
         fire_trigger(ref, cast["approver"], "issue_credit", {}, now=issued_at)
     return len(picks)
+
+
+def _on_time(journey: str) -> dict[str, int]:
+    if journey in ("unassigned", "assigned"):
+        return TRIAGE_ON_TIME_HOURS
+    return CREDIT_ON_TIME_HOURS if journey == "credit_pending" else ON_TIME_HOURS
 
 
 def _walk(rng, dispute: Dispute, journey: str, cast: dict, analyst: User, at: datetime,  # noqa: ANN001

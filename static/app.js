@@ -65,8 +65,8 @@
       group.disabled = !shown; // not sent for other outcomes
     });
     var total = form.querySelector("[data-line-total]");
-    if (total && outcome.value === "credit_full" && total.value === total.dataset.proposed) {
-      total.value = "";
+    if (total && outcome.value === "credit_full") {
+      total.value = ""; // a full credit is the disputed amount
     } else if (total && outcome.value === "credit_partial" && total.value === "") {
       lineTotal(form);
     }
@@ -75,13 +75,15 @@
   /* The memo amount is the per-line amounts' sum: keep it so while they are typed. */
   function lineTotal(form) {
     var total = form.querySelector("[data-line-total]"), cents = 0, readable = true;
+    var outcome = form.querySelector("select[data-outcome]");
+    if (!total || (outcome && outcome.value === "credit_full")) return;
     form.querySelectorAll(".credit-lines input.amount-input").forEach(function (input) {
       var value = input.value.trim();
       if (!value) return;
       if (!/^[0-9]+(\.[0-9]{1,2})?$/.test(value)) readable = false;
       else cents += Math.round(parseFloat(value) * 100);
     });
-    if (total && readable) total.value = cents ? (cents / 100).toFixed(2) : "";
+    total.value = readable && cents ? (cents / 100).toFixed(2) : ""; // unreadable: the server says why
   }
   document.addEventListener("input", function (event) {
     if (event.target.matches(".credit-lines input.amount-input")) lineTotal(event.target.form);

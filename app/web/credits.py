@@ -7,6 +7,7 @@ from app.extensions import db, htmx
 from app.models import CreditMemo, Dispute
 from app.models.disputes import format_ref
 from app.models.types import MAX_ID, utcnow
+from app.queries.case_view import case_view
 from app.queries.memos import current_memo, evidence_counts, inbox, memo_with_approvals
 from app.services.approvals import decide
 from app.services.triggers import fire_trigger
@@ -56,7 +57,8 @@ def issue(memo_id: int):  # noqa: ANN201
     try:
         if current_memo(dispute).id != memo.id:
             raise Conflict("this memo was replaced by a newer one; reload the case")
-        if not htmx and request.form.get("confirm") != "yes":  # htmx asked in a dialog first
+        if not htmx and request.form.get("confirm") != "yes" and _may_issue(dispute):
+            # htmx asked in a dialog first; anyone else is refused by the write path as before
             raise InvalidInput({"confirm": "tick the box to confirm issuing this credit"})
         fire_trigger(ref, current_user, "issue_credit", {},
                      expected_version=params.version(request.form))  # fmt: skip
@@ -64,6 +66,11 @@ def issue(memo_id: int):  # noqa: ANN201
         return refused(ref, "credit", error, fields=("confirm",))  # an unticked box sends nothing
     db.session.refresh(memo)
     return after_change(ref, "credit", f"Issued credit memo {memo.number}.")
+
+
+def _may_issue(dispute: Dispute) -> bool:
+    view = case_view(dispute, current_user, utcnow())
+    return any(t.trigger == "issue_credit" for t in view.actions)
 
 
 @bp.get("/approvals")

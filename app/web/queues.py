@@ -147,9 +147,10 @@ REFUSALS = {
 @requires("lead_team")
 def reassign():  # noqa: ANN201
     form = request.form
-    refs = form.getlist("refs")
+    refs, more = form.getlist("refs"), False
     if form.get("all_matching"):  # "all N matching": every case the lead's filters select
-        refs = team_queue_refs(current_user, _filters(form, "filter-"), COUNT_CAP)
+        refs = team_queue_refs(current_user, _filters(form, "filter-"), COUNT_CAP + 1)
+        more, refs = len(refs) > COUNT_CAP, refs[:COUNT_CAP]
     email = form.get("assignee", "").strip()
     members = {m.email: m for m in team_members(current_user)}
     if not refs:
@@ -167,7 +168,7 @@ def reassign():  # noqa: ANN201
         flash(f"Nothing was reassigned: {error.detail}.", "error")
     else:
         message = _reassigned(len(changed), len(set(refs)), members[email].name)
-        if form.get("all_matching") and len(refs) >= COUNT_CAP:
+        if form.get("all_matching") and more:
             message += (
                 f" Those were the first {COUNT_CAP:,} matching cases: reassign again for the rest."
             )

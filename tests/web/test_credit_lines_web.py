@@ -44,8 +44,8 @@ class TestResolveForm:
         assert table and table[0][1:6] == ["850.00", "800.00", "100.00", "50.00", "850.00"]
         assert 'name="line_credit_1"' in form and 'value="50.00"' in form
         assert 'name="justification"' in form
-        # the memo amount starts at the proposal too, so sending the form as offered agrees
-        assert re.search(r'name="credit_amount"[^>]*value="50.00"', form)
+        # the memo amount is the lines' sum when left empty; the script shows the proposal
+        assert re.search(r'name="credit_amount"[^>]*value=""[^>]*data-proposed="50.00"', form)
         assert "The comparison proposes USD 50.00" in form
 
     def test_the_form_sent_as_offered_resolves_with_the_proposal(self, web: Web, cast, case):

@@ -299,6 +299,10 @@ class TestTeamQueue:
         )
         said = text(client.get(answer.headers["Location"]))
         assert "Those were the first 2 matching cases: reassign again for the rest." in said
+        monkeypatch.setattr("app.web.queues.COUNT_CAP", 3)  # exactly as many as match: no rest
+        sent["assignee"] = cast.analyst.email
+        said = text(client.get(client.post("/team/reassign", data=sent).headers["Location"]))
+        assert "Reassigned" in said and "reassign again" not in said
 
     def test_show_more_walks_the_team_queue_once(self, web: Web, make, cast, monkeypatch):
         monkeypatch.setattr("app.queries.queues.PAGE_SIZE", 2)
