@@ -144,7 +144,7 @@ def test_no_page_clips_a_cell_scrolls_sideways_logs_errors_or_fails_axe(
             for path in paths:
                 page.goto(path)
                 where = f"{role or 'visitor'} {path} at {size['width']}px"
-                name = re.sub(r"[^a-z0-9]+", "-", path.split("?")[0].lower()).strip("-") or "home"
+                name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
                 page.screenshot(
                     path=SCREENSHOTS / f"walk-{role or 'visitor'}-{name}-{size['width']}.png",
                     full_page=True,
