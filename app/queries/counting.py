@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from app.extensions import db
 from app.models import Dispute
@@ -21,8 +21,9 @@ class Count:
         return f"more than {self.n:,}" if self.more else f"{self.n:,}"
 
 
-def capped_count(query: Select, cap: int = COUNT_CAP) -> Count:
-    """Count the disputes a query selects, stopping after `cap` (an index range, never a scan)."""
-    ids = query.with_only_columns(Dispute.id).order_by(None).limit(cap + 1).subquery()
+def capped_count(query: Select, cap: int = COUNT_CAP, *, key: ColumnElement = Dispute.id) -> Count:
+    """Count the rows (disputes, unless `key` says otherwise) a query selects, stopping after
+    `cap` (an index range, never a scan)."""
+    ids = query.with_only_columns(key).order_by(None).limit(cap + 1).subquery()
     n = db.session.scalar(select(func.count()).select_from(ids)) or 0
     return Count(min(n, cap), n > cap)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from app.extensions import db
 from app.models import Notification, User
 from app.models.types import utcnow
-from app.queries.counting import COUNT_CAP, Count
+from app.queries.counting import Count, capped_count
 from workflows.errors import NotFound
 
 PAGE = 50
@@ -30,18 +30,16 @@ class NoticePage:
 
 def notices_for(user: User, unread_only: bool = False, before: int | None = None) -> NoticePage:
     """Return a page of the person's notices, newest first, from before the given id."""
-    limit = PAGE
     query = select(Notification).where(Notification.user_id == user.id)
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
-    ids = query.with_only_columns(Notification.id).limit(COUNT_CAP + 1).subquery()
-    n = db.session.scalar(select(func.count()).select_from(ids)) or 0
+    count = capped_count(query, key=Notification.id)
     if before is not None:
         query = query.where(Notification.id < before)
-    rows = db.session.scalars(query.order_by(Notification.id.desc()).limit(limit + 1)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return NoticePage(rows, Count(min(n, COUNT_CAP), n > COUNT_CAP), rows[-1].id if more else None)
+    rows = db.session.scalars(query.order_by(Notification.id.desc()).limit(PAGE + 1)).all()
+    more = len(rows) > PAGE
+    rows = rows[:PAGE]
+    return NoticePage(rows, count, rows[-1].id if more else None)
 
 
 def mark_read(user: User, notice_id: int | None, now: datetime | None = None) -> Notification:

@@ -86,9 +86,11 @@ def cases():  # noqa: ANN201
         abort(400)
     before = params.optional_int(request.args, "before")
     page = drill_down(filters, drill, current_user, books_zone(), before)
-    older = url_for("dashboard.cases", **{**request.args.to_dict(), "before": page.next_before})
+    older = page.next_before and url_for(
+        "dashboard.cases", **{**request.args.to_dict(), "before": page.next_before}
+    )
     return page_or_partial(
         "dashboard/cases.html", "dashboard/_cases.html", rows=page.rows, total=page.count,
-        amount=page.amount, filters=filters, drill=drill, older=older if page.next_before else None,
+        amount=page.amount, filters=filters, drill=drill, older=older,
         back=url_for("dashboard.index", **filters.as_args()),
     )  # fmt: skip

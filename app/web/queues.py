@@ -168,7 +168,7 @@ def reassign():  # noqa: ANN201
         flash(f"Nothing was reassigned: {error.detail}.", "error")
     else:
         message = _reassigned(len(changed), len(set(refs)), members[email].name)
-        if form.get("all_matching") and more:
+        if more:
             message += (
                 f" Those were the first {COUNT_CAP:,} matching cases: reassign again for the rest."
             )
