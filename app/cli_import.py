@@ -44,14 +44,14 @@ def contracts_from_csv(rows: list[dict[str, str]]) -> list[dict[str, Any]]:
     """Group CSV rows (one per contract line) into contracts keyed by advertiser, IO, version."""
     contracts: dict[tuple, dict[str, Any]] = {}
     for row in rows:
-        head = {f: (row.get(f) or "").strip() for f in CONTRACT_HEAD}
+        head = {f: (row.get(f) or "").strip() for f in (*CONTRACT_HEAD, "currency")}
         key = (head["advertiser_ref"], head["reference"], head["version"] or "1")
         line = {f.removeprefix("line_"): (row.get(f) or "").strip() for f in CONTRACT_LINE}
         contract = contracts.setdefault(key, head | {"lines": [], "_line": row["_line"]})
-        if {f: contract[f] for f in CONTRACT_HEAD} != head:
+        if {f: contract[f] for f in head} != head:
             raise click.ClickException(
                 f"line {row['_line']}: {key[0]}/{key[1]} v{key[2]} differs from its first row in "
-                "a contract-wide column (tolerance, delivery source, dates)"
+                "a contract-wide column (tolerance, delivery source, currency, dates)"
             )
         contract["lines"].append(line)
     return list(contracts.values())

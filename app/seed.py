@@ -102,6 +102,7 @@ def _billing(rng: random.Random, today: date) -> list[Invoice]:
                     discount_bp=rng.choice((0, 0, 500, 1000)),
                     effective_from=date(today.year - 1, 1, 1),
                     effective_to=date(today.year, 12, 31),
+                    currency=currency,
                 )
             )
         db.session.add_all(contracts + contract_variants(advertiser, n, contracts))

@@ -1,9 +1,10 @@
 """Demo contract terms and delivery shapes that exercise every rule of the comparison.
 
 Deterministic from the advertiser's number, so the main seed's random sequence is untouched:
-amendments (a v2 from July), a second overlapping insertion order (ambiguous), tolerances,
-caps and make-goods, weekly delivery rows whose last week crosses the month edge (pro-rated),
-and third-party rows beside first-party ones.
+amendments (a v2 from July; a v2 from mid-September that splits a period by days), a campaign
+line beside the line for every campaign, a contract in the wrong currency, a second
+overlapping insertion order (ambiguous), tolerances, caps and make-goods, weekly delivery rows
+whose last week crosses the month edge (pro-rated), and third-party rows beside first-party.
 """
 
 from datetime import date, timedelta
@@ -30,6 +31,16 @@ def contract_variants(advertiser: Advertiser, n: int, base: list[Contract]) -> l
                 effective_from=other_from,
             )
         )
+    if n % 10 == 7:  # amended mid-month: a billing period split by days at 16 September
+        extra.append(
+            _copy(base[1], version=2, discount_bp=1_500,
+                  effective_from=date(first.effective_to.year, 9, 16))
+        )  # fmt: skip
+    if n % 13 == 6:  # one campaign priced below the IO's line for every campaign, same version
+        campaign = f"CMP-{n + 1:03d}-{first.product[:3].upper()}-04"
+        extra.append(_copy(first, campaign_ref=campaign, rate_micros=first.rate_micros * 4 // 5))
+    if n == 12:  # set up in the wrong currency: a contract_setup_error for the scan to find
+        base[2].currency = "MXN" if base[2].currency == "USD" else "USD"
     if n % 8 == 2:
         base[1].cap_amount = 5_000_000  # 50,000.00 a month
     if n % 9 == 4:
@@ -86,6 +97,6 @@ def _copy(contract: Contract, **changes: object) -> Contract:
         advertiser=contract.advertiser, reference=contract.reference, product=contract.product,
         rate_micros=contract.rate_micros, discount_bp=contract.discount_bp,
         effective_from=contract.effective_from, effective_to=contract.effective_to, version=1,
-        tolerance_bp=contract.tolerance_bp,
+        tolerance_bp=contract.tolerance_bp, currency=contract.currency,
     )  # fmt: skip
     return Contract(**{**fields, **changes})

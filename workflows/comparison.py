@@ -1,19 +1,18 @@
 """Billed against contracted against delivered, line by line, with the reasons for each number.
 
 The rules (README, "Adjudication rules"):
-- A contract line applies to an invoice line when it is the advertiser's, for the same product,
-  for every campaign ("") or this one, and its effective dates overlap the billing period.
-  Within one reference only the highest version counts (an amendment supersedes). If lines of
-  several references remain, the choice is ambiguous and said so; the one chosen is the most
-  specific: campaign-specific first, then covering the whole period, then the latest
-  effective_from, then the highest version, then the highest id.
+- Which contract line prices which days of the billing period: workflows.matching (the most
+  specific line in effect each day wins; an amendment inside the period splits it by days).
+  A contract in another currency than the invoice is never priced, and said so.
 - Billable units are delivered less invalid units summed over the rows of the contract's
-  delivery source that overlap the period; a row crossing a period edge counts the share of
-  its days inside the period (pro-rated, and said so). Flat lines with no rows price the
-  units billed.
-- Priced units = min(billable, billed) less the contract's make-good units, within its unit
-  cap; expected = line_amount(priced, rate after discount), within its amount cap. The rate is
-  never rounded; the line amount is rounded once (workflows.money.line_amount).
+  delivery source that overlap each segment's days; a row crossing an edge counts the share of
+  its days inside (pro-rated, and said so). Flat lines with no rows price the units billed,
+  shared among segments by days.
+- Priced units = billable, scaled down to the units billed when more was delivered, less the
+  contract line's make-good units, within its unit cap; each segment's exact amount is priced
+  units × rate after discount, within its amount cap. Make-goods and caps are per contract line
+  per billing period, shared across lines and invoices (workflows.pricing). The rate is never
+  rounded; the line amount is the sum of the segments rounded once, half-even.
 - Proposed credit = the variance (billed less expected) when above the contract's tolerance
   (tolerance_bp of the expected amount), else 0; never below 0 nor above the billed amount.
 """
@@ -30,14 +29,14 @@ from workflows.comparison_types import (
     Flag,
     LineComparison,
 )
-from workflows.matching import applicable_contract, delivered_units
+from workflows.matching import Segment, contract_segments, days, delivered_units
 from workflows.money import format_amount, format_rate, line_amount
-
-BP = 10_000  # basis points in a whole
+from workflows.pricing import BP, ContractUse, discounted_rate, price_segments
 
 __all__ = [
     "BilledLine",
     "ContractTerms",
+    "ContractUse",
     "DeliveryRow",
     "DeliveryUse",
     "LineComparison",
@@ -51,9 +50,11 @@ def compare_line(
     period_end: date,
     contracts: Sequence[ContractTerms],
     deliveries: Sequence[DeliveryRow],
+    use: ContractUse | None = None,
 ) -> LineComparison:
     """Compare one invoice line with the contract and delivery data that apply to it."""
     period = (period_start, period_end)
+    use = ContractUse() if use is None else use
     flags: list[Flag] = []
     missing: list[str] = []
     computed = None
@@ -69,44 +70,47 @@ def compare_line(
                     f"billed {format_amount(line.amount)}.",
                 )
             )
-    contract, candidates, contract_flags = applicable_contract(line, period, contracts)
+    segments, candidates, contract_flags = contract_segments(line, period, contracts)
     flags += contract_flags
-    rate = uses = billable = priced = expected = tolerance = None
-    uses = ()
-    if contract is None:
-        missing.append(
-            f"No contract for {line.product} in effect during {period_start} – {period_end}."
-        )
-    elif contract.unit_kind and contract.unit_kind != line.unit_kind:
-        flags.append(
-            Flag(
-                "unit_kind_mismatch",
-                f"{contract.label} prices {contract.unit_kind}, "
-                f"the invoice bills {line.unit_kind}.",
-            )
-        )
-        missing.append("The contract and the invoice count different units.")
-    else:
-        rate = Fraction(contract.rate_micros * (BP - contract.discount_bp), BP)
+    contract = _principal(segments)
+    if len(segments) > 1:
+        flags.append(_split_flag(segments))
+    priceable = contract is not None and _priceable(line, segments, flags, missing)
+    uses: tuple[DeliveryUse, ...] = ()
+    billable = None
+    split: list[tuple[Segment, Fraction]] = []
     if contract is not None:
         uses, delivery_flags, others = delivered_units(
             line, period, contract.delivery_source, deliveries
         )
         flags += delivery_flags
         if uses:
-            billable = sum((u.counted_units for u in uses), Fraction(0))
+            split = [
+                (s, _units(delivered_units(line, (s.start, s.end), contract.delivery_source,
+                                           deliveries)[0]))
+                for s in segments
+            ]  # fmt: skip
         elif line.unit_kind == "flat":
-            billable = Fraction(line.billed_units)
+            whole = days(*period)
+            split = [(s, Fraction(line.billed_units * s.days, whole)) for s in segments]
         else:
             also = f" ({len(others)} {others[0].source} rows exist)" if others else ""
             missing.append(
                 f"No {contract.delivery_source} delivery rows for {line.campaign_ref} "
                 f"overlapping {period_start} – {period_end}{also}."
             )
+        if split:
+            billable = sum((units for _, units in split), Fraction(0))
+    else:
+        missing.append(
+            f"No contract for {line.product} in effect during {period_start} – {period_end}."
+        )
+    priced = expected = tolerance = None
+    parts: tuple = ()
     if line.kind != "charge":
         missing.append(f"A {line.kind.replace('_', '-')} line is not priced against the contract.")
-    elif rate is not None and billable is not None:
-        priced, expected = _price(line, contract, rate, billable, flags)
+    elif priceable and split:
+        priced, expected, parts = price_segments(line, period, split, use, flags)
         tolerance = Fraction(expected * contract.tolerance_bp, BP)
     variance = None if expected is None else line.amount - expected
     proposed = 0
@@ -127,7 +131,7 @@ def compare_line(
         contract=contract,
         candidates=candidates,
         ambiguous=any(f.code == "ambiguous_contract" for f in flags),
-        contracted_rate_micros=rate,
+        contracted_rate_micros=_line_rate(segments, parts) if priceable else None,
         invoice_amount_computed=computed,
         deliveries=uses,
         billable_units=billable,
@@ -138,39 +142,61 @@ def compare_line(
         proposed_credit=proposed,
         flags=tuple(flags),
         missing=tuple(missing),
+        segments=parts,
     )
 
 
-def _price(
-    line: BilledLine, contract: ContractTerms, rate: Fraction, billable: Fraction, flags: list
-) -> tuple[Fraction, int]:
-    priced = min(billable, Fraction(line.billed_units))
-    if billable > line.billed_units:
-        flags.append(
-            Flag(
-                "delivery_exceeds_billed",
-                "More was delivered than billed; the units billed are priced.",
+def _principal(segments: Sequence[Segment]) -> ContractTerms | None:
+    """The line pricing the most days (then the latest): its delivery source and tolerance."""
+    held: dict[ContractTerms, tuple[int, date]] = {}
+    for s in segments:
+        held[s.contract] = (held.get(s.contract, (0, s.end))[0] + s.days, s.end)
+    return max(held, key=lambda c: held[c]) if held else None
+
+
+def _units(uses: Sequence[DeliveryUse]) -> Fraction:
+    return sum((u.counted_units for u in uses), Fraction(0))
+
+
+def _priceable(line: BilledLine, segments, flags: list[Flag], missing: list[str]) -> bool:
+    ok = True
+    for c in {s.contract for s in segments}:
+        if c.unit_kind and c.unit_kind != line.unit_kind:
+            flags.append(
+                Flag(
+                    "unit_kind_mismatch",
+                    f"{c.label} prices {c.unit_kind}, the invoice bills {line.unit_kind}.",
+                )
             )
-        )
-    if contract.makegood_units:
-        priced = max(priced - contract.makegood_units, Fraction(0))
-        flags.append(
-            Flag(
-                "makegood_units",
-                f"{contract.makegood_units:,} make-good units "
-                f"owed under {contract.label} are free.",
+            missing.append("The contract and the invoice count different units.")
+            ok = False
+        if c.currency != line.currency:
+            flags.append(
+                Flag(
+                    "currency_mismatch",
+                    f"{c.label} is priced in {c.currency}, the invoice bills {line.currency}.",
+                )
             )
-        )
-    if contract.cap_units is not None and priced > contract.cap_units:
-        priced = Fraction(contract.cap_units)
-        flags.append(Flag("capped_units", f"Capped at {contract.cap_units:,} units a period."))
-    expected = line_amount(priced, rate, line.unit_kind)
-    if contract.cap_amount is not None and expected > contract.cap_amount:
-        expected = contract.cap_amount
-        flags.append(
-            Flag("capped_amount", f"Capped at {format_amount(contract.cap_amount)} a period.")
-        )
-    return priced, expected
+            missing.append("The contract and the invoice are in different currencies.")
+            ok = False
+    return ok
+
+
+def _line_rate(segments: Sequence[Segment], parts: Sequence) -> Fraction:
+    """The contracted rate: the segment's, or the day-weighted rate when split."""
+    if len(segments) == 1:
+        return discounted_rate(segments[0])
+    total = sum(s.days for s in segments)
+    return sum((discounted_rate(s) * s.days for s in segments), Fraction(0)) / total
+
+
+def _split_flag(segments: Sequence[Segment]) -> Flag:
+    return Flag(
+        "split_period",
+        "Split by days: "
+        + "; ".join(f"{s.contract.label} {s.start} – {s.end} ({s.days} days)" for s in segments)
+        + ".",
+    )
 
 
 def compare_invoice(
@@ -179,9 +205,11 @@ def compare_invoice(
     period_end: date,
     contracts: Sequence[ContractTerms],
     deliveries: Sequence[DeliveryRow],
+    use: ContractUse | None = None,
 ) -> list[LineComparison]:
-    """Compare every given line of one invoice, in line order."""
+    """Compare every given line of one invoice, in line order, sharing make-goods and caps."""
+    use = ContractUse() if use is None else use
     return [
-        compare_line(line, period_start, period_end, contracts, deliveries)
+        compare_line(line, period_start, period_end, contracts, deliveries, use)
         for line in sorted(lines, key=lambda x: x.line_no)
     ]

@@ -37,7 +37,21 @@ def comparison_dict(c: Any) -> dict[str, Any]:
             "cap_amount": amount(c.contract.cap_amount),
             "makegood_units": c.contract.makegood_units,
             "delivery_source": c.contract.delivery_source,
+            "currency": c.contract.currency,
         },
+        "segments": [
+            {
+                "contract_id": s.contract.id,
+                "label": s.contract.label,
+                "start": s.start.isoformat(),
+                "end": s.end.isoformat(),
+                "billable_units": _number(s.billable_units),
+                "priced_units": _number(s.priced_units),
+                "rate": format_rate(s.rate_micros),
+                "amount": _number(s.amount / 100),
+            }
+            for s in c.segments
+        ],
         "candidate_contracts": [
             {"id": x.id, "reference": x.reference, "version": x.version} for x in c.candidates
         ],

@@ -19,6 +19,7 @@ class BilledLine:
     billed_units: int
     billed_rate_micros: int
     amount: int
+    currency: str = "USD"  # the invoice's
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class ContractTerms:
     delivery_source: str
     effective_from: date
     effective_to: date
+    currency: str = "USD"
 
     @property
     def label(self) -> str:
@@ -68,6 +70,19 @@ class DeliveryUse:
 
 
 @dataclass(frozen=True)
+class PricedSegment:
+    """The days of a billing period one contract line prices, and what it priced."""
+
+    contract: ContractTerms
+    start: date
+    end: date
+    billable_units: Fraction
+    priced_units: Fraction
+    rate_micros: Fraction  # after discount, never rounded
+    amount: Fraction  # exact minor units, before the one rounding of the line
+
+
+@dataclass(frozen=True)
 class Flag:
     code: str
     message: str
@@ -90,6 +105,7 @@ class LineComparison:
     proposed_credit: int
     flags: tuple[Flag, ...] = field(default=())
     missing: tuple[str, ...] = field(default=())
+    segments: tuple[PricedSegment, ...] = field(default=())
 
     def has(self, code: str) -> bool:
         return any(f.code == code for f in self.flags)

@@ -11,7 +11,7 @@ from typing import Any
 
 from workflows.codes import DELIVERY_SOURCES, PRODUCTS, UNIT_KINDS
 from workflows.edge import MAX_REFERENCE, as_int, text_problem, year_in_range
-from workflows.money import BadAmount, parse_amount, parse_rate
+from workflows.money import CURRENCIES, BadAmount, parse_amount, parse_rate
 
 MAX_CONTRACTS = 500  # contracts in one request, each with up to MAX_CONTRACT_LINES lines
 MAX_CONTRACT_LINES = 100
@@ -46,6 +46,7 @@ class ContractIn:
     tolerance_bp: int
     delivery_source: str
     lines: tuple[ContractLineIn, ...]
+    currency: str = "USD"  # what its rates are in; an invoice in another is never priced
 
     @property
     def key(self) -> str:
@@ -181,6 +182,7 @@ def contract(row: dict[str, Any]) -> ContractIn:
         tolerance_bp=_int(row, "tolerance_bp", 0, BP, default=0),
         delivery_source=_choice(row, "delivery_source", DELIVERY_SOURCES, "first_party"),
         lines=tuple(parsed),
+        currency=_choice(row, "currency", CURRENCIES, "USD"),
     )
 
 

@@ -83,10 +83,15 @@ def round_to_minor(value: Fraction) -> int:
     return round(value)  # Fraction.__round__ with no digits rounds half to even
 
 
+def exact_amount(units: int | Fraction, rate_micros: int | Fraction, unit_kind: str) -> Fraction:
+    """Price units at a rate in micros, exactly, in minor units."""
+    exact = Fraction(units) * Fraction(rate_micros)
+    return exact / (UNITS_PER_RATE[unit_kind] * MICROS_PER_MINOR)
+
+
 def line_amount(units: int | Fraction, rate_micros: int | Fraction, unit_kind: str) -> int:
     """Price units at a rate in micros, rounding once, on the line amount, half-even."""
-    exact = Fraction(units) * Fraction(rate_micros)
-    return round_to_minor(exact / (UNITS_PER_RATE[unit_kind] * MICROS_PER_MINOR))
+    return round_to_minor(exact_amount(units, rate_micros, unit_kind))
 
 
 def exact_decimal(value: Fraction, places: int = 30) -> str:

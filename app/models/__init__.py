@@ -1,6 +1,7 @@
 """The persistent model: people, billing records, disputes and their audit trail."""
 
 from app.models.adjudication import CreditLine, Reversal, ReversalSequence
+from app.models.assurance import BillingException, ExceptionEvent, Problem
 from app.models.billing import Advertiser, Contract, DeliveryRecord, Invoice, InvoiceLine
 from app.models.correspondence import BillingContact, InboundEmail
 from app.models.credits import Approval, CreditMemo, MemoSequence
@@ -20,6 +21,9 @@ __all__ = [
     "Approval",
     "ChainHead",
     "BillingContact",
+    "BillingException",
+    "ExceptionEvent",
+    "Problem",
     "Comment",
     "Contract",
     "CreditLine",

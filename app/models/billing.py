@@ -105,6 +105,7 @@ class Contract(db.Model):
     makegood_units: Mapped[int] = mapped_column(BigInteger, default=0)  # owed free per period
     tolerance_bp: Mapped[int] = mapped_column(default=0)  # variance accepted without credit
     delivery_source: Mapped[str] = mapped_column(String(12), default="first_party")
+    currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
 
     advertiser: Mapped[Advertiser] = relationship()
 

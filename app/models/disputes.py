@@ -93,6 +93,7 @@ class Dispute(db.Model):
     state: Mapped[str] = mapped_column(String(20), default="filed")
     outcome: Mapped[str | None] = mapped_column(String(20))
     root_cause: Mapped[str | None] = mapped_column(String(40))
+    problem_id: Mapped[int | None] = mapped_column(ForeignKey("problems.id"), index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     filed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -10,6 +10,7 @@ from app.models import Contract, DeliveryRecord, Dispute, Invoice, InvoiceLine
 from workflows.comparison import (
     BilledLine,
     ContractTerms,
+    ContractUse,
     DeliveryRow,
     LineComparison,
     compare_invoice,
@@ -22,10 +23,10 @@ class ComparedLine:
     disputed_amount: int | None  # what the dispute contests on this line, when it names lines
 
 
-def billed_line(line: InvoiceLine) -> BilledLine:
+def billed_line(line: InvoiceLine, currency: str) -> BilledLine:
     return BilledLine(
         line.id, line.line_no, line.kind, line.product, line.campaign_ref, line.unit_kind,
-        line.billed_units, line.billed_rate_micros, line.amount,
+        line.billed_units, line.billed_rate_micros, line.amount, currency,
     )  # fmt: skip
 
 
@@ -33,7 +34,7 @@ def contract_terms(c: Contract) -> ContractTerms:
     return ContractTerms(
         c.id, c.reference, c.version, c.product, c.campaign_ref, c.unit_kind, c.rate_micros,
         c.discount_bp, c.cap_units, c.cap_amount, c.makegood_units, c.tolerance_bp,
-        c.delivery_source, c.effective_from, c.effective_to,
+        c.delivery_source, c.effective_from, c.effective_to, c.currency,
     )  # fmt: skip
 
 
@@ -45,9 +46,42 @@ def delivery_row(d: DeliveryRecord) -> DeliveryRow:
 
 
 def compare_lines(invoice: Invoice, lines: Sequence[InvoiceLine]) -> list[LineComparison]:
-    """Compare invoice lines with the advertiser's contracts and the campaigns' delivery rows."""
+    """Compare invoice lines with the advertiser's contracts and the campaigns' delivery rows.
+
+    Make-goods and caps are per contract line per billing period, so the lines of earlier
+    invoices of the same advertiser and period are priced first and draw on them first.
+    """
     if not lines:
         return []
+    earlier = list(
+        db.session.scalars(
+            select(Invoice)
+            .where(
+                Invoice.advertiser_id == invoice.advertiser_id,
+                Invoice.period_start == invoice.period_start,
+                Invoice.period_end == invoice.period_end,
+                Invoice.id < invoice.id,
+            )
+            .order_by(Invoice.id)
+        )
+    )
+    every = [line for inv in earlier for line in inv.lines] + list(invoice.lines)
+    terms, rows = _terms_and_rows(invoice, every)
+    use = ContractUse()
+    for inv in earlier:
+        compare_invoice([billed_line(x, inv.currency) for x in inv.lines],
+                        inv.period_start, inv.period_end, terms, rows, use)  # fmt: skip
+    wanted = {line.id for line in lines}
+    compared = compare_invoice(
+        [billed_line(x, invoice.currency) for x in invoice.lines],
+        invoice.period_start, invoice.period_end, terms, rows, use,
+    )  # fmt: skip
+    return [c for c in compared if c.line.line_id in wanted]
+
+
+def _terms_and_rows(
+    invoice: Invoice, lines: Sequence[InvoiceLine]
+) -> tuple[list[ContractTerms], list[DeliveryRow]]:
     contracts = db.session.scalars(
         select(Contract).where(
             Contract.advertiser_id == invoice.advertiser_id,
@@ -63,13 +97,7 @@ def compare_lines(invoice: Invoice, lines: Sequence[InvoiceLine]) -> list[LineCo
             DeliveryRecord.period_end >= invoice.period_start,
         )
     )
-    return compare_invoice(
-        [billed_line(line) for line in lines],
-        invoice.period_start,
-        invoice.period_end,
-        [contract_terms(c) for c in contracts],
-        [delivery_row(d) for d in deliveries],
-    )
+    return [contract_terms(c) for c in contracts], [delivery_row(d) for d in deliveries]
 
 
 def compare_dispute(dispute: Dispute) -> list[ComparedLine]:

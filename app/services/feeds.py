@@ -127,6 +127,7 @@ def _contract_rows(advertiser: Advertiser, c: ContractIn) -> list[Contract]:
             version=c.version,
             tolerance_bp=c.tolerance_bp,
             delivery_source=c.delivery_source,
+            currency=c.currency,
             product=line.product,
             campaign_ref=line.campaign_ref,
             **{f: getattr(line, f) for f in CONTRACT_FIELDS},
@@ -139,10 +140,9 @@ def _same_terms(stored: list[Contract], c: ContractIn) -> bool:
     def terms(row: Any) -> tuple:
         return (row.product, row.campaign_ref, *(getattr(row, f) for f in CONTRACT_FIELDS))
 
-    head = {(r.tolerance_bp, r.delivery_source) for r in stored}
-    return head == {(c.tolerance_bp, c.delivery_source)} and sorted(map(terms, stored)) == sorted(
-        map(terms, c.lines)
-    )
+    head = {(r.tolerance_bp, r.delivery_source, r.currency) for r in stored}
+    same_lines = sorted(map(terms, stored)) == sorted(map(terms, c.lines))
+    return head == {(c.tolerance_bp, c.delivery_source, c.currency)} and same_lines
 
 
 def import_delivery(

@@ -8,7 +8,9 @@ import pytest
 from workflows.comparison import (
     BilledLine,
     ContractTerms,
+    ContractUse,
     DeliveryRow,
+    compare_invoice,
     compare_line,
 )
 
@@ -45,15 +47,21 @@ def test_an_amendment_supersedes_its_earlier_version_without_ambiguity():
     assert result.has("superseded_version")
 
 
+def test_a_campaign_line_of_another_order_beats_a_line_for_every_campaign_outright():
+    specific = replace(TERMS, id=20, reference="IO-2", campaign_ref="CMP-1")
+    result = compare(contracts=(TERMS, specific))
+    assert result.contract == specific and not result.ambiguous
+    assert len(result.candidates) == 2 and result.has("campaign_specific")
+
+
 @pytest.mark.parametrize(
     ("other", "chosen"),
     [
-        (replace(TERMS, id=20, reference="IO-2", campaign_ref="CMP-1"), 20),  # campaign-specific
         (replace(TERMS, id=21, reference="IO-3", effective_from=date(2026, 3, 10)), 10),  # partial
         (replace(TERMS, id=22, reference="IO-4", effective_from=date(2026, 2, 1)), 22),  # latest
     ],
 )
-def test_two_contracts_matching_is_ambiguous_and_the_most_specific_applies(other, chosen):
+def test_two_orders_matching_is_ambiguous_and_the_most_specific_applies(other, chosen):
     result = compare(contracts=(TERMS, other))
     assert result.ambiguous and result.contract.id == chosen
     assert len(result.candidates) == 2
@@ -165,3 +173,54 @@ def test_the_comparison_as_data_names_every_number_and_row():
     assert (data["expected_amount"], data["variance"], data["proposed_credit"]) == (
         "29877.50", "4122.50", "4122.50"
     )  # fmt: skip
+
+
+def test_a_campaign_line_beats_the_generic_line_of_the_same_version():
+    # One IO version with a line for every campaign at 1.00 and one for CMP-1 at 0.80
+    generic = replace(TERMS, rate_micros=1_000_000, discount_bp=0)
+    specific = replace(generic, id=11, campaign_ref="CMP-1", rate_micros=800_000)
+    line = replace(LINE, billed_units=1_000, billed_rate_micros=1_000_000, amount=100_000)
+    rows = (replace(MONTH, delivered_units=1_000, invalid_units=0),)
+    for order in ((generic, specific), (specific, generic)):
+        result = compare(line=line, contracts=order, deliveries=rows)
+        assert result.contract == specific and not result.ambiguous
+        assert (result.expected_amount, result.proposed_credit) == (80_000, 20_000)
+        messages = " ".join(f.message for f in result.flags)
+        assert "supersedes" not in messages
+        assert "IO-1 v1's line for CMP-1 applies over IO-1 v1's line for every campaign" in messages
+
+
+def test_an_amendment_inside_the_period_splits_it_by_days():
+    v1 = replace(TERMS, discount_bp=0, rate_micros=1_000_000)
+    v2 = replace(v1, id=11, version=2, rate_micros=500_000, effective_from=date(2026, 3, 11))
+    rows = (replace(MONTH, delivered_units=31_000, invalid_units=0),)  # 1,000 a day
+    result = compare(contracts=(v1, v2), deliveries=rows)
+    # 10 days at 1.00 and 21 days at 0.50, not the whole month at the amendment's rate
+    assert result.expected_amount == 10_000 * 100 + 21_000 * 50
+    assert [(s.contract.version, s.start, s.end) for s in result.segments] == [
+        (1, START, date(2026, 3, 10)), (2, date(2026, 3, 11), END),
+    ]  # fmt: skip
+    assert result.contract == v2 and result.has("split_period") and not result.ambiguous
+    split = next(f.message for f in result.flags if f.code == "split_period")
+    assert "IO-1 v1 2026-03-01 – 2026-03-10 (10 days); IO-1 v2 2026-03-11" in split
+
+
+def test_a_contract_in_another_currency_is_never_priced_silently():
+    result = compare(line=replace(LINE, currency="CAD"))
+    assert result.expected_amount is None and result.proposed_credit == 0
+    assert result.has("currency_mismatch")
+    assert "The contract and the invoice are in different currencies." in result.missing
+
+
+def test_make_goods_and_caps_are_drawn_per_contract_line_across_lines_and_invoices():
+    shared = replace(TERMS, makegood_units=30_000, cap_units=50_000)
+    other = replace(LINE, line_id=2, line_no=2, campaign_ref="CMP-2")
+    rows = (MONTH, replace(MONTH, id=101, campaign_ref="CMP-2"))
+    use = ContractUse()
+    first = compare_invoice([LINE, other], START, END, [shared], list(rows), use)
+    # 37,000 valid each; the 30,000 free units are owed once, then the 50,000 cap is shared
+    assert [r.priced_units for r in first] == [7_000, 37_000]
+    assert first[1].has("makegood_units") and first[1].has("capped_units") is False
+    later = compare_invoice([replace(LINE, line_id=3)], START, END, [shared], list(rows), use)
+    assert later[0].priced_units == 6_000 and later[0].has("capped_units")
+    assert "(44,000 on earlier lines)" in " ".join(f.message for f in later[0].flags)
