@@ -2,6 +2,7 @@
 
 import random
 from datetime import date, datetime, timedelta
+from fractions import Fraction
 
 from sqlalchemy import select
 
@@ -10,6 +11,7 @@ from app.models import Advertiser, Contract, Invoice, InvoiceLine, User
 from app.models.types import utcnow
 from app.seed_disputes import seed_disputes
 from app.seed_terms import contract_variants, delivery_rows
+from app.services.assurance_scan import scan_everything
 from app.services.users import create_user, find_or_create_team
 from workflows.money import line_amount
 
@@ -58,6 +60,7 @@ def seed_demo(now: datetime | None = None, scale: float = 1.0) -> str:
         return "demo data already present; nothing to do"
     rng, now = random.Random(2026), now or utcnow()
     invoices = _billing(rng, now.date())
+    scan_everything(now)  # as if each invoice had been pushed: the scan finds the seeded errors
     disputes = seed_disputes(rng, invoices, now, scale)
     return f"created {len(invoices)} invoices and {disputes} disputes"
 
@@ -107,12 +110,12 @@ def _billing(rng: random.Random, today: date) -> list[Invoice]:
             )
         db.session.add_all(contracts + contract_variants(advertiser, n, contracts))
         for month in range(10):
-            invoices.append(_invoice(rng, advertiser, currency, products, today, n, month))
+            invoices.append(_invoice(rng, advertiser, currency, contracts, today, n, month))
     db.session.commit()
     return invoices
 
 
-def _invoice(rng, advertiser, currency, products, today, n, month) -> Invoice:  # noqa: ANN001
+def _invoice(rng, advertiser, currency, contracts, today, n, month) -> Invoice:  # noqa: ANN001
     start = date(today.year, 1, 1) + timedelta(days=31 * month)
     start = start.replace(day=1)
     end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
@@ -123,12 +126,18 @@ def _invoice(rng, advertiser, currency, products, today, n, month) -> Invoice:  
         period_start=start,
         period_end=end,
     )
-    for line_no, product in enumerate(products[: rng.randint(2, 3)], start=1):
+    for line_no, contract in enumerate(contracts[: rng.randint(2, 3)], start=1):
+        product = contract.product
         kind, rate = PRODUCTS[product]
         campaign = f"CMP-{n + 1:03d}-{product[:3].upper()}-{month + 1:02d}"
         units = 1 if kind == "flat" else rng.randint(50, 4000) * (1000 if kind == "cpm" else 100)
         billed_rate = rate + rng.choice((0, 0, 0, 150_000, 400_000))  # some billed above contract
-        amount = line_amount(units, billed_rate, kind)
+        delivered = units if kind == "flat" else int(units * rng.uniform(0.85, 1.0))
+        invalid = int(delivered * rng.uniform(0, 0.04))
+        rows = delivery_rows(n, kind, campaign, start, end, delivered, invalid)
+        if (n * 7 + month * 3 + line_no) % 7:  # most lines: billed right, on what was delivered
+            billed_rate = contract.rate_micros * (10_000 - contract.discount_bp) // 10_000
+            units = units if kind == "flat" else _valid_units(rows, start, end)
         invoice.lines.append(
             InvoiceLine(
                 line_no=line_no,
@@ -137,11 +146,20 @@ def _invoice(rng, advertiser, currency, products, today, n, month) -> Invoice:  
                 unit_kind=kind,
                 billed_units=units,
                 billed_rate_micros=billed_rate,
-                amount=amount,
+                amount=line_amount(units, billed_rate, kind),
             )
         )
-        delivered = units if kind == "flat" else int(units * rng.uniform(0.85, 1.0))
-        invalid = int(delivered * rng.uniform(0, 0.04))
-        db.session.add_all(delivery_rows(n, kind, campaign, start, end, delivered, invalid))
+        db.session.add_all(rows)
     db.session.add(invoice)
     return invoice
+
+
+def _valid_units(rows, start: date, end: date) -> int:  # noqa: ANN001
+    """The valid first-party units of the period, pro-rated as the comparison counts them."""
+    total = Fraction(0)
+    for r in rows:
+        if r.source in (None, "first_party"):
+            inside = (min(r.period_end, end) - max(r.period_start, start)).days + 1
+            whole = (r.period_end - r.period_start).days + 1
+            total += Fraction(max(r.delivered_units - r.invalid_units, 0) * max(inside, 0), whole)
+    return max(int(total), 1)

@@ -28,7 +28,7 @@ ROOT_CAUSES = (
 OUTCOMES = ("credit_full", "credit_partial", "no_credit", "withdrawn")
 CREDIT_OUTCOMES = ("credit_full", "credit_partial")
 
-INTAKE_CHANNELS = ("portal", "api", "email", "phone", "import")
+INTAKE_CHANNELS = ("portal", "api", "email", "phone", "import", "assurance")  # assurance: our scan
 ADVERTISER_KINDS = ("agency", "supplier", "seller")
 ADVERTISER_TIERS = ("strategic", "standard")
 UNIT_KINDS = ("cpm", "cpc", "flat")

@@ -14,7 +14,7 @@ _WORKER = {
     "sign_in", "read_notices", "file_disputes", "work_cases", "add_evidence",
     "see_removed_evidence", "read_internal_comments", "comment_internal",
     "comment_account_team", "watch_cases", "track_cases", "see_team_cases",
-    "download_audit_packets",
+    "download_audit_packets", "read_exceptions", "work_exceptions",
 }  # fmt: skip
 CAPABILITIES: dict[str, frozenset[str]] = {
     "analyst": frozenset(_WORKER),
@@ -29,11 +29,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "approve_credits",
             "read_reports",
             "read_dashboard",
+            "manage_problems",
         }
     ),  # fmt: skip
     "approver": frozenset(
         {
             "sign_in",
+            "read_exceptions",
             "read_notices",
             "approve_credits",
             "read_reports",
@@ -65,6 +67,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "sign_in",
             "administer",
             "read_notices",
+            "read_exceptions",
             "manage_webhooks",
             "watch_outbox",
             "read_reports",

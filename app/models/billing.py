@@ -1,12 +1,13 @@
 """What the advertiser was billed, what they contracted, and what was delivered."""
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.people import Team, User
+from app.models.types import UtcDateTime
 
 
 class Advertiser(db.Model):
@@ -37,6 +38,7 @@ class Invoice(db.Model):
     currency: Mapped[str] = mapped_column(String(3))
     period_start: Mapped[date]
     period_end: Mapped[date]
+    scanned_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # last assurance scan
 
     advertiser: Mapped[Advertiser] = relationship()
     lines: Mapped[list["InvoiceLine"]] = relationship(

@@ -1,6 +1,6 @@
 """Contract and delivery feeds: typed rows, idempotent by external reference, all or nothing."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -8,6 +8,9 @@ from sqlalchemy import select, tuple_
 
 from app.extensions import db
 from app.models import Advertiser, Contract, DeliveryRecord, User
+from app.models.types import utcnow
+from app.queries.scan_scope import invoices_under_contracts, invoices_under_delivery
+from app.services.assurance_scan import scan_invoices
 from workflows import feeds
 from workflows.errors import InvalidInput, NotPermitted
 from workflows.feeds import ContractIn, DeliveryIn, FeedRowError
@@ -96,7 +99,7 @@ def import_contracts(
             )
         ):
             existing.setdefault((row.advertiser_id, row.reference, row.version), []).append(row)
-    outcomes, seen = [], set()
+    outcomes, seen, touched = [], set(), []
     for i, c in wanted:
         where = f"contracts[{i}]"
         advertiser = advertisers.get(c.advertiser_ref)
@@ -111,12 +114,14 @@ def import_contracts(
         stored = existing.get(key)
         if stored is None:
             db.session.add_all(_contract_rows(advertiser, c))
+            touched.append((advertiser.id, min(x.effective_from for x in c.lines),
+                            max(x.effective_to for x in c.lines)))  # fmt: skip
             outcomes.append(RowOutcome(i, c.key, "created", f"{len(c.lines)} lines"))
         elif _same_terms(stored, c):
             outcomes.append(RowOutcome(i, c.key, "unchanged"))
         else:
             errors[where] = f"{c.key} is recorded with other terms; an amendment is a new version"
-    return _finish(errors, outcomes, dry_run)
+    return _finish(errors, outcomes, dry_run, lambda: invoices_under_contracts(touched))
 
 
 def _contract_rows(advertiser: Advertiser, c: ContractIn) -> list[Contract]:
@@ -166,7 +171,7 @@ def import_delivery(
             select(DeliveryRecord).where(DeliveryRecord.campaign_ref.in_(chunk))
         ):
             slots[(r.campaign_ref, r.source, r.period_start, r.period_end)] = r.external_ref
-    outcomes, seen = [], set()
+    outcomes, seen, touched = [], set(), []
     for i, d in wanted:
         where, slot = f"records[{i}]", (d.campaign_ref, d.source, d.period_start, d.period_end)
         if d.external_ref in seen:
@@ -182,6 +187,10 @@ def import_delivery(
         slots[slot] = d.external_ref
         stored = by_ref.get(d.external_ref)
         values = {f: getattr(d, f) for f in DELIVERY_FIELDS}
+        if stored is None or any(getattr(stored, f) != v for f, v in values.items()):
+            touched.append((d.campaign_ref, d.period_start, d.period_end))
+            if stored is not None:  # a restatement also changes what its old slot said
+                touched.append((stored.campaign_ref, stored.period_start, stored.period_end))
         if stored is None:
             db.session.add(DeliveryRecord(external_ref=d.external_ref, **values))
             outcomes.append(RowOutcome(i, d.external_ref, "created"))
@@ -193,7 +202,7 @@ def import_delivery(
             for f in changed:
                 setattr(stored, f, values[f])
             outcomes.append(RowOutcome(i, d.external_ref, "updated", detail))
-    return _finish(errors, outcomes, dry_run)
+    return _finish(errors, outcomes, dry_run, lambda: invoices_under_delivery(touched))
 
 
 def _position(where: str) -> int:
@@ -204,12 +213,17 @@ def _chunks(items: list, size: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _finish(errors: dict[str, str], outcomes: list[RowOutcome], dry_run: bool) -> FeedResult:
+def _finish(
+    errors: dict[str, str], outcomes: list[RowOutcome], dry_run: bool, affected: Callable
+) -> FeedResult:
     if errors:
         db.session.rollback()
         raise InvalidInput(dict(sorted(errors.items(), key=lambda e: _position(e[0]))))
     if dry_run:
         db.session.rollback()
     else:
+        # what the feed changes about what invoices should have said is scanned with it
+        db.session.flush()
+        scan_invoices(affected(), utcnow())
         db.session.commit()
     return FeedResult(outcomes, dry_run)

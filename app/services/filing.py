@@ -14,6 +14,7 @@ from app.models import Advertiser, Dispute, DisputedLine, IdempotencyKey, Invoic
 from app.models.types import utcnow
 from app.queries.credit_lines import cap_message, left_on, priors
 from app.services.adjudication import lock_lines
+from app.services.exception_trail import link_filed_dispute
 from app.services.sla_clocks import apply_clock_effects
 from app.services.write_path import CaseChange, create_case, transaction
 from workflows import edge
@@ -132,6 +133,10 @@ def _record_filing(change: CaseChange, invoice: Invoice, lines: list) -> None:
         "lines": [{"line_no": line.line_no, "amount": format_amount(a)} for line, a in lines],
     })  # fmt: skip
     apply_clock_effects(dispute, "file", change.now, change.record)
+    named = [line.id for line, _ in lines] or [line.id for line in invoice.lines]
+    known = link_filed_dispute(dispute, named, change.user, change.now)
+    if known:
+        change.record("exceptions_linked", data={"exceptions": [e.ref for e in known]})
 
 
 def _validate(filing: Filing, invoice: Invoice | None) -> tuple[int, list[tuple[Any, int]]]:

@@ -7,6 +7,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Advertiser, Invoice, InvoiceLine, User
+from app.models.types import utcnow
+from app.services.assurance_scan import scan_invoices
 from workflows.errors import Conflict, InvalidInput, NotPermitted
 from workflows.money import BadAmount, parse_rate, parse_signed_amount
 
@@ -68,6 +70,8 @@ def create_invoice(
         lines=rows,
     )
     db.session.add(invoice)
+    db.session.flush()
+    scan_invoices([invoice.id], utcnow())  # what it found commits with the invoice
     db.session.commit()
     return invoice, True
 

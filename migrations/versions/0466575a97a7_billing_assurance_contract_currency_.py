@@ -91,6 +91,7 @@ def upgrade():
     )
     with op.batch_alter_table('contracts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('currency', sa.String(length=3), server_default='USD', nullable=False))
+    op.add_column('invoices', sa.Column('scanned_at', sa.DateTime(timezone=True), nullable=True))
 
     # Added in place, with its reference inline: a batch copy of disputes would reflect
     # invoices, whose expression index SQLite cannot read back.
@@ -115,6 +116,7 @@ def downgrade():
 
     with op.batch_alter_table('contracts', schema=None) as batch_op:
         batch_op.drop_column('currency')
+    op.drop_column('invoices', 'scanned_at')
 
     op.drop_table('exception_events')
     with op.batch_alter_table('billing_exceptions', schema=None) as batch_op:

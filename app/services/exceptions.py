@@ -1,0 +1,137 @@
+"""Working billing exceptions: claim, assign, resolve, turn into a dispute, link to a problem.
+
+Each use case is one transaction that locks the exception row before reading what it decides
+from, checks permission here (not at the web edge), bumps the version and appends its event.
+"""
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import BillingException, Dispute, Problem, User
+from app.models.types import utcnow
+from app.services.exception_trail import close_exception, record
+from app.services.filing import Filing, file_dispute
+from app.services.write_path import transaction
+from workflows import edge
+from workflows.errors import Conflict, InvalidInput, NotFound, NotPermitted, StaleCase
+from workflows.money import format_amount
+
+REASON_FOR_KIND = {
+    "overbilled": "rate_mismatch",
+    "underbilled": "other",
+    "currency_mismatch": "po_or_billing_details",
+    "unit_mismatch": "other",
+}
+
+
+def exception_id(ref: str) -> int | None:
+    """Read EXC-000123 (or 123) as an id; None when it is not one."""
+    text = ref.strip().upper().removeprefix("EXC-")
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
+
+
+def _load(ref: str, user: User, *, lock: bool = True) -> BillingException:
+    if not user.can("work_exceptions"):
+        raise NotPermitted("only analysts and leads work billing exceptions")
+    pk = exception_id(ref)
+    query = select(BillingException).where(BillingException.id == pk)
+    found = db.session.scalar(query.with_for_update() if lock else query) if pk else None
+    if found is None or found.team_id != user.team_id:
+        raise NotFound(f"no billing exception {ref}")
+    return found
+
+
+def _check_version(e: BillingException, version: int | None) -> None:
+    if version is not None and version != e.version:
+        raise StaleCase("this exception changed since you loaded it; reload and try again")
+
+
+def _open(e: BillingException) -> None:
+    if e.status != "open":
+        raise Conflict(f"{e.ref} is {e.status}; only an open exception can be worked")
+
+
+def claim_exception(user: User, ref: str, version: int | None = None) -> BillingException:
+    """Take an open exception of one's team's queue."""
+    with transaction():
+        e = _load(ref, user)
+        _check_version(e, version)
+        _open(e)
+        if e.assignee_id not in (None, user.id):
+            raise Conflict(f"{e.ref} is already {e.assignee.name or e.assignee.email}'s")
+        if e.assignee_id is None:
+            e.assignee_id = user.id
+            record(e, user, "claimed", {"assignee": user.email}, utcnow())
+    return e
+
+
+def assign_exceptions(user: User, refs: list[str], assignee_id: int) -> list[BillingException]:
+    """Assign one or many open exceptions to a worker of the team (a lead's action)."""
+    if not refs or len(refs) > 200:
+        raise InvalidInput({"refs": "give from 1 to 200 exceptions"})
+    with transaction():
+        assignee = db.session.get(User, assignee_id)
+        if (
+            assignee is None
+            or not assignee.active
+            or not assignee.can("work_exceptions")
+            or (assignee.team_id != user.team_id)
+        ):
+            raise InvalidInput({"assignee": "choose an active analyst or lead of your team"})
+        done = []
+        for ref in refs:
+            e = _load(ref, user)
+            if not user.can("assign_cases", team_id=e.team_id):
+                raise NotPermitted("only the team's lead assigns exceptions")
+            _open(e)
+            if e.assignee_id != assignee.id:
+                before = None if e.assignee is None else e.assignee.email
+                e.assignee_id = assignee.id
+                record(e, user, "assigned", {"from": before, "to": assignee.email}, utcnow())
+            done.append(e)
+    return done
+
+
+def resolve_billed_correctly(user: User, ref: str, note: str, version: int | None = None):
+    """Close an exception as billed correctly: the scan was wrong to ask, and the note says why."""
+    note = edge.check_text("note", note, edge.MAX_TEXT) if isinstance(note, str) else ""
+    if not note.strip():
+        raise InvalidInput({"note": "say why the line was billed correctly"})
+    with transaction():
+        e = _load(ref, user)
+        _check_version(e, version)
+        _open(e)
+        close_exception(e, user, "billed_correctly", note.strip(), utcnow())
+    return e
+
+
+def dispute_exception(user: User, ref: str, version: int | None = None) -> Dispute:
+    """Turn an over-billing exception into a dispute on its line, worked like any other."""
+    e = _load(ref, user, lock=False)
+    _check_version(e, version)
+    _open(e)
+    if e.kind != "overbilled" or not e.variance or e.variance <= 0:
+        raise Conflict(f"{e.ref} is not an over-billing; only an over-billed line is disputed")
+    amount = format_amount(min(e.variance, e.billed))
+    filing = Filing(
+        invoice_number=e.invoice.number, reason_code=REASON_FOR_KIND[e.kind],
+        description=f"Found by the billing assurance scan ({e.ref}): {e.why}"[:4_000],
+        disputed_amount=amount, currency=e.currency, lines=((e.line.line_no, amount),),
+        intake_channel="assurance",
+    )  # fmt: skip
+    return file_dispute(user, filing)  # the filing links and closes the exception with it
+
+
+def link_problem(user: User, ref: str, problem_id: int | None) -> BillingException:
+    """Link an exception to a root-cause problem (or unlink it with None)."""
+    with transaction():
+        e = _load(ref, user)
+        problem = None if problem_id is None else db.session.get(Problem, problem_id)
+        if problem_id is not None and problem is None:
+            raise InvalidInput({"problem": "no such problem"})
+        before = None if e.problem is None else e.problem.ref
+        e.problem_id = problem_id
+        record(e, user, "problem_linked", {"from": before,
+                                           "to": None if problem is None else problem.ref},
+               utcnow())  # fmt: skip
+    return e

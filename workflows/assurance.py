@@ -1,0 +1,53 @@
+"""Billing assurance as data: when a compared line is a billing exception, and how one ends.
+
+A charge line is an exception when the comparison can price it and its billed amount differs
+from the expected amount by more than the contract's tolerance, either way (over-billing is
+revenue at risk, under-billing is revenue lost), or when its contract cannot price it at all
+for a reason of setup rather than of missing data: another currency, other units. A line
+without a contract or without delivery rows yet is not an exception: the feed may be late.
+"""
+
+from dataclasses import dataclass
+
+from workflows.comparison_types import LineComparison
+
+EXCEPTION_KINDS = ("overbilled", "underbilled", "currency_mismatch", "unit_mismatch")
+STATUSES = ("open", "resolved", "cleared")  # cleared: a later scan found the line right
+RESOLUTIONS = {
+    "billed_correctly": "Billed correctly (no change; note why)",
+    "credited": "Corrected by a proactive credit memo",
+    "rebill_requested": "Corrected by a rebill request to the billing system",
+    "disputed": "Turned into a dispute",
+}
+OWNING_TEAMS = {
+    "contract_policy": "Contract & policy",
+    "billing_engineering": "Billing engineering",
+    "ad_operations": "Ad operations (delivery data)",
+    "sales_operations": "Sales operations",
+}
+PROBLEM_STATUSES = ("open", "fix_in_progress", "fixed", "closed")
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    expected: int | None
+    variance: int | None
+    why: str
+
+
+def finding_for(c: LineComparison) -> Finding | None:
+    """Say whether a compared line is a billing exception, and why, or None."""
+    if c.line.kind != "charge":
+        return None
+    why = " ".join([f.message for f in c.flags] + list(c.missing))
+    if c.has("currency_mismatch"):
+        return Finding("currency_mismatch", None, None, why)
+    if c.has("unit_kind_mismatch"):
+        return Finding("unit_mismatch", None, None, why)
+    if c.expected_amount is None or c.variance is None or c.tolerance_amount is None:
+        return None
+    if abs(c.variance) <= c.tolerance_amount or c.variance == 0:
+        return None
+    kind = "overbilled" if c.variance > 0 else "underbilled"
+    return Finding(kind, c.expected_amount, c.variance, why)
