@@ -36,6 +36,12 @@ class Finding:
     why: str
 
 
+def exception_id(ref: str) -> int | None:
+    """Read EXC-000123 (or 123) as an id; None when it is not one."""
+    text = ref.strip().upper().removeprefix("EXC-")
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
+
+
 def finding_for(c: LineComparison) -> Finding | None:
     """Say whether a compared line is a billing exception, and why, or None."""
     if c.line.kind != "charge":

@@ -29,7 +29,6 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "approve_credits",
             "read_reports",
             "read_dashboard",
-            "manage_problems",
         }
     ),  # fmt: skip
     "approver": frozenset(

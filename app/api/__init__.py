@@ -40,6 +40,7 @@ def http_error(error: HTTPException) -> Response:
 from app.api import adjudication, catalog, credits, disputes, evidence, openapi, tokens  # noqa: E402,F401
 from app.api import comparison as _comparison  # noqa: E402,F401
 from app.api import correspondence as _correspondence  # noqa: E402,F401
+from app.api import exceptions as _exceptions  # noqa: E402,F401
 from app.api import feeds as _feeds  # noqa: E402,F401
 from app.api import insight as _insight  # noqa: E402,F401
 from app.api import posting as _posting  # noqa: E402,F401

@@ -13,6 +13,7 @@ from app.services.exception_trail import close_exception, record
 from app.services.filing import Filing, file_dispute
 from app.services.write_path import transaction
 from workflows import edge
+from workflows.assurance import exception_id
 from workflows.errors import Conflict, InvalidInput, NotFound, NotPermitted, StaleCase
 from workflows.money import format_amount
 
@@ -22,12 +23,6 @@ REASON_FOR_KIND = {
     "currency_mismatch": "po_or_billing_details",
     "unit_mismatch": "other",
 }
-
-
-def exception_id(ref: str) -> int | None:
-    """Read EXC-000123 (or 123) as an id; None when it is not one."""
-    text = ref.strip().upper().removeprefix("EXC-")
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
 
 
 def _load(ref: str, user: User, *, lock: bool = True) -> BillingException:

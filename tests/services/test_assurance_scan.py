@@ -1,7 +1,5 @@
 """The assurance scan finds billing errors as invoices and feeds arrive, and keeps them true."""
 
-from datetime import date
-
 import pytest
 from sqlalchemy import func, select
 
@@ -15,40 +13,13 @@ from app.services.exceptions import (
 )
 from app.services.feeds import import_contracts, import_delivery
 from app.services.filing import Filing, file_dispute
-from app.services.invoices import InvoiceLineInput, create_invoice
+from tests.assurance_support import contract, delivery, push, with_terms
 from workflows.errors import Conflict, InvalidInput, NotFound, NotPermitted
-
-START, END = date(2026, 10, 1), date(2026, 10, 31)
 
 
 @pytest.fixture
 def cast(make):
-    cast = make.cast()
-    import_contracts(cast.integration, [_contract(cast, "4.00")])
-    import_delivery(cast.integration, [_delivery("D-1", "CMP-A", 1_000_000),
-                                       _delivery("D-2", "CMP-B", 800_000)])  # fmt: skip
-    return cast
-
-
-def _contract(cast, rate, version=1, currency="USD"):
-    return {"advertiser_ref": cast.advertiser.ref, "reference": "IO-9", "version": version,
-            "effective_from": "2026-01-01", "effective_to": "2026-12-31", "currency": currency,
-            "lines": [{"product": "display", "unit_kind": "cpm", "rate": rate}]}  # fmt: skip
-
-
-def _delivery(ref, campaign, units):
-    return {"external_ref": ref, "campaign_ref": campaign, "source": "first_party",
-            "period_start": START.isoformat(), "period_end": END.isoformat(),
-            "delivered_units": units}  # fmt: skip
-
-
-def _push(cast, number="INV-A1", currency="USD"):
-    lines = [  # a million impressions each, billed at 4.00 CPM: 4,000.00
-        InvoiceLineInput(n, "display", campaign, "cpm", 1_000_000, "4.00", "4000.00")
-        for n, campaign in ((1, "CMP-A"), (2, "CMP-B"))
-    ]
-    return create_invoice(cast.integration, number, cast.advertiser.ref, currency, START, END,
-                          lines)[0]  # fmt: skip
+    return with_terms(make.cast())
 
 
 def _exceptions():
@@ -62,7 +33,7 @@ def _trail(e):
 
 
 def test_a_pushed_invoice_billing_more_than_was_delivered_is_an_exception_at_once(cast):
-    invoice = _push(cast)
+    invoice = push(cast)
     [found] = _exceptions()
     assert found.invoice_id == invoice.id and found.line.line_no == 2  # line 1 is right
     assert (found.kind, found.billed, found.expected, found.variance) == (
@@ -73,19 +44,19 @@ def test_a_pushed_invoice_billing_more_than_was_delivered_is_an_exception_at_onc
 
 
 def test_a_restated_delivery_clears_the_exception_and_a_later_one_raises_it_again(cast):
-    _push(cast)
-    import_delivery(cast.integration, [_delivery("D-2", "CMP-B", 1_000_000)])
+    push(cast)
+    import_delivery(cast.integration, [delivery("D-2", "CMP-B", 1_000_000)])
     [found] = _exceptions()
     assert found.status == "cleared" and _trail(found) == ["found", "cleared"]
-    import_delivery(cast.integration, [_delivery("D-2", "CMP-B", 900_000)])
+    import_delivery(cast.integration, [delivery("D-2", "CMP-B", 900_000)])
     db.session.refresh(found)
     assert (found.status, found.expected, found.variance) == ("open", 360_000, 40_000)
     assert _trail(found) == ["found", "cleared", "found_again"]
 
 
 def test_an_amended_contract_rescans_the_invoices_it_covers(cast):
-    _push(cast)
-    import_contracts(cast.integration, [_contract(cast, "3.00", version=2)])
+    push(cast)
+    import_contracts(cast.integration, [contract(cast, "3.00", version=2)])
     rows = _exceptions()
     assert [(e.line.line_no, e.expected, e.contract_label) for e in rows] == [
         (2, 240_000, "IO-9 v2"), (1, 300_000, "IO-9 v2")]  # fmt: skip
@@ -93,14 +64,14 @@ def test_an_amended_contract_rescans_the_invoices_it_covers(cast):
 
 
 def test_an_invoice_in_another_currency_than_its_contract_is_an_exception_not_a_price(cast):
-    _push(cast, currency="CAD")
+    push(cast, currency="CAD")
     rows = _exceptions()
     assert [(e.kind, e.expected) for e in rows] == [("currency_mismatch", None)] * 2
     assert "IO-9 v1 is priced in USD, the invoice bills CAD." in rows[0].why
 
 
 def test_a_dispute_filed_on_the_line_closes_the_exception_into_it_and_both_know(cast):
-    invoice = _push(cast)
+    invoice = push(cast)
     dispute = file_dispute(cast.integration, Filing(invoice.number, "delivery_shortfall",
                            "short", "800.00", "USD", lines=((2, "800.00"),)))  # fmt: skip
     [found] = _exceptions()
@@ -112,7 +83,7 @@ def test_a_dispute_filed_on_the_line_closes_the_exception_into_it_and_both_know(
 
 
 def test_an_analyst_turns_an_exception_into_a_dispute_on_its_line(cast):
-    _push(cast)
+    push(cast)
     [found] = _exceptions()
     dispute = dispute_exception(cast.analyst, found.ref)
     assert dispute.intake_channel == "assurance" and dispute.disputed_amount == 80_000
@@ -124,7 +95,7 @@ def test_an_analyst_turns_an_exception_into_a_dispute_on_its_line(cast):
 
 
 def test_billed_correctly_needs_a_note_and_changes_nothing_without_one(cast):
-    _push(cast)
+    push(cast)
     [found] = _exceptions()
     with pytest.raises(InvalidInput):
         resolve_billed_correctly(cast.analyst, found.ref, "  ")
@@ -136,7 +107,7 @@ def test_billed_correctly_needs_a_note_and_changes_nothing_without_one(cast):
 
 
 def test_claim_assign_and_who_may_work_an_exception(cast):
-    _push(cast)
+    push(cast)
     [found] = _exceptions()
     claim_exception(cast.analyst, found.ref)
     with pytest.raises(Conflict):

@@ -41,6 +41,8 @@ WHO = {
     "read_close": {"approver", "admin"},
     "seal_months": {"approver"},
     "download_audit_packets": WORKERS | {"approver", "admin"},
+    "read_exceptions": WORKERS | {"approver", "admin"},  # internal: Sales/CS see disputes only
+    "work_exceptions": WORKERS,
 }
 
 
