@@ -10,6 +10,7 @@ without a contract or without delivery rows yet is not an exception: the feed ma
 from dataclasses import dataclass
 
 from workflows.comparison_types import LineComparison
+from workflows.money import format_amount
 
 EXCEPTION_KINDS = ("overbilled", "underbilled", "currency_mismatch", "unit_mismatch")
 STATUSES = ("open", "resolved", "cleared")  # cleared: a later scan found the line right
@@ -36,6 +37,18 @@ class Finding:
     why: str
 
 
+def allowed_actions(kind: str, status: str) -> frozenset[str]:
+    """The ways an exception of this kind and status may be worked (the page asks this too)."""
+    if status != "open":
+        return frozenset()
+    actions = {"claim", "billed_correctly"}
+    if kind != "unit_mismatch":  # a line the contract cannot price is fixed in the contract
+        actions.add("rebill")
+    if kind == "overbilled":  # only money the advertiser is owed becomes a dispute
+        actions.add("dispute")
+    return frozenset(actions)
+
+
 def exception_id(ref: str) -> int | None:
     """Read EXC-000123 (or 123) as an id; None when it is not one."""
     text = ref.strip().upper().removeprefix("EXC-")
@@ -56,4 +69,10 @@ def finding_for(c: LineComparison) -> Finding | None:
     if abs(c.variance) <= c.tolerance_amount or c.variance == 0:
         return None
     kind = "overbilled" if c.variance > 0 else "underbilled"
-    return Finding(kind, c.expected_amount, c.variance, why)
+    label = c.contract.label if c.contract is not None else "the contract"
+    said = (
+        f"Billed {format_amount(c.line.amount)}, expected {format_amount(c.expected_amount)} "
+        f"under {label}: {'over' if c.variance > 0 else 'under'} by "
+        f"{format_amount(abs(c.variance))}."
+    )
+    return Finding(kind, c.expected_amount, c.variance, f"{said} {why}".strip())

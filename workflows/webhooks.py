@@ -13,6 +13,7 @@ EVENTS = (
     "credit_memo.issued",
     "credit_memo.reversed",
     "sla.breached",
+    "billing_exception.rebill_requested",  # the billing system is asked for a corrected invoice
 )
 SIGNATURE_HEADER = "Disputedesk-Signature"
 TOLERANCE_SECONDS = 300  # receivers refuse a signature older (or newer) than this

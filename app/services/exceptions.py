@@ -11,9 +11,10 @@ from app.models import BillingException, Dispute, Problem, User
 from app.models.types import utcnow
 from app.services.exception_trail import close_exception, record
 from app.services.filing import Filing, file_dispute
+from app.services.notices import enqueue
 from app.services.write_path import transaction
 from workflows import edge
-from workflows.assurance import exception_id
+from workflows.assurance import allowed_actions, exception_id
 from workflows.errors import Conflict, InvalidInput, NotFound, NotPermitted, StaleCase
 from workflows.money import format_amount
 
@@ -100,12 +101,33 @@ def resolve_billed_correctly(user: User, ref: str, note: str, version: int | Non
     return e
 
 
+def request_rebill(user: User, ref: str, note: str, version: int | None = None):
+    """Ask the billing system (a webhook through the outbox) to correct the invoice line."""
+    note = edge.check_text("note", note, edge.MAX_TEXT) if isinstance(note, str) else ""
+    with transaction():
+        e = _load(ref, user)
+        _check_version(e, version)
+        _open(e)
+        if "rebill" not in allowed_actions(e.kind, e.status):
+            raise Conflict(f"{e.ref} cannot be priced; fix the contract, then rescan")
+        now = utcnow()
+        close_exception(e, user, "rebill_requested", note.strip() or "Rebill requested.", now)
+        enqueue("billing_exception.rebill_requested", None, None, now, {
+            "exception": e.ref, "invoice_number": e.invoice.number, "line_no": e.line.line_no,
+            "advertiser_ref": e.advertiser.ref, "currency": e.currency,
+            "billed": format_amount(e.billed),
+            "expected": None if e.expected is None else format_amount(e.expected),
+            "contract": e.contract_label, "why": e.why, "note": note.strip(),
+        }, channel="event")  # fmt: skip
+    return e
+
+
 def dispute_exception(user: User, ref: str, version: int | None = None) -> Dispute:
     """Turn an over-billing exception into a dispute on its line, worked like any other."""
     e = _load(ref, user, lock=False)
     _check_version(e, version)
     _open(e)
-    if e.kind != "overbilled" or not e.variance or e.variance <= 0:
+    if "dispute" not in allowed_actions(e.kind, e.status) or not e.variance or e.variance <= 0:
         raise Conflict(f"{e.ref} is not an over-billing; only an over-billed line is disputed")
     amount = format_amount(min(e.variance, e.billed))
     filing = Filing(

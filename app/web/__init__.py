@@ -52,6 +52,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(correspondence.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(import_module("app.web.team_lockouts").bp)
+    app.register_blueprint(import_module("app.web.exceptions").bp)
     for insight in ("dashboard", "close"):  # issue 11's pages
         app.register_blueprint(import_module(f"app.web.{insight}").bp)
     app.register_blueprint(import_module("app.web.close").packets)
@@ -76,6 +77,7 @@ def init_app(app: Flask) -> None:
 PAGES = (  # the main pages and the capability each asks of its visitor, as its gate does
     ("queues.mine", "My queue", "work_cases"),
     ("queues.team", "Team queue", "lead_team"),
+    ("exceptions.queue", "Exceptions", "read_exceptions"),
     ("credits.inbox_page", "Approvals", "approve_credits"),
     ("filing.new", "File a dispute", "file_disputes"),
     ("tracking.search", "Track", "track_cases"),

@@ -1,0 +1,90 @@
+"""The exceptions queue and page: who may open and work them, and what each shows."""
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import BillingException, Outbox
+from tests.assurance_support import push, with_terms
+
+ROLES = ("analyst", "lead", "approver", "viewer", "admin")
+READERS = {"analyst", "lead", "approver", "admin"}
+WORKERS = {"analyst", "lead"}
+
+
+@pytest.fixture
+def found(cast):
+    with_terms(cast)
+    push(cast)
+    return db.session.scalar(select(BillingException))
+
+
+def _state(e):
+    db.session.expire_all()
+    e = db.session.get(BillingException, e.id)
+    return (e.status, e.assignee_id, e.resolution, e.dispute_id, e.version)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", ["/exceptions", "/exceptions/{ref}", "/exceptions?status=any"])
+def test_each_page_opens_for_its_roles_and_refuses_the_rest(web, cast, found, page, role):
+    answer = web(cast.by_role()[role]).get(page.format(ref=found.ref))
+    assert answer.status_code == (200 if role in READERS else 403)
+
+
+@pytest.mark.parametrize("outsider", ["other_lead", "other_analyst"])
+def test_another_teams_exception_is_not_found(web, cast, found, outsider):
+    assert web(getattr(cast, outsider)).get(f"/exceptions/{found.ref}").status_code == 404
+    listed = web(getattr(cast, outsider)).get("/exceptions").get_data(as_text=True)
+    assert found.ref not in listed
+
+
+ACTIONS = {
+    "claim": ("/exceptions/{ref}/claim", WORKERS, {}),
+    "resolve": ("/exceptions/{ref}/resolve", WORKERS, {"note": "make-good agreed"}),
+    "rebill": ("/exceptions/{ref}/rebill", WORKERS, {"note": "reprice at 4.00"}),
+    "dispute": ("/exceptions/{ref}/dispute", WORKERS, {}),
+    "assign": ("/exceptions/assign", {"lead"}, None),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", ACTIONS)
+def test_each_form_works_for_its_roles_and_changes_nothing_for_the_rest(
+    web, cast, found, action, role
+):
+    path, allowed, data = ACTIONS[action]
+    data = data if data is not None else {"refs": [found.ref], "assignee": cast.analyst2.id}
+    before = _state(found)
+    answer = web(cast.by_role()[role]).post(path.format(ref=found.ref), data=data)
+    if role in allowed:
+        assert answer.status_code == 302 and _state(found) != before
+    else:
+        assert answer.status_code == 403 and _state(found) == before
+
+
+def test_the_page_shows_the_numbers_and_offers_only_what_the_kind_allows(web, cast, found):
+    body = web(cast.analyst).get(f"/exceptions/{found.ref}").get_data(as_text=True)
+    assert "4,000.00" in body and "3,200.00" in body and "+800.00" in body
+    assert "IO-9 v1" in body and "Credit it proactively" in body
+    assert "Ask the billing system to rebill" in body
+    seen = web(cast.approver).get(f"/exceptions/{found.ref}").get_data(as_text=True)
+    assert "3,200.00" in seen and "Claim" not in seen  # finance reads, does not work it
+
+
+def test_a_rebill_request_queues_the_webhook_event_with_what_to_correct(web, cast, found):
+    web(cast.analyst).post(f"/exceptions/{found.ref}/rebill", data={"note": "reprice"})
+    row = db.session.scalar(
+        select(Outbox).where(Outbox.kind == "billing_exception.rebill_requested")
+    )
+    assert row.channel == "event" and row.payload["exception"] == found.ref
+    assert (row.payload["billed"], row.payload["expected"], row.payload["line_no"]) == (
+        "4000.00", "3200.00", 2)  # fmt: skip
+    assert _state(found)[:3] == ("resolved", None, "rebill_requested")
+
+
+def test_a_note_is_needed_to_close_as_billed_correctly(web, cast, found):
+    answer = web(cast.analyst).post(f"/exceptions/{found.ref}/resolve", data={"note": ""},
+                                    follow_redirects=True)  # fmt: skip
+    assert "say why the line was billed correctly" in answer.get_data(as_text=True)
+    assert _state(found)[0] == "open"
