@@ -132,7 +132,7 @@ def dispute_exception(user: User, ref: str, version: int | None = None) -> Dispu
     amount = format_amount(min(e.variance, e.billed))
     filing = Filing(
         invoice_number=e.invoice.number, reason_code=REASON_FOR_KIND[e.kind],
-        description=f"Found by the billing assurance scan ({e.ref}): {e.why}"[:4_000],
+        description=f"Found by the billing assurance scan: {e.why}"[:4_000],
         disputed_amount=amount, currency=e.currency, lines=((e.line.line_no, amount),),
         intake_channel="assurance",
     )  # fmt: skip

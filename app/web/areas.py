@@ -18,6 +18,7 @@ from app.models.disputes import parse_ref
 from app.models.types import utcnow
 from app.queries.case_view import CaseView, case_view, timeline
 from app.queries.comparison import compare_dispute
+from app.queries.exceptions import exceptions_of_dispute
 from app.queries.credit_lines import line_views
 from app.queries.listing import load_dispute
 from app.services.watching import may_watch
@@ -41,6 +42,9 @@ FIELD_GROUPS = {g.name for t in TRANSITIONS for g in t.guards if len(g.fields) >
 
 Extra = Callable[[Dispute, CaseView], dict[str, Any]]
 EXTRAS: dict[str, Extra] = {
+    "header": lambda d, view: {  # the scan's findings on its lines are internal, as the scan
+        "found_by_scan": exceptions_of_dispute(d) if current_user.can("read_exceptions") else ()
+    },
     "actions": lambda d, view: {
         "evidence_waits": evidence_waits(d, current_user, utcnow()),
         **_credit_lines(d, view),

@@ -88,3 +88,10 @@ def test_a_note_is_needed_to_close_as_billed_correctly(web, cast, found):
                                     follow_redirects=True)  # fmt: skip
     assert "say why the line was billed correctly" in answer.get_data(as_text=True)
     assert _state(found)[0] == "open"
+
+
+def test_the_case_on_the_line_links_back_to_the_exception_for_the_team_only(web, cast, found):
+    answer = web(cast.analyst).post(f"/exceptions/{found.ref}/dispute", data={})
+    case_page = answer.headers["Location"]
+    assert found.ref in web(cast.analyst).get(case_page).get_data(as_text=True)
+    assert found.ref not in web(cast.viewer).get(case_page).get_data(as_text=True)
