@@ -29,12 +29,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "approve_credits",
             "read_reports",
             "read_dashboard",
+            "manage_problems",
         }
     ),  # fmt: skip
     "approver": frozenset(
         {
             "sign_in",
             "read_exceptions",
+            "manage_problems",
             "read_notices",
             "approve_credits",
             "read_reports",

@@ -18,7 +18,7 @@ TRIGGER_FIELDS_FOR_ACCOUNT_TEAM = {
 }
 ALWAYS_SHOWN_TRIGGER_FIELDS = ("outcome",)
 EVIDENCE_FIELDS_FOR_ACCOUNT_TEAM = ("kind", "filename")
-HIDDEN_TYPES = frozenset({"evidence_downloaded"})
+HIDDEN_TYPES = frozenset({"evidence_downloaded", "exceptions_linked", "problem_linked"})  # internal
 MEMO_FIELDS_HIDDEN = frozenset({"comment", "reason"})
 
 

@@ -1,7 +1,7 @@
 """The persistent model: people, billing records, disputes and their audit trail."""
 
 from app.models.adjudication import CreditLine, Reversal, ReversalSequence
-from app.models.assurance import BillingException, ExceptionEvent, Problem
+from app.models.assurance import BillingException, ExceptionEvent, Problem, ProblemEvent
 from app.models.billing import Advertiser, Contract, DeliveryRecord, Invoice, InvoiceLine
 from app.models.correspondence import BillingContact, InboundEmail
 from app.models.credits import Approval, CreditMemo, MemoSequence
@@ -24,6 +24,7 @@ __all__ = [
     "BillingException",
     "ExceptionEvent",
     "Problem",
+    "ProblemEvent",
     "Comment",
     "Contract",
     "CreditLine",

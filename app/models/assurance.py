@@ -96,3 +96,20 @@ class Problem(db.Model):
     @property
     def ref(self) -> str:
         return f"PRB-{self.id:04d}"
+
+
+class ProblemEvent(db.Model):
+    """The audit trail of one problem: opened, changed, its fix shipped, cases linked."""
+
+    __tablename__ = "problem_events"
+    __table_args__ = (UniqueConstraint("problem_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    problem_id: Mapped[int] = mapped_column(ForeignKey("problems.id"))
+    seq: Mapped[int]
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    type: Mapped[str] = mapped_column(String(30))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship()

@@ -12,6 +12,7 @@ from app.models.types import utcnow
 from app.services.exception_trail import close_exception, record
 from app.services.filing import Filing, file_dispute
 from app.services.notices import enqueue
+from app.services.problems import record as record_on_problem
 from app.services.write_path import transaction
 from workflows import edge
 from workflows.assurance import allowed_actions, exception_id
@@ -148,6 +149,8 @@ def link_problem(user: User, ref: str, problem_id: int | None) -> BillingExcepti
             raise InvalidInput({"problem": "no such problem"})
         before = None if e.problem is None else e.problem.ref
         e.problem_id = problem_id
+        if problem is not None:
+            record_on_problem(problem, user, "case_linked", {"exception": e.ref}, utcnow())
         record(e, user, "problem_linked", {"from": before,
                                            "to": None if problem is None else problem.ref},
                utcnow())  # fmt: skip

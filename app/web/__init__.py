@@ -53,6 +53,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(exports.bp)
     app.register_blueprint(import_module("app.web.team_lockouts").bp)
     app.register_blueprint(import_module("app.web.exceptions").bp)
+    app.register_blueprint(import_module("app.web.problems").bp)
     for insight in ("dashboard", "close"):  # issue 11's pages
         app.register_blueprint(import_module(f"app.web.{insight}").bp)
     app.register_blueprint(import_module("app.web.close").packets)
@@ -78,6 +79,7 @@ PAGES = (  # the main pages and the capability each asks of its visitor, as its 
     ("queues.mine", "My queue", "work_cases"),
     ("queues.team", "Team queue", "lead_team"),
     ("exceptions.queue", "Exceptions", "read_exceptions"),
+    ("problems.index", "Problems", "read_exceptions"),
     ("credits.inbox_page", "Approvals", "approve_credits"),
     ("filing.new", "File a dispute", "file_disputes"),
     ("tracking.search", "Track", "track_cases"),

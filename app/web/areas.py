@@ -18,8 +18,8 @@ from app.models.disputes import parse_ref
 from app.models.types import utcnow
 from app.queries.case_view import CaseView, case_view, timeline
 from app.queries.comparison import compare_dispute
-from app.queries.exceptions import exceptions_of_dispute
 from app.queries.credit_lines import line_views
+from app.queries.exceptions import exceptions_of_dispute
 from app.queries.listing import load_dispute
 from app.services.watching import may_watch
 from app.web.form_errors import beside_fields

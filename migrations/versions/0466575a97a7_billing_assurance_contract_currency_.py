@@ -89,6 +89,19 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_exception_events')),
     sa.UniqueConstraint('exception_id', 'seq', name=op.f('uq_exception_events_exception_id_seq'))
     )
+    op.create_table('problem_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('problem_id', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('type', sa.String(length=30), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_problem_events_actor_id_users')),
+    sa.ForeignKeyConstraint(['problem_id'], ['problems.id'], name=op.f('fk_problem_events_problem_id_problems')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_problem_events')),
+    sa.UniqueConstraint('problem_id', 'seq', name=op.f('uq_problem_events_problem_id_seq'))
+    )
     with op.batch_alter_table('contracts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('currency', sa.String(length=3), server_default='USD', nullable=False))
     op.add_column('invoices', sa.Column('scanned_at', sa.DateTime(timezone=True), nullable=True))
@@ -118,6 +131,7 @@ def downgrade():
         batch_op.drop_column('currency')
     op.drop_column('invoices', 'scanned_at')
 
+    op.drop_table('problem_events')
     op.drop_table('exception_events')
     with op.batch_alter_table('billing_exceptions', schema=None) as batch_op:
         batch_op.drop_index('ix_billing_exceptions_queue')

@@ -217,6 +217,12 @@ COVERED_ELSEWHERE = {
     ("POST", "/exceptions/{}/claim"): "test_api_exceptions.py",
     ("POST", "/exceptions/{}/resolution"): "test_api_exceptions.py",
     ("POST", "/exceptions/{}/dispute"): "test_api_exceptions.py",
+    ("GET", "/problems"): "test_api_problems.py",
+    ("POST", "/problems"): "test_api_problems.py",
+    ("GET", "/problems/{}"): "test_api_problems.py",
+    ("POST", "/problems/{}"): "test_api_problems.py",
+    ("POST", "/disputes/{}/problem"): "test_api_problems.py",
+    ("POST", "/exceptions/{}/problem"): "test_api_problems.py",
 }
 
 

@@ -4,7 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import BillingException, Outbox
+from app.models import BillingException, Outbox, Problem
+from app.services.problems import open_problem
 from tests.assurance_support import push, with_terms
 
 ROLES = ("analyst", "lead", "approver", "viewer", "admin")
@@ -95,3 +96,39 @@ def test_the_case_on_the_line_links_back_to_the_exception_for_the_team_only(web,
     case_page = answer.headers["Location"]
     assert found.ref in web(cast.analyst).get(case_page).get_data(as_text=True)
     assert found.ref not in web(cast.viewer).get(case_page).get_data(as_text=True)
+
+
+@pytest.fixture
+def problem(cast):
+    return open_problem(cast.lead, "Amendments not loaded", "contract_setup_error",
+                        "contract_policy")  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", ["/problems", "/problems/{pid}"])
+def test_each_problem_page_opens_for_its_roles(web, cast, problem, page, role):
+    answer = web(cast.by_role()[role]).get(page.format(pid=problem.id))
+    assert answer.status_code == (200 if role in READERS else 403)
+
+
+PROBLEM_FORMS = {
+    "open": ("/problems", {"lead", "approver"},
+             {"title": "IVT lag", "cause_code": "ivt_filtering_lag",
+              "owning_team": "ad_operations"}),
+    "change": ("/problems/{pid}", {"lead", "approver"}, {"status": "fix_in_progress"}),
+    "link": ("/problems/{pid}/cases", WORKERS, {"ref": "{exc}"}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("form", PROBLEM_FORMS)
+def test_each_problem_form_works_for_its_roles_only(web, cast, found, problem, form, role):
+    path, allowed, data = PROBLEM_FORMS[form]
+    data = {k: v.format(exc=found.ref) for k, v in data.items()}
+    answer = web(cast.by_role()[role]).post(path.format(pid=problem.id), data=data)
+    db.session.expire_all()
+    changed = db.session.get(Problem, problem.id).version > 1 or (
+        db.session.query(Problem).count() > 1
+    )
+    assert answer.status_code == (302 if role in allowed else 403)
+    assert changed == (role in allowed)

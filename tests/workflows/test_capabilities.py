@@ -43,6 +43,7 @@ WHO = {
     "download_audit_packets": WORKERS | {"approver", "admin"},
     "read_exceptions": WORKERS | {"approver", "admin"},  # internal: Sales/CS see disputes only
     "work_exceptions": WORKERS,
+    "manage_problems": {"lead", "approver"},  # the team's lead and the billing manager
 }
 
 
