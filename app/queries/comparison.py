@@ -53,23 +53,24 @@ def compare_lines(invoice: Invoice, lines: Sequence[InvoiceLine]) -> list[LineCo
     """
     if not lines:
         return []
-    earlier = list(
-        db.session.scalars(
-            select(Invoice)
-            .where(
-                Invoice.advertiser_id == invoice.advertiser_id,
-                Invoice.period_start == invoice.period_start,
-                Invoice.period_end == invoice.period_end,
-                Invoice.id < invoice.id,
-            )
-            .order_by(Invoice.id)
+    earlier: dict[Invoice, list[InvoiceLine]] = {}
+    for inv, line in db.session.execute(  # one statement, however many earlier invoices
+        select(Invoice, InvoiceLine)
+        .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
+        .where(
+            Invoice.advertiser_id == invoice.advertiser_id,
+            Invoice.period_start == invoice.period_start,
+            Invoice.period_end == invoice.period_end,
+            Invoice.id < invoice.id,
         )
-    )
-    every = [line for inv in earlier for line in inv.lines] + list(invoice.lines)
+        .order_by(Invoice.id, InvoiceLine.line_no)
+    ):
+        earlier.setdefault(inv, []).append(line)
+    every = [x for group in earlier.values() for x in group] + list(invoice.lines)
     terms, rows = _terms_and_rows(invoice, every)
     use = ContractUse()
-    for inv in earlier:
-        compare_invoice([billed_line(x, inv.currency) for x in inv.lines],
+    for inv, own in earlier.items():
+        compare_invoice([billed_line(x, inv.currency) for x in own],
                         inv.period_start, inv.period_end, terms, rows, use)  # fmt: skip
     wanted = {line.id for line in lines}
     compared = compare_invoice(
