@@ -1,5 +1,6 @@
 """The dashboard's widgets, read from the pre-aggregated facts (cost follows days, not cases)."""
 
+from app.queries.dashboard_assurance import found_first, scan_accuracy, top_problems
 from app.queries.dashboard_money import (
     accuracy,
     credits,
@@ -20,6 +21,9 @@ WIDGETS = {
     "reason_mix": reason_mix,
     "credits": credits,
     "accuracy": accuracy,
+    "scan_accuracy": scan_accuracy,
+    "found_first": found_first,
+    "top_problems": top_problems,
     "top_advertisers": top_advertisers,
 }
 

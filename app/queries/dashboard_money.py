@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Advertiser, DisputeFact
+from app.queries.dashboard_assurance import open_overbilling
 from app.queries.facts_read import facts_sum, top_buckets
 from app.queries.insight_filters import InsightFilters
 from app.queries.widgets import (
@@ -54,7 +55,14 @@ def revenue_at_risk(f: InsightFilters) -> Widget:
                 money(a[1], {"measure": "awaiting_credit", "age": label}),
             ]
         )
-    widget.note = "Age from filing (open) or from resolution (awaiting credit), as of today."
+    found, amount = open_overbilling(f)
+    link = {"_to": "exceptions.queue", "status": "open", "kind": "overbilled"}
+    widget.rows.append([text("Found by the scan, not disputed"), count(found, link),
+                        money(amount, link), count(0), money(0)])  # fmt: skip
+    widget.note = (
+        "Age from filing (open) or from resolution (awaiting credit), as of today. The last row "
+        "is over-billing the assurance scan found that no dispute carries yet."
+    )
     return widget
 
 

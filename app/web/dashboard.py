@@ -32,7 +32,9 @@ def current_filters():  # noqa: ANN201
 
 
 def drill_url(filters, link: dict[str, str] | None) -> str | None:  # noqa: ANN001
-    """The list of cases behind a number."""
+    """The list of cases behind a number (or the exceptions or problem, where it names one)."""
+    if link and "_to" in link:
+        return url_for(link["_to"], **{k: v for k, v in link.items() if k != "_to"})
     return url_for("dashboard.cases", **{**filters.as_args(), **link}) if link else None
 
 

@@ -132,3 +132,9 @@ def test_each_problem_form_works_for_its_roles_only(web, cast, found, problem, f
     )
     assert answer.status_code == (302 if role in allowed else 403)
     assert changed == (role in allowed)
+
+
+def test_the_dashboard_drills_from_the_scans_numbers_to_the_exceptions(web, cast, found):
+    page = web(cast.lead).get("/dashboard?from=2026-10-01").get_data(as_text=True)
+    assert "/exceptions?status=open&amp;kind=overbilled" in page
+    assert "Billing accuracy from the scan" in page and "Top problems" in page
