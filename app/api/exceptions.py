@@ -16,11 +16,10 @@ from app.queries.exceptions import (
     ExceptionFilter,
     exception_page,
     exception_trail,
-    linked_dispute,
     load_exception,
 )
 from app.services.exceptions import claim_exception, dispute_exception, resolve_billed_correctly
-from workflows.assurance import EXCEPTION_KINDS, STATUSES
+from workflows.assurance import EXCEPTION_KINDS, STATUSES, exception_id
 from workflows.money import format_amount
 
 EXC_REF = {
@@ -95,7 +94,7 @@ class DisputeMade(Answer):
 
 def _doc(e: BillingException, cls: type = ExceptionDoc, **more: Any) -> Any:
     money = lambda v: None if v is None else format_amount(v)  # noqa: E731
-    dispute = linked_dispute(e)
+    dispute = e.dispute
     return cls(
         ref=e.ref, status=e.status, kind=e.kind, advertiser_ref=e.advertiser.ref,
         invoice_number=e.invoice.number, line_no=e.line.line_no, currency=e.currency,
@@ -169,4 +168,4 @@ def resolve_an_exception(ref: str, body: Resolution) -> Response:
 )  # fmt: skip
 def dispute_an_exception(ref: str, body: Version) -> Response:
     dispute = dispute_exception(g.user, ref, body.version)
-    return reply(DisputeMade(exception=load_exception(ref, g.user).ref, dispute=dispute.ref), 201)
+    return reply(DisputeMade(exception=f"EXC-{exception_id(ref):06d}", dispute=dispute.ref), 201)

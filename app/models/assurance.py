@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.billing import Advertiser, Invoice, InvoiceLine
+from app.models.disputes import Dispute
 from app.models.people import Team, User
 from app.models.types import UtcDateTime
 
@@ -50,6 +51,7 @@ class BillingException(db.Model):
     advertiser: Mapped[Advertiser] = relationship()
     team: Mapped[Team] = relationship()
     assignee: Mapped[User | None] = relationship()
+    dispute: Mapped[Dispute | None] = relationship()
     problem: Mapped["Problem | None"] = relationship(back_populates="exceptions")
 
     @property

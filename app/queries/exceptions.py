@@ -50,6 +50,7 @@ def exception_page(
         query.options(
             joinedload(BillingException.invoice), joinedload(BillingException.advertiser),
             joinedload(BillingException.line), joinedload(BillingException.assignee),
+            joinedload(BillingException.dispute),
         ).order_by(BillingException.id).limit(limit)
     ).unique().all()  # fmt: skip
     return list(rows), total or 0
@@ -71,10 +72,6 @@ def exception_trail(e: BillingException) -> Sequence[ExceptionEvent]:
         .options(joinedload(ExceptionEvent.actor))
         .order_by(ExceptionEvent.seq)
     ).all()
-
-
-def linked_dispute(e: BillingException) -> Dispute | None:
-    return None if e.dispute_id is None else db.session.get(Dispute, e.dispute_id)
 
 
 def exceptions_of_dispute(dispute: Dispute) -> Sequence[BillingException]:

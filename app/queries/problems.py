@@ -50,12 +50,13 @@ def problem_list(user: User) -> list[ProblemFigures]:
     return problem_figures()
 
 
-def problem_figures() -> list[ProblemFigures]:
-    """Every problem's figures, for a reader already let through (the dashboard's)."""
-    problems = {p.id: ProblemFigures(p) for p in db.session.scalars(select(Problem))}
+def problem_figures(only: int | None = None) -> list[ProblemFigures]:
+    """Every problem's figures (or one's), for a reader already let through (the dashboard's)."""
+    which = Problem.id.is_not(None) if only is None else Problem.id == only
+    problems = {p.id: ProblemFigures(p) for p in db.session.scalars(select(Problem).where(which))}
     for pid, amount, currency, filed in db.session.execute(
         select(Dispute.problem_id, Dispute.disputed_amount, Dispute.currency, Dispute.filed_at)
-        .where(Dispute.problem_id.is_not(None))
+        .where(Dispute.problem_id.in_(problems))
     ):  # fmt: skip
         f = problems[pid]
         f.disputes += 1
@@ -64,7 +65,7 @@ def problem_figures() -> list[ProblemFigures]:
     for pid, variance, currency, found, dispute_id in db.session.execute(
         select(BillingException.problem_id, BillingException.variance, BillingException.currency,
                BillingException.found_at, BillingException.dispute_id)
-        .where(BillingException.problem_id.is_not(None))
+        .where(BillingException.problem_id.in_(problems))
     ):  # fmt: skip
         f = problems[pid]
         f.exceptions += 1
@@ -76,7 +77,8 @@ def problem_figures() -> list[ProblemFigures]:
 
 def problem_view(user: User, problem_id: int) -> ProblemView:
     """One problem: its cases and exceptions, its money, its recurrence, its trail."""
-    figures = next((f for f in problem_list(user) if f.problem.id == problem_id), None)
+    _gate(user)
+    figures = next(iter(problem_figures(problem_id)), None)
     if figures is None:
         raise NotFound(f"no problem {problem_id}")
     view = ProblemView(**figures.__dict__)

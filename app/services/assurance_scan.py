@@ -6,7 +6,7 @@ what it changed and what it found commit together); the backfill commits per bat
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, tuple_
@@ -17,11 +17,11 @@ from app.models import (
     BillingException,
     Contract,
     DeliveryRecord,
-    ExceptionEvent,
     Invoice,
     InvoiceLine,
 )
 from app.queries.comparison import billed_line, contract_terms, delivery_row
+from app.services.exception_trail import record
 from workflows.assurance import Finding, finding_for
 from workflows.comparison import ContractUse, LineComparison, compare_invoice
 from workflows.money import format_amount
@@ -36,7 +36,6 @@ class ScanResult:
     found: int = 0  # new exceptions
     updated: int = 0  # open exceptions whose numbers changed
     cleared: int = 0  # open exceptions a later scan found right
-    exceptions: list[BillingException] = field(default_factory=list)
 
 
 def _chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
@@ -122,7 +121,7 @@ def _record(targets, compared, team_of, now: datetime, result: ScanResult) -> No
                 new.append(made)
     db.session.flush()  # the new exceptions have their ids: their first events name them
     for e in new:
-        _event(e, now, "found", _summary(e))
+        record(e, None, "found", _summary(e), now)
 
 
 def _keep(invoice, c, finding: Finding | None, known, team_of, now, result):  # noqa: ANN001, ANN202
@@ -130,7 +129,7 @@ def _keep(invoice, c, finding: Finding | None, known, team_of, now, result):  # 
     if finding is None:
         if known is not None and known.status == "open":
             known.status, known.closed_at, known.scanned_at = "cleared", now, now
-            _event(known, now, "cleared", {"why": "a later scan found the line billed right"})
+            record(known, None, "cleared", {"why": "a later scan found the line billed right"}, now)
             result.cleared += 1
         elif known is not None:
             known.scanned_at = now
@@ -145,7 +144,6 @@ def _keep(invoice, c, finding: Finding | None, known, team_of, now, result):  # 
         )  # fmt: skip
         db.session.add(known)
         result.found += 1
-        result.exceptions.append(known)
         return known
     known.scanned_at = now
     before = {k: getattr(known, k) for k in ("kind", "expected", "variance", "contract_label")}
@@ -156,9 +154,8 @@ def _keep(invoice, c, finding: Finding | None, known, team_of, now, result):  # 
         known.billed = c.line.amount
         kind = "found_again" if known.status == "cleared" else "rescanned"
         known.status, known.closed_at = "open", None
-        _event(known, now, kind, {"before": _show(before), "after": _show(after)})
+        record(known, None, kind, {"before": _show(before), "after": _show(after)}, now)
         result.updated += 1
-        result.exceptions.append(known)
     return None
 
 
@@ -186,15 +183,6 @@ def _summary(e: BillingException) -> dict:
     ) | {"billed": format_amount(e.billed)}  # fmt: skip
 
 
-def _event(e: BillingException, now: datetime, kind: str, data: dict, actor_id=None) -> None:  # noqa: ANN001
-    e.version += 1
-    db.session.add(
-        ExceptionEvent(
-            exception_id=e.id, seq=e.version, at=now, actor_id=actor_id, type=kind, data=data
-        )  # fmt: skip
-    )
-
-
 def scan_everything(now: datetime, batch: int = 2_000, echo=None) -> ScanResult:  # noqa: ANN001
     """Backfill: scan every invoice, a batch of invoices per transaction."""
     total = ScanResult()
@@ -211,7 +199,6 @@ def scan_everything(now: datetime, batch: int = 2_000, echo=None) -> ScanResult:
         db.session.commit()
         for f in ("invoices", "lines", "found", "updated", "cleared"):
             setattr(total, f, getattr(total, f) + getattr(part, f))
-        total.exceptions.clear()
         last = ids[-1]
         if echo:
             echo(total)

@@ -9,7 +9,6 @@ from app.queries.exceptions import (
     ExceptionFilter,
     exception_page,
     exception_trail,
-    linked_dispute,
     load_exception,
 )
 from app.queries.queues import team_members
@@ -67,7 +66,7 @@ def show(ref: str):  # noqa: ANN201
     leads = current_user.can("assign_cases", team_id=e.team_id)
     actions = allowed_actions(e.kind, e.status) if current_user.can("work_exceptions") else ()
     return render_template(
-        "exceptions/show.html", e=e, trail=exception_trail(e), dispute=linked_dispute(e),
+        "exceptions/show.html", e=e, trail=exception_trail(e), dispute=e.dispute,
         members=team_members(current_user) if leads and actions else [], actions=actions,
         resolutions=RESOLUTIONS, now=utcnow(),
     )  # fmt: skip
