@@ -2,8 +2,10 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, exists,
+)  # fmt: skip
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from app.extensions import db
 from app.models.billing import Advertiser, Invoice, InvoiceLine
@@ -115,3 +117,12 @@ class ProblemEvent(db.Model):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
 
     actor: Mapped[User | None] = relationship()
+
+
+# Whether the scan found an exception on a line, read with the line itself: a filing on lines
+# the scan passed asks nothing more of the exceptions table.
+InvoiceLine.has_exception = column_property(
+    exists()
+    .where(BillingException.invoice_line_id == InvoiceLine.id)
+    .correlate_except(BillingException)
+)

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import BillingException, Dispute, ExceptionEvent, User
+from app.models import BillingException, Dispute, ExceptionEvent, InvoiceLine, User
 from workflows.assurance import RESOLUTIONS
 
 
@@ -25,8 +25,13 @@ def close_exception(
                                  "note": note}, now)  # fmt: skip
 
 
-def link_filed_dispute(dispute: Dispute, line_ids: list[int], user: User, now: datetime) -> list:
+def link_filed_dispute(
+    dispute: Dispute, lines: list[InvoiceLine], user: User, now: datetime
+) -> list:
     """On filing: exceptions on the disputed lines learn of the dispute, and close into it."""
+    line_ids = [line.id for line in lines if line.has_exception]
+    if not line_ids:
+        return []
     found = list(
         db.session.scalars(
             select(BillingException)

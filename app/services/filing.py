@@ -133,7 +133,7 @@ def _record_filing(change: CaseChange, invoice: Invoice, lines: list) -> None:
         "lines": [{"line_no": line.line_no, "amount": format_amount(a)} for line, a in lines],
     })  # fmt: skip
     apply_clock_effects(dispute, "file", change.now, change.record)
-    named = [line.id for line, _ in lines] or [line.id for line in invoice.lines]
+    named = [line for line, _ in lines] or list(invoice.lines)
     known = link_filed_dispute(dispute, named, change.user, change.now)
     if known:
         change.record("exceptions_linked", data={"exceptions": [e.ref for e in known]})
