@@ -8,11 +8,18 @@ without a contract or without delivery rows yet is not an exception: the feed ma
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from workflows.comparison_types import LineComparison
 from workflows.money import format_amount
 
 EXCEPTION_KINDS = ("overbilled", "underbilled", "currency_mismatch", "unit_mismatch")
+REASON_FOR_KIND = {  # the dispute reason of an exception turned into a case, but over-billing
+    "overbilled": "rate_mismatch",
+    "underbilled": "other",
+    "currency_mismatch": "po_or_billing_details",
+    "unit_mismatch": "other",
+}
 STATUSES = ("open", "resolved", "cleared")  # cleared: a later scan found the line right
 RESOLUTIONS = {
     "billed_correctly": "Billed correctly (no change; note why)",
@@ -71,8 +78,25 @@ def finding_for(c: LineComparison) -> Finding | None:
     kind = "overbilled" if c.variance > 0 else "underbilled"
     label = c.contract.label if c.contract is not None else "the contract"
     said = (
-        f"Billed {format_amount(c.line.amount)}, expected {format_amount(c.expected_amount)} "
-        f"under {label}: {'over' if c.variance > 0 else 'under'} by "
-        f"{format_amount(abs(c.variance))}."
+        f"Billed {_grouped(c.line.amount)}, expected {_grouped(c.expected_amount)} "
+        f"under {label}: {'over' if c.variance > 0 else 'under'} by {_grouped(abs(c.variance))}."
     )
     return Finding(kind, c.expected_amount, c.variance, f"{said} {why}".strip())
+
+
+def _grouped(minor: int) -> str:
+    return f"{Decimal(format_amount(minor)):,}"
+
+
+def dispute_reason(kind: str, comparison: dict) -> str:
+    """The reason code of a dispute opened on an exception: what made the line wrong.
+
+    Billing more units than the contract lets be billed (delivered, valid, within caps and
+    make-goods) is a delivery shortfall; otherwise an over-billing is the rate's.
+    """
+    if kind != "overbilled":
+        return REASON_FOR_KIND[kind]
+    billed, billable = comparison.get("billed_units"), comparison.get("priced_units")
+    if billed is not None and billable is not None and Decimal(billed) > Decimal(billable):
+        return "delivery_shortfall"
+    return "rate_mismatch"

@@ -2,10 +2,9 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import (
-    JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, exists,
-)  # fmt: skip
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+from sqlalchemy.sql import exists
 
 from app.extensions import db
 from app.models.billing import Advertiser, Invoice, InvoiceLine

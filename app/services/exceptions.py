@@ -15,16 +15,9 @@ from app.services.notices import enqueue
 from app.services.problems import record as record_on_problem
 from app.services.write_path import transaction
 from workflows import edge
-from workflows.assurance import allowed_actions, exception_id
+from workflows.assurance import allowed_actions, dispute_reason, exception_id
 from workflows.errors import Conflict, InvalidInput, NotFound, NotPermitted, StaleCase
 from workflows.money import format_amount
-
-REASON_FOR_KIND = {
-    "overbilled": "rate_mismatch",
-    "underbilled": "other",
-    "currency_mismatch": "po_or_billing_details",
-    "unit_mismatch": "other",
-}
 
 
 def _load(ref: str, user: User, *, lock: bool = True) -> BillingException:
@@ -132,7 +125,7 @@ def dispute_exception(user: User, ref: str, version: int | None = None) -> Dispu
         raise Conflict(f"{e.ref} is not an over-billing; only an over-billed line is disputed")
     amount = format_amount(min(e.variance, e.billed))
     filing = Filing(
-        invoice_number=e.invoice.number, reason_code=REASON_FOR_KIND[e.kind],
+        invoice_number=e.invoice.number, reason_code=dispute_reason(e.kind, e.comparison),
         description=f"Found by the billing assurance scan: {e.why}"[:4_000],
         disputed_amount=amount, currency=e.currency, lines=((e.line.line_no, amount),),
         intake_channel="assurance",

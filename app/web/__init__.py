@@ -78,8 +78,7 @@ def init_app(app: Flask) -> None:
 PAGES = (  # the main pages and the capability each asks of its visitor, as its gate does
     ("queues.mine", "My queue", "work_cases"),
     ("queues.team", "Team queue", "lead_team"),
-    ("exceptions.queue", "Exceptions", "read_exceptions"),
-    ("problems.index", "Problems", "read_exceptions"),
+    ("exceptions.queue", "Assurance", "read_exceptions"),  # exceptions, and problems beside
     ("credits.inbox_page", "Approvals", "approve_credits"),
     ("filing.new", "File a dispute", "file_disputes"),
     ("tracking.search", "Track", "track_cases"),
@@ -92,11 +91,15 @@ PAGES = (  # the main pages and the capability each asks of its visitor, as its 
 )
 
 
-def navigation() -> list[tuple[str, str]]:
-    """List the main pages (endpoint, label) the signed-in user may open."""
+SECTIONS = {"exceptions.queue": ("exceptions", "problems")}  # a nav item standing for blueprints
+
+
+def navigation() -> list[tuple[str, str, bool]]:
+    """List the main pages the signed-in user may open: endpoint, label, and whether it is here."""
     if not current_user.is_authenticated:
         return []
-    return [(endpoint, label) for endpoint, label, needs in PAGES if current_user.can(needs)]
+    here = lambda e: e == request.endpoint or request.blueprint in SECTIONS.get(e, ())  # noqa: E731
+    return [(e, label, here(e)) for e, label, needs in PAGES if current_user.can(needs)]
 
 
 def localtime(value: datetime | None, fmt: str = "%b %d, %H:%M") -> str:
