@@ -57,6 +57,9 @@ Index(
     func.lower(Invoice.number).label("number_lower"),
     postgresql_ops={"number_lower": "text_pattern_ops"},
 )
+# The assurance scan walks invoices period by period (one advertiser's month shares its caps).
+Index("ix_invoices_period", Invoice.advertiser_id, Invoice.period_start, Invoice.period_end,
+      Invoice.id)  # fmt: skip
 
 
 class InvoiceLine(db.Model):

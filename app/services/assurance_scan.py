@@ -47,9 +47,29 @@ def scan_invoices(invoice_ids: Iterable[int], now: datetime) -> ScanResult:
     """Compare every line of these invoices; raise, update or clear their exceptions."""
     result = ScanResult()
     ids = sorted(set(invoice_ids))
-    for chunk in _chunks(ids, 300):
+    keyed = []
+    for part in _chunks(ids):
+        keyed += db.session.execute(select(*PERIOD_KEY).where(Invoice.id.in_(part))).all()
+    for chunk in _whole_periods(sorted(keyed), 300):
         _scan_chunk(chunk, now, result)
     return result
+
+
+# An invoice's billing period: invoices of one advertiser and period share make-goods and caps.
+PERIOD_KEY = (Invoice.advertiser_id, Invoice.period_start, Invoice.period_end, Invoice.id)
+
+
+def _whole_periods(keyed: list, size: int) -> Iterable[list[int]]:
+    """Cut invoices sorted by period into chunks of about `size`, never inside a period, so each
+    chunk compares an invoice once (not again with every chunk its period reaches into)."""
+    chunk: list[int] = []
+    for n, row in enumerate(keyed):
+        if len(chunk) >= size and row[:3] != keyed[n - 1][:3]:
+            yield chunk
+            chunk = []
+        chunk.append(row[3])
+    if chunk:
+        yield chunk
 
 
 def _scan_chunk(ids: Sequence[int], now: datetime, result: ScanResult) -> None:
@@ -184,21 +204,22 @@ def _summary(e: BillingException) -> dict:
 
 
 def scan_everything(now: datetime, batch: int = 2_000, echo=None) -> ScanResult:  # noqa: ANN001
-    """Backfill: scan every invoice, a batch of invoices per transaction."""
+    """Backfill: scan every invoice, period by period, a batch of invoices per transaction."""
     total = ScanResult()
-    last = 0
+    last = None
     while True:
-        ids = list(
-            db.session.scalars(
-                select(Invoice.id).where(Invoice.id > last).order_by(Invoice.id).limit(batch)
-            )
-        )
-        if not ids:
+        query = select(*PERIOD_KEY).order_by(*PERIOD_KEY).limit(batch)
+        if last is not None:
+            query = query.where(tuple_(*PERIOD_KEY) > tuple_(*last))
+        rows = db.session.execute(query).all()
+        if not rows:
             return total
-        part = scan_invoices(ids, now)
+        if len(rows) == batch and (whole := [r for r in rows if r[:3] != rows[-1][:3]]):
+            rows = whole  # the last period starts the next batch, whole
+        part = scan_invoices([r[3] for r in rows], now)
         db.session.commit()
         for f in ("invoices", "lines", "found", "updated", "cleared"):
             setattr(total, f, getattr(total, f) + getattr(part, f))
-        last = ids[-1]
+        last = tuple(rows[-1])
         if echo:
             echo(total)

@@ -5,6 +5,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import BillingException, Event, ExceptionEvent, Invoice
+from app.models.types import utcnow
+from app.services.assurance_scan import scan_everything
 from app.services.exceptions import (
     assign_exceptions,
     claim_exception,
@@ -134,3 +136,18 @@ def test_the_backfill_scans_what_is_there_and_twice_finds_nothing_new(cast, make
     assert "0 exceptions found, 0 updated, 0 cleared" in again.output
     assert db.session.scalar(select(func.count()).select_from(Invoice)
                              .where(Invoice.scanned_at.is_(None))) == 0  # fmt: skip
+
+
+@pytest.mark.parametrize("batch", [1, 2, 50])
+def test_the_backfill_walks_periods_whole_and_agrees_with_the_scans_at_push(cast, batch):
+    """Invoices of one period draw on the same caps: however the batches fall, the backfill
+    compares each invoice once per batch it is in and finds what the pushes found."""
+    import_delivery(cast.integration, [delivery("D-1", "CMP-A", 500_000)])  # restated: CMP-A
+    for number in ("INV-P1", "INV-P2", "INV-P3"):
+        push(cast, number)
+    found = [(e.invoice_line_id, e.kind, e.expected, e.status) for e in _exceptions()]
+    assert len(found) == 6  # both lines of each invoice are over-billed now
+    result = scan_everything(utcnow(), batch=batch)
+    assert (result.invoices, result.lines) == (3, 6)
+    assert (result.found, result.updated, result.cleared) == (0, 0, 0)
+    assert [(e.invoice_line_id, e.kind, e.expected, e.status) for e in _exceptions()] == found
