@@ -18,7 +18,12 @@ from app.queries.exceptions import (
     exception_trail,
     load_exception,
 )
-from app.services.exceptions import claim_exception, dispute_exception, resolve_billed_correctly
+from app.services.exceptions import (
+    claim_exception,
+    dispute_exception,
+    request_rebill,
+    resolve_billed_correctly,
+)
 from workflows.assurance import EXCEPTION_KINDS, STATUSES, exception_id
 from workflows.money import format_amount
 
@@ -78,8 +83,8 @@ class ExceptionList(Answer):
 
 
 class Resolution(Request):
-    resolution: Literal["billed_correctly"]
-    note: text(min_length=1)
+    resolution: Literal["billed_correctly", "rebill_requested"]
+    note: text() = ""  # why it was billed correctly (required), or what to rebill
     version: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
 
 
@@ -154,11 +159,14 @@ def claim_an_exception(ref: str, body: Version) -> Response:
 
 @operation(
     "POST", "/exceptions/<ref>/resolution", scope="write", path_params=EXC_REF, body=Resolution,
-    summary="Close an exception as billed correctly, with a note saying why",
-    answers={200: ExceptionDetail}, refusals=(403, 404, 409),
+    summary="Close an exception as billed correctly (a note saying why), or ask the billing "
+    "system to rebill the line (a webhook through the outbox)",
+    answers={200: ExceptionDetail}, refusals=(403, 404, 409, 422),
 )  # fmt: skip
 def resolve_an_exception(ref: str, body: Resolution) -> Response:
-    return reply(_detail(resolve_billed_correctly(g.user, ref, body.note, body.version)))
+    use_case = (resolve_billed_correctly if body.resolution == "billed_correctly"
+                else request_rebill)  # fmt: skip
+    return reply(_detail(use_case(g.user, ref, body.note, body.version)))
 
 
 @operation(

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import BillingException
+from app.models import BillingException, Outbox
 from tests.api.helpers import assert_problem
 from tests.assurance_support import push, with_terms
 
@@ -21,6 +21,8 @@ ROUTES = {
     "claim": ("POST", "/exceptions/{ref}/claim", {}, WORK),
     "resolve": ("POST", "/exceptions/{ref}/resolution",
                 {"resolution": "billed_correctly", "note": "agreed make-good"}, WORK),
+    "rebill": ("POST", "/exceptions/{ref}/resolution",
+               {"resolution": "rebill_requested", "note": "reprice at 4.00"}, WORK),
     "dispute": ("POST", "/exceptions/{ref}/dispute", {}, WORK | {"analyst": 201,
                                                                "analyst2": 201, "lead": 201}),
 }  # fmt: skip
@@ -87,3 +89,23 @@ def test_turning_it_into_a_dispute_answers_both_references(api, cast, found):
     assert made["exception"] == found.ref and made["dispute"].startswith("DSP-")
     case = api(cast.lead).get(f"/disputes/{made['dispute']}").get_json()
     assert case["intake_channel"] == "assurance" and case["disputed_amount"] == "800.00"
+
+
+def test_a_rebill_through_the_api_asks_the_billing_system_and_closes_the_exception(
+    api, cast, found
+):
+    rebill = {"resolution": "rebill_requested", "note": "reprice"}
+    answer = api(cast.analyst).post(f"/exceptions/{found.ref}/resolution", rebill)
+    assert answer.status_code == 200, answer.get_json()
+    assert (answer.get_json()["status"], answer.get_json()["resolution"]) == (
+        "resolved", "rebill_requested")  # fmt: skip
+    row = db.session.scalar(
+        select(Outbox).where(Outbox.kind == "billing_exception.rebill_requested")
+    )
+    assert row.payload["exception"] == found.ref and row.payload["expected"] == "3200.00"
+
+
+def test_billed_correctly_through_the_api_needs_a_note(api, cast, found):
+    answer = api(cast.analyst).post(f"/exceptions/{found.ref}/resolution",
+                                    {"resolution": "billed_correctly"})  # fmt: skip
+    assert answer.status_code == 422 and _state(found)[0] == "open"
