@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import Approval, CreditMemo, Dispute, DisputedLine, Event, Evidence, User
+from app.models.disputes import parse_ref
 from app.models.types import utcnow
 from app.queries.access import get_visible_dispute
 from app.services.audit import GENESIS, append_event, chain_hash
@@ -134,7 +135,7 @@ def audit_sample(refs: list[str], user: User, now: datetime | None = None) -> tu
     out = io.BytesIO()
     try:
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as sample:
-            for ref in refs:
+            for ref in sorted(refs, key=lambda r: parse_ref(r) or 0):  # cases locked in one order
                 name, body = _packet(ref, user, now)
                 sample.writestr(name, body)
             sample.writestr("sample.json", json.dumps(
@@ -149,9 +150,12 @@ def audit_sample(refs: list[str], user: User, now: datetime | None = None) -> tu
 
 
 def _packet(ref: str, user: User, now: datetime) -> tuple[str, bytes]:
+    # The download is appended to the case's chain: the case's row is locked before the head,
+    # the order every write takes (load_for_change, then the head), so neither waits on both.
     dispute = get_visible_dispute(
         ref,
         user,
+        lock=True,
         options=(
             joinedload(Dispute.advertiser),
             joinedload(Dispute.invoice),
