@@ -47,6 +47,11 @@ def books_day(instant: datetime, zone: str = DEFAULT_BOOKS_TIMEZONE) -> date:
     return instant.astimezone(ZoneInfo(zone)).date()
 
 
+def books_year(instant: datetime, zone: str = DEFAULT_BOOKS_TIMEZONE) -> int:
+    """Return the books' year an instant falls in: a memo's number carries it."""
+    return books_day(instant, zone).year
+
+
 def month_of(instant: datetime, zone: str = DEFAULT_BOOKS_TIMEZONE) -> str:
     """Return the books' month ("2026-11") an instant falls in."""
     return f"{books_day(instant, zone):%Y-%m}"

@@ -11,8 +11,10 @@ from app.extensions import db
 from app.models import CreditMemo, Dispute, MemoSequence
 from app.queries.memos import current_memo, memo_facts
 from app.services.adjudication import Adjudication, attach
+from app.services.facts import books_zone
 from app.services.write_path import CaseChange
 from workflows import approvals as matrix
+from workflows.books import books_year
 from workflows.money import format_amount, parse_amount, to_reporting
 
 
@@ -59,10 +61,10 @@ def prepare_memo(
 
 
 def issue_memo(change: CaseChange) -> CreditMemo:
-    """Give the approved memo the next gapless number of the year and mark it issued."""
+    """Give the approved memo the next gapless number of the books' year and mark it issued."""
     memo = current_memo(change.dispute)
     matrix.move_memo(memo, "issue")
-    year = change.now.year
+    year = books_year(change.now, books_zone())  # the year of the close the memo sits in
     _ensure_sequence(year)
     number = db.session.execute(
         update(MemoSequence)

@@ -10,8 +10,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from app.extensions import db
 from app.models import CreditMemo, Reversal, ReversalSequence
 from app.queries.reversals import reversal_facts, reversal_refusal
+from app.services.facts import books_zone
 from app.services.write_path import CaseChange
 from workflows import approvals as matrix
+from workflows.books import books_year
 from workflows.errors import Conflict, NotPermitted
 from workflows.money import format_amount
 
@@ -29,7 +31,7 @@ def reverse_effect(change: CaseChange, memo: CreditMemo, data: Mapping[str, Any]
         raise NotPermitted(refused, rule=refused)
     rule = matrix.tier_of(reversal_facts(memo, dispute)).rule
     reversal = Reversal(
-        memo=memo, number=_next_number(change.now.year), amount=memo.amount,
+        memo=memo, number=_next_number(books_year(change.now, books_zone())), amount=memo.amount,
         currency=memo.currency, reason=str(data.get("reason", "")).strip(),
         reversed_by_id=user.id, reversed_at=change.now, rule=rule,
     )  # fmt: skip
