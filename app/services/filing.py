@@ -159,10 +159,16 @@ def _validate(filing: Filing, invoice: Invoice | None) -> tuple[int, list[tuple[
         raise InvalidInput(errors)
     if filing.currency != invoice.currency:
         errors["currency"] = f"invoice {invoice.number} is billed in {invoice.currency}"
-    lines = _validate_lines(filing, invoice, errors)
-    ceiling = sum(a for _, a in lines) if lines else invoice.total
+    lines, prior = _validate_lines(filing, invoice, errors)
+    if lines:
+        ceiling, what = sum(a for _, a in lines), "the amounts disputed on its lines"
+    else:  # a whole invoice: its total less the live credits its lines already carry
+        credited = sum(p.amount for on_line in prior.values() for p in on_line)
+        ceiling = max(invoice.total - credited, 0)
+        what = "the invoice total"
+        if credited:
+            what = f"what is left after {invoice.currency} {format_amount(credited)} credited"
     if amount and not errors.get("lines") and amount > ceiling:
-        what = "the amounts disputed on its lines" if lines else "the invoice total"
         most = f"{invoice.currency} {format_amount(ceiling)}"
         errors["disputed_amount"] = f"cannot exceed {what}, {most}"
     if errors:
@@ -170,29 +176,31 @@ def _validate(filing: Filing, invoice: Invoice | None) -> tuple[int, list[tuple[
     return amount, lines
 
 
-def _validate_lines(filing: Filing, invoice: Invoice, errors: dict[str, str]) -> list:
+def _validate_lines(filing: Filing, invoice: Invoice, errors: dict[str, str]) -> tuple[list, dict]:
+    """The named lines with their amounts, and the credits on them (on every line, when none
+    is named: a whole-invoice dispute is capped at what they have left)."""
     by_no = {line.line_no: line for line in invoice.lines}
     named = [by_no[no] for no, _ in filing.lines if no in by_no]
     lock_lines(line.id for line in named)
-    prior = priors(line.id for line in named)
+    prior = priors(line.id for line in (named or invoice.lines))
     lines = []
     for line_no, text in filing.lines:
         line = by_no.get(line_no)
         if line is None:
             errors["lines"] = f"invoice {invoice.number} has no line {line_no}"
-            return []
+            return [], prior
         try:
             amount = parse_amount(text)
         except BadAmount as error:
             errors["lines"] = f"line {line_no}: amount {error}"
-            return []
+            return [], prior
         if amount > (left := left_on(line, prior.get(line.id, []))):
             errors["lines"] = cap_message(line, left, prior.get(line.id, []))
-            return []
+            return [], prior
         lines.append((line, amount))
     if len({line.line_no for line, _ in lines}) != len(lines):
         errors["lines"] = "each line may appear once"
-    return lines
+    return lines, prior
 
 
 def _refuse_overlap(invoice: Invoice, lines: list) -> None:
