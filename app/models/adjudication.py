@@ -35,7 +35,10 @@ class Reversal(db.Model):
     """The document that reverses one issued memo; numbered RV-YYYY-NNNNNN, gapless per year."""
 
     __tablename__ = "reversals"
-    __table_args__ = (Index("ix_reversals_reversed_at", "reversed_at"),)
+    __table_args__ = (
+        Index("ix_reversals_reversed_at", "reversed_at"),
+        Index("ix_reversals_external_ref", "external_ref", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     memo_id: Mapped[int] = mapped_column(ForeignKey("credit_memos.id"), unique=True)
@@ -46,6 +49,8 @@ class Reversal(db.Model):
     reversed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reversed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     rule: Mapped[str] = mapped_column(String(200))  # the matrix tier the reverser satisfied
+    external_ref: Mapped[str | None] = mapped_column(String(80))  # the ERP's document, once posted
+    posted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     memo: Mapped[CreditMemo] = relationship(backref=db.backref("reversal", uselist=False))
     reversed_by: Mapped[User] = relationship()

@@ -1,4 +1,5 @@
-"""Memo posting: the ERP lists issued memos not yet posted and acknowledges each one once."""
+"""ERP posting: the ERP lists issued memos and reversals not yet posted and acknowledges each
+one once. A memo reversed before the ERP posted it is still listed: the ERP posts both."""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -7,13 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import CreditMemo, Dispute, User
+from app.models import CreditMemo, Dispute, Reversal, User
 from app.models.disputes import format_ref
 from app.services.write_path import change_case, load_for_change
 from workflows.edge import text_problem
 from workflows.errors import Conflict, InvalidInput, NotFound, NotPermitted
 
 MAX_EXTERNAL_REF = 80
+POSTABLE = ("issued", "reversed")  # memos that were issued: the ERP books each once
 
 
 def _integration(user: User) -> None:
@@ -29,7 +31,7 @@ def unposted_memos(
     query = (
         select(CreditMemo, Dispute)
         .join(Dispute, Dispute.id == CreditMemo.dispute_id)
-        .where(CreditMemo.status == "issued", CreditMemo.posted_at.is_(None))
+        .where(CreditMemo.status.in_(POSTABLE), CreditMemo.posted_at.is_(None))
         .options(joinedload(Dispute.advertiser), joinedload(Dispute.invoice))
         .order_by(CreditMemo.id)
         .limit(limit)
@@ -86,10 +88,9 @@ def post_memo(
         return memo, False
     if memo.external_ref is not None:
         raise Conflict(f"{memo.number} was posted as {memo.external_ref}; it is not posted twice")
-    if memo.status != "issued":
+    if memo.status not in POSTABLE:
         raise Conflict(f"the memo is {memo.status.replace('_', ' ')}; only issued memos are posted")
-    if db.session.scalar(select(CreditMemo.number).where(CreditMemo.external_ref == ref)):
-        raise Conflict(f"{ref} is the ERP reference of another memo")
+    _refuse_taken(ref)
     with change_case(dispute, user, now) as change:
         memo.external_ref, memo.posted_at = ref, when
         change.record("credit_memo_posted", data={
@@ -97,3 +98,74 @@ def post_memo(
             "posted_at": when.isoformat(),
         })  # fmt: skip
     return memo, True
+
+
+def _refuse_taken(ref: str) -> None:
+    """One ERP document books one memo or one reversal, never two."""
+    if db.session.scalar(select(CreditMemo.number).where(CreditMemo.external_ref == ref)):
+        raise Conflict(f"{ref} is the ERP reference of another memo")
+    if db.session.scalar(select(Reversal.number).where(Reversal.external_ref == ref)):
+        raise Conflict(f"{ref} is the ERP reference of a reversal")
+
+
+def unposted_reversals(
+    user: User, after_id: int | None, limit: int
+) -> Sequence[tuple[Reversal, Dispute]]:
+    """Return reversals the ERP has not acknowledged yet, oldest first, with their cases."""
+    _integration(user)
+    query = (
+        select(Reversal, Dispute)
+        .join(CreditMemo, CreditMemo.id == Reversal.memo_id)
+        .join(Dispute, Dispute.id == CreditMemo.dispute_id)
+        .where(Reversal.posted_at.is_(None))
+        .options(
+            joinedload(Reversal.memo), joinedload(Dispute.advertiser), joinedload(Dispute.invoice)
+        )  # fmt: skip
+        .order_by(Reversal.id)
+        .limit(limit)
+    )
+    if after_id is not None:
+        query = query.where(Reversal.id > after_id)
+    return [(reversal, dispute) for reversal, dispute in db.session.execute(query)]
+
+
+def post_reversal(
+    reversal_id: int,
+    user: User,
+    external_ref: object,
+    posted_at: object,
+    now: datetime | None = None,
+) -> tuple[Reversal, bool]:
+    """Record that the ERP posted a reversal; return it and whether this call recorded it.
+
+    As for memos: the same reference again changes nothing; another reference for a posted
+    reversal, or a reference a memo or another reversal carries, is a conflict.
+    """
+    _integration(user)
+    ref, when = _posting_input(external_ref, posted_at)
+    dispute_id = db.session.scalar(
+        select(CreditMemo.dispute_id).join(Reversal, Reversal.memo_id == CreditMemo.id)
+        .where(Reversal.id == reversal_id)
+    )  # fmt: skip
+    if dispute_id is None:
+        raise NotFound(f"no reversal {reversal_id}")
+    dispute = load_for_change(format_ref(dispute_id), user, None)  # the case before the row
+    reversal = db.session.scalars(
+        select(Reversal).where(Reversal.id == reversal_id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()  # fmt: skip
+    if reversal.external_ref == ref:
+        db.session.rollback()
+        return reversal, False
+    if reversal.external_ref is not None:
+        raise Conflict(f"{reversal.number} was posted as {reversal.external_ref}; "
+                       "it is not posted twice")  # fmt: skip
+    _refuse_taken(ref)
+    with change_case(dispute, user, now) as change:
+        reversal.external_ref, reversal.posted_at = ref, when
+        change.record("credit_memo_reversal_posted", data={
+            "reversal_id": reversal.id, "number": reversal.number,
+            "memo_number": reversal.memo.number, "external_ref": ref,
+            "posted_at": when.isoformat(),
+        })  # fmt: skip
+    return reversal, True

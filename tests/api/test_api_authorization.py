@@ -199,6 +199,8 @@ def test_each_person_gets_the_answer_the_table_gives(
 # Routes whose own test module holds their table of people and answers.
 COVERED_ELSEWHERE = {
     ("POST", "/credit-memos/{}/posting"): "test_api_posting.py",
+    ("GET", "/reversals/unposted"): "test_api_reversal_posting.py",
+    ("POST", "/reversals/{}/posting"): "test_api_reversal_posting.py",
     ("GET", "/disputes/{}/evidence"): "test_api_evidence.py",
     ("POST", "/disputes/{}/evidence"): "test_api_evidence.py",
     ("GET", "/evidence/{}/download"): "test_api_evidence.py",
