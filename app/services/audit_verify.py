@@ -4,8 +4,10 @@
 head, and names what it finds: an event whose keyed hash does not hold (altered, forged or
 re-hashed without the key), a gap in a chain (a deleted event), a head that no longer
 matches its chain (a deleted tail, a deleted chain), a dispute whose state is not where its
-last transition led (a state changed without an event), and a ledger entry that does not
-hold or is no longer matched by the trail (a deleted dispute and everything of it).
+last transition led (a state changed without an event), a money column (disputed amount,
+memo amount, line credit, reversal) that is not what its event recorded, and a ledger entry
+that does not hold or is no longer matched by the trail (a deleted dispute and everything of
+it).
 """
 
 import hashlib
@@ -24,13 +26,14 @@ from app.extensions import db
 from app.models import ChainHead, Dispute, Event, LedgerEntry
 from app.models.types import utcnow
 from app.services.audit import GENESIS, audit_key, chain_hash, head_mac, keyed
+from app.services.audit_money import MoneyTrail
 
 SETTLE = timedelta(minutes=1)  # a checkpoint covers events older than this: none in flight
 
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # altered, gap, head, deleted_chain, state, ledger
+    kind: str  # altered, gap, head, deleted_chain, state, money, ledger
     dispute_id: int | None
     seq: int | None
     detail: str
@@ -129,7 +132,7 @@ def verify_trail(
         .execution_options(yield_per=batch)
     )
     walk = select(Event).order_by(Event.dispute_id, Event.seq).execution_options(yield_per=batch)
-    count = 0
+    count, money = 0, MoneyTrail()
     # Closing the results releases PostgreSQL's server-side cursors when a caller stops early.
     with closing(db.session.execute(heads)) as rows, closing(db.session.scalars(walk)) as events:
         chains = groupby(events, key=lambda e: e.dispute_id)
@@ -144,6 +147,8 @@ def verify_trail(
             yield from _head_findings(row, mine)
             for mark in marks.values():
                 mark.note(row[0], mine)
+            money.note(row[0], mine)
+    yield from (Finding("money", *said) for said in money.findings(batch))
     yield from _ledger_findings(marks)
     yield count
 
