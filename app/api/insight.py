@@ -15,6 +15,7 @@ from app.queries.insight_filters import CHOICES, parse_filters
 from app.queries.listing import load_dispute
 from app.services.audit_packet import MAX_SAMPLE, audit_packet, audit_sample
 from app.services.facts import books_zone
+from app.services.packet_signing import published_key
 from workflows import edge
 from workflows.books import BadMonth, books_day, parse_month
 from workflows.codes import a_role
@@ -159,3 +160,12 @@ def audit_sample_download(query: AuditSampleQuery) -> Response:
     return Response(
         zipped, mimetype="application/zip", headers={"Content-Disposition": disposition}
     )
+
+
+@operation(
+    "GET", "/audit-packets/public-key", scope="read",
+    summary="The Ed25519 public key audit packets are signed with (PEM), to verify them offline",
+    answers={200: ("application/x-pem-file",)}, refusals=(403,),
+)  # fmt: skip
+def audit_packet_public_key() -> Response:
+    return Response(published_key(g.user), mimetype="application/x-pem-file")

@@ -3,6 +3,7 @@
 import hashlib
 import io
 import json
+import re
 import zipfile
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,7 @@ from app.models.types import utcnow
 from app.queries.access import get_visible_dispute
 from app.services.audit import GENESIS, append_event, chain_hash
 from app.services.evidence import store
+from app.services.packet_signing import signed
 from workflows.errors import InvalidInput, NotPermitted
 from workflows.money import format_amount
 
@@ -183,31 +185,35 @@ def _packet(ref: str, user: User, now: datetime) -> tuple[str, bytes]:
         "generated_at": now.isoformat(),
         "generated_by": user.email,
     }
+    files: dict[str, bytes] = {}
+    manifest = []
+    for item in evidence:
+        with store().open(item.storage_key) as handle:
+            body = handle.read()
+        plain = re.sub(r"[\\/\r\n]", "_", item.filename)  # one line of SHA256SUMS per file
+        name = f"evidence/{item.id}-{item.sha256[:12]}-{plain}"
+        files[name] = body
+        manifest.append(
+            {
+                "file": name,
+                "kind": item.kind,
+                "sha256": item.sha256,
+                "sha256_now": hashlib.sha256(body).hexdigest(),
+                "removed_at": item.removed_at and item.removed_at.isoformat(),
+            }
+        )
+    content["evidence"] = manifest
+    files["case.json"] = json.dumps(content, indent=2, ensure_ascii=False).encode()
+    files["timeline.json"] = json.dumps(
+        [_event(e) for e in events], indent=2, ensure_ascii=False
+    ).encode()
+    # Rendered outside any request: the template needs no signed-in user, only the packet.
+    printable = current_app.jinja_env.get_template("reports/packet.html")
+    files["case.html"] = printable.render(packet=content, events=events).encode()
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as packet:
-        manifest = []
-        for item in evidence:
-            with store().open(item.storage_key) as handle:
-                body = handle.read()
-            name = f"evidence/{item.id}-{item.sha256[:12]}-{item.filename.replace('/', '_')}"
+        for name, body in signed(files).items():  # every file listed in SHA256SUMS, signed
             packet.writestr(name, body)
-            manifest.append(
-                {
-                    "file": name,
-                    "kind": item.kind,
-                    "sha256": item.sha256,
-                    "sha256_now": hashlib.sha256(body).hexdigest(),
-                    "removed_at": item.removed_at and item.removed_at.isoformat(),
-                }
-            )
-        content["evidence"] = manifest
-        packet.writestr("case.json", json.dumps(content, indent=2, ensure_ascii=False))
-        packet.writestr(
-            "timeline.json", json.dumps([_event(e) for e in events], indent=2, ensure_ascii=False)
-        )
-        # Rendered outside any request: the template needs no signed-in user, only the packet.
-        printable = current_app.jinja_env.get_template("reports/packet.html")
-        packet.writestr("case.html", printable.render(packet=content, events=events))
     # Reading changes nothing on the case: no version bump, only the trail grows (as downloads).
     append_event(
         dispute, user, "audit_packet_downloaded", now, data={"chain_intact": check["intact"]}

@@ -214,6 +214,7 @@ COVERED_ELSEWHERE = {
     ("POST", "/inbound-email"): "tests/comms/test_correspondence_access.py",
     ("GET", "/disputes/{}/audit-packet"): "test_api_insight.py",
     ("GET", "/audit-packets"): "test_api_insight.py",
+    ("GET", "/audit-packets/public-key"): "test_api_packet_signature.py",
     ("GET", "/exceptions"): "test_api_exceptions.py",
     ("GET", "/exceptions/{}"): "test_api_exceptions.py",
     ("POST", "/exceptions/{}/claim"): "test_api_exceptions.py",
