@@ -9,7 +9,7 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from app import assurance_cli, inbound_cli, insight_cli, outbox_cli
+from app import assurance_cli, evidence_cli, inbound_cli, insight_cli, outbox_cli
 from app.cli_import import import_group
 from app.extensions import db
 from app.models import User
@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(credits)
     insight_cli.init_app(app)
     assurance_cli.init_app(app)
+    evidence_cli.init_app(app)
     app.cli.add_command(outbox_cli.outbox)
     app.cli.add_command(inbound_cli.inbound)
     app.cli.add_command(import_group)

@@ -48,3 +48,9 @@ class StaleCase(DomainError):
 
 class Conflict(DomainError):
     title = "Conflict"
+
+
+class FileMissing(DomainError):
+    """A stored file its row promises is not in storage (restored without it, deleted by hand)."""
+
+    title = "Stored file missing"

@@ -63,7 +63,7 @@ def evidence_index(ref: str) -> Response:
     "GET", f"/evidence/{id_rule('evidence_id')}/download", scope="read",
     summary="Download evidence as an attachment (its sniffed content type)",
     path_params=id_param("evidence_id", "the evidence file's id"),
-    answers={200: DOWNLOAD_TYPES}, refusals=(404,),
+    answers={200: DOWNLOAD_TYPES}, refusals=(404, 410),
 )  # fmt: skip
 def evidence_download(evidence_id: int) -> Response:
     evidence, handle = open_download(evidence_id, g.user)

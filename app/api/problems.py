@@ -9,6 +9,7 @@ from app.services.evidence import FileTooLarge, UnsupportedFile
 from workflows.errors import (
     Conflict,
     DomainError,
+    FileMissing,
     GuardsFailed,
     InvalidInput,
     NotFound,
@@ -34,6 +35,7 @@ STATUS = {  # the first matching kind wins
     InvalidInput: 422,
     GuardsFailed: 422,
     NotFound: 404,
+    FileMissing: 410,
     NotPermitted: 403,
     TransitionNotAllowed: 409,
     StaleCase: 409,

@@ -188,8 +188,15 @@ def _packet(ref: str, user: User, now: datetime) -> tuple[str, bytes]:
     files: dict[str, bytes] = {}
     manifest = []
     for item in evidence:
-        with store().open(item.storage_key) as handle:
-            body = handle.read()
+        try:
+            with store().open(item.storage_key) as handle:
+                body = handle.read()
+        except FileNotFoundError:  # said in the manifest; the packet holds everything else
+            removed = item.removed_at and item.removed_at.isoformat()
+            manifest.append({"file": None, "kind": item.kind, "sha256": item.sha256,
+                             "sha256_now": None, "missing": True,
+                             "removed_at": removed})  # fmt: skip
+            continue
         plain = re.sub(r"[\\/\r\n]", "_", item.filename)  # one line of SHA256SUMS per file
         name = f"evidence/{item.id}-{item.sha256[:12]}-{plain}"
         files[name] = body

@@ -1,5 +1,7 @@
 """Attach, list, download and remove evidence; every upload and removal is audited."""
 
+import hashlib
+import logging
 import unicodedata
 from datetime import datetime, timedelta
 from typing import IO
@@ -18,7 +20,14 @@ from app.services.audit import append_event
 from app.services.write_path import change_case, load_for_change, transaction
 from workflows import edge, permissions
 from workflows.dispute import OPEN_STATES
-from workflows.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted
+from workflows.errors import (
+    Conflict,
+    DomainError,
+    FileMissing,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+)
 from workflows.evidence import KINDS
 
 QUIET_DOWNLOADS = timedelta(minutes=1)
@@ -30,6 +39,9 @@ class UnsupportedFile(DomainError):
 
 class FileTooLarge(DomainError):
     title = "File too large"
+
+
+log = logging.getLogger(__name__)
 
 
 def store() -> LocalStore:
@@ -163,6 +175,7 @@ def _visible_evidence(evidence_id: int, user: User) -> tuple[Evidence, Dispute]:
 def open_download(evidence_id: int, user: User) -> tuple[Evidence, IO[bytes]]:
     """Open a file the user may see, recording the download (once a minute per person)."""
     evidence, dispute = _visible_evidence(evidence_id, user)
+    handle = open_stored(evidence)  # a missing file is refused before the download is recorded
     now = utcnow()
     recent = db.session.scalar(
         select(Event.id).where(
@@ -177,7 +190,34 @@ def open_download(evidence_id: int, user: User) -> tuple[Evidence, IO[bytes]]:
         with transaction():
             data = {"evidence_id": evidence.id, "filename": evidence.filename}
             append_event(dispute, user, "evidence_downloaded", now, data=data)
-    return evidence, store().open(evidence.storage_key)
+    return evidence, handle
+
+
+def open_stored(evidence: Evidence) -> IO[bytes]:
+    """Open an evidence row's stored file, or refuse clearly when storage has lost it."""
+    try:
+        return store().open(evidence.storage_key)
+    except FileNotFoundError:
+        log.error("evidence %s: stored file %s is missing", evidence.id, evidence.storage_key)
+        raise FileMissing(
+            f"the stored file of evidence {evidence.id} ({evidence.filename}) is missing from "
+            "storage; an operator finds every such file with `flask evidence check`"
+        ) from None
+
+
+def missing_files() -> list[tuple[Evidence, str]]:
+    """Every evidence row whose stored file is missing or no longer matches its sha256."""
+    found = []
+    for evidence in db.session.scalars(select(Evidence).order_by(Evidence.id)):
+        try:
+            with store().open(evidence.storage_key) as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        except FileNotFoundError:
+            found.append((evidence, "missing"))
+            continue
+        if digest != evidence.sha256:
+            found.append((evidence, "changed"))
+    return found
 
 
 def remove_evidence(evidence_id: int, user: User) -> Evidence:

@@ -70,7 +70,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.refresh_view = "auth.login"
     login_manager.needs_refresh_message = "Sign in again to confirm it is you."
-    for code in (400, 403, 404, 405, 413, 429):
+    for code in (400, 403, 404, 405, 410, 413, 429):
         app.register_error_handler(code, _error_page)
     app.register_error_handler(InvalidInput, lambda e: _error_page(params.bad_request(e)))
 

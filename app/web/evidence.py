@@ -12,7 +12,7 @@ from app.models.disputes import format_ref
 from app.models.types import MAX_ID
 from app.services.evidence import open_download, remove_evidence, upload_evidence
 from app.web.areas import after_change, load_case, refused, render_area
-from workflows.errors import DomainError, InvalidInput, NotFound
+from workflows.errors import DomainError, FileMissing, InvalidInput, NotFound
 
 bp = Blueprint("evidence", __name__)
 FIELDS = ("file", "kind", "note")
@@ -64,6 +64,8 @@ def download(evidence_id: int):  # noqa: ANN201
         evidence, handle = open_download(evidence_id, current_user)
     except NotFound:  # removed files are gone for people outside billing
         abort(404)
+    except FileMissing as error:
+        abort(410, description=error.detail)
     return attachment(evidence, handle)
 
 
