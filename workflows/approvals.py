@@ -48,6 +48,7 @@ class Person:
     user_id: int
     role: str
     limit: int  # approval limit, reporting-currency minor units
+    top: bool = False  # the top approver an admin named: their approval covers any amount
 
 
 @dataclass(frozen=True)
@@ -92,9 +93,9 @@ def refusal(memo: Memo, person: Person) -> str | None:
         return "segregation of duties: the dispute's assignee never approves its memo"
     if any(a.user_id == person.user_id for a in memo.approvers):
         return "segregation of duties: no one approves the same memo twice"
-    covered = any(a.limit >= memo.gated_amount for a in memo.approvers)
+    covered = any(covers(a, memo) for a in memo.approvers)
     last_needed = len(memo.approvers) + 1 >= tier.approvals
-    if person.limit < memo.gated_amount and (last_needed and not covered):
+    if not covers(person, memo) and (last_needed and not covered):
         return f"{tier.rule}; your limit {person.limit // 100:,} does not cover it"
     return None
 
@@ -108,10 +109,15 @@ def missing(memo: Memo) -> list[str]:
     if count < tier.approvals:
         left = tier.approvals - count
         needs.append(f"{left} more approval{'s' if left > 1 else ''} ({who})")
-    if not any(a.limit >= memo.gated_amount for a in memo.approvers):
-        covers = f"{REPORTING_CURRENCY} {format_amount(memo.gated_amount)}"
-        needs.append(f"an approval by {a_role(who)} whose limit covers {covers}")
+    if not any(covers(a, memo) for a in memo.approvers):
+        amount = f"{REPORTING_CURRENCY} {format_amount(memo.gated_amount)}"
+        needs.append(f"an approval by {a_role(who)} whose limit covers {amount}")
     return needs
+
+
+def covers(person: Person, memo: Memo) -> bool:
+    """Whether the person's approval covers the memo's amount: their limit, or being the top."""
+    return person.top or person.limit >= memo.gated_amount
 
 
 def eligible(memo: Memo, people: Sequence[Person]) -> list[Person]:

@@ -2,7 +2,17 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -64,6 +74,7 @@ class Approval(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
     rule: Mapped[str] = mapped_column(String(200))  # the matrix version and tier it satisfied
     approver_limit: Mapped[int] = mapped_column(BigInteger)  # the limit at the time
+    as_top: Mapped[bool] = mapped_column(default=False, server_default=false())  # top approver then
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     memo: Mapped[CreditMemo] = relationship(back_populates="approvals")

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -27,6 +27,10 @@ class Team(db.Model):
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = (  # one top approver at most, whoever names them
+        Index("uq_users_one_top_approver", "top_approver", unique=True,
+              postgresql_where=text("top_approver"), sqlite_where=text("top_approver")),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -34,6 +38,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     approval_limit: Mapped[int] = mapped_column(default=0)  # minor units, reporting currency
+    # The approver an admin names for memos beyond every limit (one at most; see admin).
+    top_approver: Mapped[bool] = mapped_column(default=False, server_default=false())
     active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     timezone: Mapped[str] = mapped_column(String(64), default="America/Chicago")

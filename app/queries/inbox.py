@@ -65,7 +65,7 @@ def may_approve(user: User) -> ColumnElement[bool]:
     gated = gated_amount()
     approved = and_(Approval.memo_id == CreditMemo.id, Approval.decision == "approve")
     approvals_so_far = select(func.count()).where(approved).scalar_subquery()
-    covered = exists().where(approved, Approval.approver_limit >= gated)
+    covered = exists().where(approved, or_(Approval.approver_limit >= gated, Approval.as_top))
     ranges, floor = [], None  # each tier's gated amounts: (above, up to and including)
     for tier in matrix.TIERS:
         ranges.append((floor, tier.up_to))
@@ -89,7 +89,7 @@ def may_approve(user: User) -> ColumnElement[bool]:
             members.append(and_(raised, within(ranges[i - 1])))
         if i == last:
             members.append(and_(raised, within(ranges[i])))
-        limit_ok = [gated <= user.approval_limit, covered]
+        limit_ok = [true() if user.top_approver else gated <= user.approval_limit, covered]
         if tier.approvals > 1:  # not the last approval needed: the limit does not matter yet
             limit_ok.append(approvals_so_far + 1 < tier.approvals)
         tiers.append(and_(or_(*members), or_(*limit_ok)))

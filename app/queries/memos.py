@@ -24,7 +24,7 @@ def current_memo(dispute: Dispute) -> CreditMemo | None:
 def memo_facts(memo: CreditMemo, dispute: Dispute) -> matrix.Memo:
     """Return what the approval matrix needs to know about this memo."""
     approved = tuple(
-        matrix.Person(a.approver_id, a.approver.role, a.approver_limit)
+        matrix.Person(a.approver_id, a.approver.role, a.approver_limit, top=a.as_top)
         for a in memo.approvals
         if a.decision == "approve"
     )
@@ -40,7 +40,7 @@ def memo_facts(memo: CreditMemo, dispute: Dispute) -> matrix.Memo:
 
 def person(user: User) -> matrix.Person:
     """Return the user as the approval matrix sees them."""
-    return matrix.Person(user.id, user.role, user.approval_limit)
+    return matrix.Person(user.id, user.role, user.approval_limit, top=user.top_approver)
 
 
 def visible_memo(memo_id: int, user: User, *, lock: bool = False) -> CreditMemo:
@@ -103,12 +103,36 @@ def memo_summary(memo: CreditMemo, dispute: Dispute, user: User | None = None) -
     """Work out the memo's tier, what is missing, who may approve, and why `user` may not."""
     facts = memo_facts(memo, dispute)
     pending = memo.status == matrix.MEMO_START
+    approvers = approvers_now(memo, dispute)
+    missing = matrix.missing(facts) if pending else []
+    if missing and (note := _routing(facts, approvers)):
+        missing.append(note)
     return MemoSummary(
         memo=memo,
         tier=matrix.tier_of(facts),
-        missing=matrix.missing(facts) if pending else [],
-        approvers=approvers_now(memo, dispute),
+        missing=missing,
+        approvers=approvers,
         refusal=matrix.refusal(facts, person(user)) if pending and user else None,
+    )
+
+
+def _routing(facts: matrix.Memo, approvers: list[User]) -> str | None:
+    """Say where a memo beyond every approver's limit goes: to the top approver, or nowhere."""
+    highest = db.session.scalar(
+        select(func.max(User.approval_limit)).where(
+            User.role.in_(roles_with("approve_credits")), User.active.is_(True),
+            User.top_approver.is_(False),
+        )
+    )  # fmt: skip
+    if (highest or 0) >= facts.gated_amount:
+        return None
+    top = next((u for u in approvers if u.top_approver), None)
+    if top is not None:
+        who = top.name or top.email
+        return f"no approver's limit covers it: it goes to the top approver, {who}"
+    return (
+        "no approver's limit covers it and no top approver may take it: an admin names one "
+        "(Admin → Users) or raises a limit"
     )
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import available_timezones
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models import Dispute, PasswordLink, Team, User
@@ -19,7 +19,7 @@ from workflows import hours as business
 from workflows.admin import SET_PASSWORD_HOURS, is_role, role_changes
 from workflows.codes import ROLES
 from workflows.dispute import OPEN_STATES
-from workflows.errors import InvalidInput, NotFound
+from workflows.errors import InvalidInput, NotFound, NotPermitted
 
 ZONES = frozenset(available_timezones())
 
@@ -103,6 +103,22 @@ def password_link_is_live(token: str) -> bool:
     return link is not None and link.used_at is None and link.expires_at > utcnow()
 
 
+def name_top_approver(user: User, top: bool, actor: User) -> None:
+    """Name (or stop naming) the top approver: a memo beyond every approver's limit goes to
+    them. One at most: naming another takes it from the one before."""
+    if not actor.can("administer"):
+        raise NotPermitted("only an admin names the top approver")
+    if top and (user.role != "approver" or not user.active):
+        raise InvalidInput({"top_approver": "only an active approver can be the top approver"})
+    before = list(db.session.scalars(select(User.email).where(User.top_approver.is_(True))))
+    db.session.execute(update(User).where(User.top_approver.is_(True)).values(top_approver=False))
+    db.session.flush()
+    user.top_approver = top
+    log.record("top_approver_named" if top else "top_approver_cleared", actor=actor,
+               subject=user, data={"before": before})  # fmt: skip
+    db.session.commit()
+
+
 def update_user(user: User, profile: Profile, actor: User) -> None:
     """Change role, team, limit, time zone; a role change ends the person's sessions."""
     errors = _check(profile)
@@ -119,6 +135,9 @@ def update_user(user: User, profile: Profile, actor: User) -> None:
     if role_changes(user.role, profile.role):
         user.role = profile.role
         end_all_sessions(user)
+        if user.top_approver and profile.role != "approver":
+            user.top_approver, after["top_approver"] = False, False  # only an approver is it
+            before["top_approver"] = True
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if changed:
         log.record("user_changed", actor=actor, subject=user, data=changed)

@@ -11,6 +11,7 @@ from app.services.write_path import change_case, load_for_change
 from workflows import approvals as matrix
 from workflows import edge
 from workflows.errors import Conflict, InvalidInput, NotPermitted
+from workflows.money import format_amount
 
 DECISIONS = ("approve", "reject")
 DECISION_EVENTS = {"approve": "credit_memo_approved", "reject": "credit_memo_rejected"}
@@ -41,11 +42,13 @@ def decide(
         memo.approvals.append(
             Approval(
                 approver_id=user.id, decision=decision, comment=comment, rule=tier.rule,
-                approver_limit=user.approval_limit, at=change.now,
+                approver_limit=user.approval_limit, as_top=user.top_approver, at=change.now,
             )
         )  # fmt: skip
         db.session.flush()
-        data = {"memo_id": memo.id, "decision": decision, "comment": comment, "rule": tier.rule}
+        data = {"memo_id": memo.id, "decision": decision, "comment": comment, "rule": tier.rule,
+                "approver_limit": format_amount(user.approval_limit),
+                **({"as_top_approver": True} if user.top_approver else {})}  # fmt: skip
         change.record(DECISION_EVENTS[decision], data=data)
         if decision == "reject":
             matrix.move_memo(memo, "reject")

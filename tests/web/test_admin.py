@@ -22,6 +22,7 @@ FORMS = {
     "/admin/users/{user}/deactivate": {},
     "/admin/users/{user}/unlock": {},
     "/admin/users/{user}/sign-out": {},
+    "/admin/users/{approver}/top-approver": {"top": "1"},
     "/admin/teams/{team}": {
         "name": "Renamed",
         "timezone": "UTC",
@@ -35,7 +36,8 @@ FORMS = {
 
 def fill(path: str, cast) -> str:  # noqa: ANN001
     _, token = issue_token(cast.analyst2)
-    return path.format(user=cast.analyst2.id, team=cast.team.id, token=token.id)
+    return path.format(user=cast.analyst2.id, team=cast.team.id, token=token.id,
+                       approver=cast.approver.id)  # fmt: skip
 
 
 @pytest.mark.parametrize("role", ROLES)

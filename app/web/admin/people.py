@@ -16,13 +16,14 @@ from app.services.admin import (
     Profile,
     deactivate_user,
     invite_user,
+    name_top_approver,
     open_cases_of,
     update_user,
 )
 from app.services.tokens import revoke_token, tokens_of
 from app.web.admin.blueprint import admin_required, bp
 from workflows.codes import ROLES
-from workflows.errors import InvalidInput
+from workflows.errors import DomainError, InvalidInput
 
 USER_ID = f"<int(min=1, max={MAX_ID}):user_id>"
 
@@ -112,6 +113,20 @@ def deactivate(user_id: int):  # noqa: ANN201
         cases = "1 open case stays" if kept == 1 else f"{kept} open cases stay"
         flash(f"{person.name} is deactivated; {cases} assigned to them "
               "until a lead reassigns them.", "info")  # fmt: skip
+    return redirect(url_for("admin.user", user_id=person.id))
+
+
+@bp.post(f"/users/{USER_ID}/top-approver")
+@admin_required
+def top_approver(user_id: int):  # noqa: ANN201
+    person = _user(user_id)
+    top = request.form.get("top") == "1"
+    try:
+        name_top_approver(person, top, actor=current_user)
+    except DomainError as error:
+        flash(f"Nothing changed: {error.detail}", "error")
+    else:
+        flash(f"{person.email} is {'now' if top else 'no longer'} the top approver.", "info")
     return redirect(url_for("admin.user", user_id=person.id))
 
 
