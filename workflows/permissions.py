@@ -90,6 +90,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "push_invoices",
             "send_feeds",
             "post_memos",
+            "read_open_items",  # collections: what is held from dunning while disputed
             "keep_billing_contacts",
             "deliver_inbound_email",
         }

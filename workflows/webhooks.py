@@ -14,6 +14,8 @@ EVENTS = (
     "credit_memo.reversed",
     "sla.breached",
     "billing_exception.rebill_requested",  # the billing system is asked for a corrected invoice
+    "collections.hold",  # a dispute opened (or reopened): hold its amount from dunning
+    "collections.released",  # it was settled: the hold is lifted (see GET /open-items)
 )
 SIGNATURE_HEADER = "Disputedesk-Signature"
 TOLERANCE_SECONDS = 300  # receivers refuse a signature older (or newer) than this

@@ -15,6 +15,7 @@ from sqlalchemy import literal, or_, select, union_all
 from app.extensions import db
 from app.models import Advertiser, CreditMemo, Outbox, User, Watch
 from app.queries.memos import approvers_now
+from workflows.dispute import OPEN_STATES
 from workflows.money import format_amount
 from workflows.notices import handle_of, mentioned_handles
 from workflows.permissions import reads_internal_comments, roles_with
@@ -85,6 +86,13 @@ def queue_event(name: str, dispute: "Dispute", now: datetime, **data: Any) -> No
     enqueue(name, None, dispute, now, {"state": dispute.state, **data}, channel="event")
 
 
+def _collections(name: str, dispute: "Dispute", now: datetime) -> None:
+    """Tell collections what a dispute holds from dunning on its invoice, or no longer holds."""
+    queue_event(name, dispute, now, invoice=dispute.invoice.number, currency=dispute.currency,
+                amount=format_amount(dispute.disputed_amount),
+                outcome=dispute.outcome if name == "collections.released" else None)  # fmt: skip
+
+
 def queue_change_notices(change: Any) -> None:  # a write_path.CaseChange (it imports us)
     """Queue a notice for everyone the change concerns, never for the person who made it."""
     dispute, now = change.dispute, change.now
@@ -107,6 +115,7 @@ def queue_change_notices(change: Any) -> None:  # a write_path.CaseChange (it im
             queue_event("dispute.filed", dispute, now, invoice=data.get("invoice"),
                         priority=data.get("priority"), currency=data.get("currency"),
                         disputed_amount=data.get("disputed_amount"))  # fmt: skip
+            _collections("collections.hold", dispute, now)
         elif kind in ("assigned", "reassigned", "claimed"):
             if kind != "claimed":
                 tell("assigned", [dispute.assignee_id], by=_email(change))
@@ -116,6 +125,13 @@ def queue_change_notices(change: Any) -> None:  # a write_path.CaseChange (it im
             queue_event("dispute.state_changed", dispute, now, trigger=trigger,
                         from_state=event.get("from_state"), to_state=event.get("to_state"),
                         actor=_email(change))  # fmt: skip
+            was, is_open = (
+                event.get("from_state") in OPEN_STATES,
+                event.get("to_state") in OPEN_STATES,
+            )
+            if was != is_open:  # settled, or reopened
+                name = "collections.hold" if is_open else "collections.released"
+                _collections(name, dispute, now)
             if trigger == "escalate":
                 reason = data.get("reason", "")
                 leads = _leads(dispute.team_id, audience)

@@ -200,6 +200,7 @@ def test_each_person_gets_the_answer_the_table_gives(
 COVERED_ELSEWHERE = {
     ("POST", "/credit-memos/{}/posting"): "test_api_posting.py",
     ("GET", "/reversals/unposted"): "test_api_reversal_posting.py",
+    ("GET", "/open-items"): "test_api_open_items.py",
     ("POST", "/reversals/{}/posting"): "test_api_reversal_posting.py",
     ("GET", "/disputes/{}/evidence"): "test_api_evidence.py",
     ("POST", "/disputes/{}/evidence"): "test_api_evidence.py",
