@@ -96,6 +96,7 @@ def test_a_case_action_in_flight_disables_its_button_and_shows_it_working(
     page.goto(f"/disputes/{case.ref}")
     held: list[Route] = []
     page.route(re.compile(r"/trigger$"), lambda route: held.append(route))
+    settled(page)  # the page's areas in place and wired (a busy machine can be slow to)
     start = page.locator('#case-actions button[data-trigger="start"]')
     start.click()
     expect(start).to_be_disabled()
