@@ -52,8 +52,8 @@ def test_the_top_approver_is_told_takes_it_and_the_approval_remembers(big):
     assert memo.status == "approved"
     approval = db.session.scalar(select(Approval).where(Approval.memo_id == memo.id))
     assert (approval.as_top, approval.approver_limit) == (True, 1_000_000)
-    event = db.session.scalar(select(Event).where(Event.dispute_id == case.id,
-                                                  Event.type == "credit_memo_approved"))  # fmt: skip
+    approved = (Event.dispute_id == case.id, Event.type == "credit_memo_approved")
+    event = db.session.scalar(select(Event).where(*approved))
     assert event.data["as_top_approver"] is True and event.data["approver_limit"] == "10000.00"
 
 
