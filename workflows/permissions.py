@@ -35,6 +35,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "approver": frozenset(
         {
             "sign_in",
+            "be_top_approver",  # an admin may name one for memos beyond every limit
             "read_exceptions",
             "manage_problems",
             "read_notices",

@@ -108,7 +108,7 @@ def name_top_approver(user: User, top: bool, actor: User) -> None:
     them. One at most: naming another takes it from the one before."""
     if not actor.can("administer"):
         raise NotPermitted("only an admin names the top approver")
-    if top and (user.role != "approver" or not user.active):
+    if top and (not user.can("be_top_approver") or not user.active):
         raise InvalidInput({"top_approver": "only an active approver can be the top approver"})
     before = list(db.session.scalars(select(User.email).where(User.top_approver.is_(True))))
     db.session.execute(update(User).where(User.top_approver.is_(True)).values(top_approver=False))
@@ -135,7 +135,7 @@ def update_user(user: User, profile: Profile, actor: User) -> None:
     if role_changes(user.role, profile.role):
         user.role = profile.role
         end_all_sessions(user)
-        if user.top_approver and profile.role != "approver":
+        if user.top_approver and not user.can("be_top_approver"):  # its new role
             user.top_approver, after["top_approver"] = False, False  # only an approver is it
             before["top_approver"] = True
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}

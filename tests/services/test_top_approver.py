@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Approval, CreditMemo, Event
 from app.queries.memos import inbox, memo_summary
-from app.services.admin import name_top_approver
+from app.services.admin import Profile, name_top_approver, update_user
 from app.services.approvals import decide
 from app.services.triggers import fire_trigger
 from workflows.errors import InvalidInput, NotPermitted
@@ -67,3 +67,11 @@ def test_there_is_one_top_approver_at_most_and_only_an_admin_names_an_approver(b
         name_top_approver(other, True, actor=cast.lead)
     with pytest.raises(InvalidInput):
         name_top_approver(cast.lead, True, actor=cast.admin)
+
+
+def test_the_top_approver_who_stops_being_an_approver_stops_being_the_top(big):
+    cast, other, _, _ = big
+    name_top_approver(other, True, actor=cast.admin)
+    update_user(other, Profile(role="lead", approval_limit=1_000_000), actor=cast.admin)
+    db.session.refresh(other)
+    assert (other.role, other.top_approver) == ("lead", False)

@@ -30,6 +30,8 @@ WHO = {
     "push_invoices": {"integration"},
     "send_feeds": {"integration"},
     "post_memos": {"integration"},
+    "read_open_items": {"integration"},
+    "be_top_approver": {"approver"},
     "read_notices": set(ROLES) - {"integration"},
     "manage_webhooks": {"admin"},
     "watch_outbox": {"admin"},
