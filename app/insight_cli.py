@@ -78,6 +78,14 @@ def close_report(month: str, fmt: str) -> None:
                    f"sha256 {report['sealed']['digest']}")  # fmt: skip
 
 
+@close.command("backfill")
+def close_backfill() -> None:
+    """Post to the close's ledger every case that never posted (after an upgrade or a bulk load)."""
+    from app.services.facts_rebuild import post_unposted
+
+    click.echo(f"posted {post_unposted()} cases to the close's ledger")
+
+
 @close.command("seal")
 @click.option("--month", required=True, help="A books' month that has ended, such as 2026-11.")
 def close_seal(month: str) -> None:

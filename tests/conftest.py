@@ -111,5 +111,23 @@ def make(app: Flask) -> Factory:
     return Factory()
 
 
+@pytest.fixture
+def books(make: Factory, cast) -> dict:  # noqa: ANN001
+    """October and November 2026 of the close's activity (tests/close_books.py)."""
+    from tests.close_books import make_books
+
+    return make_books(make, cast)
+
+
+@pytest.fixture
+def chart(cast) -> None:  # noqa: ANN001
+    """A GL account for every GL reason (the journal refuses a reason without one)."""
+    from app.services.gl_accounts import map_gl_account
+    from workflows.codes import GL_REASONS
+
+    for n, reason in enumerate(GL_REASONS):
+        map_gl_account(reason, f"49{n}0 {reason}", "1200 Accounts receivable", cast.admin)
+
+
 def is_postgres() -> bool:
     return db.engine.dialect.name == "postgresql"

@@ -8,7 +8,10 @@ from sqlalchemy import and_, func, or_, select, update
 from app.extensions import db
 from app.models import Advertiser, CreditMemo, Dispute, Event, SlaClock, User
 from app.models.types import utcnow
+from app.services.facts import books_zone
 from app.services.users import user_for_token
+from tests.ledger_reference import assert_close_matches_the_trail, reference_flows
+from workflows.books import month_of, parse_month, previous_month
 
 OPEN = ("filed", "investigating", "escalated")
 
@@ -76,6 +79,12 @@ def test_seed_demo_reads_like_a_month_is_idempotent_and_prints_the_logins(app):
     ]
     verified = runner.invoke(args=["audit", "verify"])
     assert verified.exit_code == 0 and verified.output.startswith("ok:")
+    # Three months of the demo's close agree with a roll-forward read from the audit trail.
+    this_month = parse_month(month_of(utcnow(), books_zone()))
+    months = [previous_month(previous_month(this_month)), previous_month(this_month), this_month]
+    assert_close_matches_the_trail(tuple(f"{m:%Y-%m}" for m in months))
+    filed = sum(v for (_, _, line), v in reference_flows().items() if line == "filed")
+    assert filed == db.session.scalar(select(func.sum(Dispute.disputed_amount)))
 
 
 def test_audit_verify_exits_1_naming_the_altered_event(app, make):

@@ -43,6 +43,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "read_reports",
             "read_dashboard",
             "read_close",
+            "read_journal",
             "seal_months",
             "download_audit_packets",
             "see_all_cases",
@@ -75,6 +76,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "read_reports",
             "read_dashboard",
             "read_close",
+            "read_journal",
+            "map_gl_accounts",
             "download_audit_packets",
             "see_all_cases",
             "see_removed_evidence",
@@ -92,6 +95,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "send_feeds",
             "post_memos",
             "read_open_items",  # collections: what is held from dunning while disputed
+            "read_journal",  # the ERP takes the month's GL journal
             "keep_billing_contacts",
             "deliver_inbound_email",
         }

@@ -43,6 +43,7 @@ from app.api import correspondence as _correspondence  # noqa: E402,F401
 from app.api import exceptions as _exceptions  # noqa: E402,F401
 from app.api import feeds as _feeds  # noqa: E402,F401
 from app.api import insight as _insight  # noqa: E402,F401
+from app.api import journal as _journal  # noqa: E402,F401
 from app.api import open_items as _open_items  # noqa: E402,F401
 from app.api import posting as _posting  # noqa: E402,F401
 from app.api import root_causes as _root_causes  # noqa: E402,F401

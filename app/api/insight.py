@@ -71,7 +71,7 @@ class CloseReport(Answer):
     reporting_currency: str
     currencies: dict[str, dict[str, str]] = Field(
         description="per currency (and ALL, in the reporting currency): opening, filed, "
-        "credited, upheld, withdrawn, reversals, adjustments, closing"
+        "credited, upheld, withdrawn, reopened, reversals, adjustments, closing"
     )
     sealed: Seal | None
 

@@ -57,6 +57,7 @@ TAGS = {  # the reference page groups operations by the module that holds them
     "app.api.posting": "ERP posting",
     "app.api.comparison": "Disputes",
     "app.api.insight": "Dashboard and close",
+    "app.api.journal": "ERP posting",
     "app.api.exceptions": "Billing assurance",
     "app.api.root_causes": "Billing assurance",
 }

@@ -7,7 +7,14 @@ from app.models.correspondence import BillingContact, InboundEmail
 from app.models.credits import Approval, CreditMemo, MemoSequence
 from app.models.disputes import Comment, Dispute, DisputedLine, Event, IdempotencyKey, Watch
 from app.models.evidence import Evidence
-from app.models.insight import DisputeFact, DisputeFactState, FactRollup, SealedMonth
+from app.models.insight import (
+    CloseMovement,
+    DisputeFact,
+    DisputeFactState,
+    FactRollup,
+    SealedMonth,
+)
+from app.models.ledger import GlAccount
 from app.models.notices import Notification, NotificationPreference
 from app.models.people import ApiToken, Team, User
 from app.models.security import ChainHead, LedgerEntry, PasswordLink, SecurityEvent, WebSession
@@ -51,6 +58,8 @@ __all__ = [
     "ReversalSequence",
     "SavedView",
     "SealedMonth",
+    "CloseMovement",
+    "GlAccount",
     "SecurityEvent",
     "SlaClock",
     "Team",

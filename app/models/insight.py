@@ -79,6 +79,28 @@ class DisputeFactState(db.Model):
     dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id"), primary_key=True)
     product: Mapped[str] = mapped_column(String(40), index=True)  # of its largest line
     contributions: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # What the dispute last posted to the close's ledger (workflows/ledger.Posted), or None.
+    ledger: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), default=None)
+
+
+class CloseMovement(db.Model):
+    """One dated movement of a dispute's open amount: the close's ledger, only ever appended."""
+
+    __tablename__ = "close_movements"
+    __table_args__ = (
+        Index("ix_close_movements_day", "day", "kind", "currency",
+              postgresql_include=["amount", "reporting_amount"]),
+    )  # fmt: skip
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # workflows/ledger.KINDS
+    day: Mapped[date] = mapped_column(Date)  # the books' day it counts in
+    at: Mapped[datetime] = mapped_column(UtcDateTime)  # when it happened
+    currency: Mapped[str] = mapped_column(String(3))
+    amount: Mapped[int] = mapped_column(BigInteger)  # minor units; `adjusted` carries a sign
+    reporting_amount: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(String(200), default="")
 
 
 class SealedMonth(db.Model):

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Event, SealedMonth, User
 from app.models.types import utcnow
-from app.queries.close import roll_forward, sealed
+from app.queries.close import first_movement_day, month_before, roll_forward, sealed
 from app.queries.reports import credit_rows
 from app.services.facts import books_zone
 from workflows.books import month_bounds, parse_month
@@ -40,7 +40,7 @@ def chain_heads(batch: int = 10_000) -> dict:
 
 
 def seal_month(month: str, user: User | None, now: datetime | None = None) -> SealedMonth:
-    """Seal a month that has ended in the books' zone; a month is sealed once."""
+    """Seal a month that has ended in the books' zone, once, after the month before it."""
     now = now or utcnow()
     if user is not None and not user.can("seal_months"):
         raise NotPermitted("only an approver (finance) seals a month")
@@ -53,6 +53,10 @@ def seal_month(month: str, user: User | None, now: datetime | None = None) -> Se
         raise Conflict(f"{month} has not ended yet in the books ({books_zone()})")
     if sealed(month) is not None:
         raise Conflict(f"{month} is already sealed")
+    before = month_before(month)
+    started = first_movement_day()
+    if started and f"{started:%Y-%m}" <= before and sealed(before) is None:
+        raise Conflict(f"months seal in order: seal {before} first")
     try:
         content = {
             "roll_forward": roll_forward(month),

@@ -8,7 +8,7 @@ same table from the raw rows.
 """
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import Connection, event, select
@@ -28,6 +28,8 @@ from app.models import (
     InvoiceLine,
 )
 from app.models.insight import FACT_KEY, ROLLUP_KEY
+from app.models.types import utcnow
+from app.services.ledger import post_movements
 from app.services.sla_clocks import calendar_for
 from workflows import books, insight
 from workflows.money import to_reporting
@@ -42,7 +44,12 @@ def books_zone() -> str:
 
 
 def settle_facts(
-    dispute: Dispute, *, counted: bool = False, new: bool = False, into: dict | None = None
+    dispute: Dispute,
+    *,
+    counted: bool = False,
+    new: bool = False,
+    into: dict | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Add what changed in the dispute's contribution to the facts (the caller commits).
 
@@ -50,13 +57,16 @@ def settle_facts(
     contribution is recorded, so its next change adds the difference. `new`: a case being
     filed, which has contributed nothing and whose lines are all in the session. `into`: a
     batch's sum of deltas, which the batch adds itself (`add_facts`) before it commits.
+    The close's ledger is posted in the same step (app/services/ledger.py), dated `now`.
     """
     state = None if new else db.session.get(DisputeFactState, dispute.id)
     if state is None:
         product = product_in_session(dispute) if new else product_of(dispute.id)
         state = DisputeFactState(dispute_id=dispute.id, product=product)
         db.session.add(state)
-    contribution = contribution_of(dispute, state.product)
+    case = case_of(dispute, state.product)
+    contribution = insight.contributions(case, books_zone(), calendar_for(dispute.team))
+    post_movements(state, dispute, case, now or utcnow(), books_zone())
     old = {tuple(row[:10]): tuple(row[10:]) for row in state.contributions or []}
     # Set before the upsert, whose autoflush then writes the state once.
     state.contributions = stored_contribution(contribution)

@@ -18,6 +18,7 @@ from app.services.facts import (
     contribution_of,
     fold_facts,
     products_of,
+    settle_facts,
     stored_contribution,
 )
 
@@ -68,15 +69,37 @@ def recompute(batch: int = 2000) -> Facts:
     return {k: v for k, v in total.items() if v != (0, 0, 0)}
 
 
-def record_states(found: list[Contribution]) -> None:
-    """Keep what each case contributes, for its next change to add the difference."""
+def record_states(found: list[Contribution], posted: dict[int, dict] | None = None) -> None:
+    """Keep what each case contributes, for its next change to add the difference.
+
+    `posted`: what each case had posted to the close's ledger, kept across a rebuild (the
+    ledger is history, not derived: a case that lost it would post its whole life again).
+    """
     for dispute_id, product, contribution in found:
         db.session.add(
             DisputeFactState(
                 dispute_id=dispute_id, product=product,
                 contributions=stored_contribution(contribution),
+                ledger=(posted or {}).get(dispute_id),
             )
         )  # fmt: skip
+
+
+def post_unposted(batch: int = 500) -> int:
+    """Post to the close's ledger every case that never posted (loaded before the ledger, or
+    in bulk): its filing, reversed credits and settlement, each dated when it happened.
+
+    Its facts are left as they are (`counted`); a case with no fact state at all is first
+    given one by `flask insight rebuild`."""
+    unposted = select(DisputeFactState.dispute_id).where(DisputeFactState.ledger.is_(None))
+    ids = db.session.scalars(unposted.order_by(DisputeFactState.dispute_id)).all()
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        for dispute in db.session.scalars(DISPUTES_WITH_FACTS.where(Dispute.id.in_(chunk))):
+            settle_facts(dispute, counted=True)
+        db.session.flush()
+    db.session.commit()
+    return len(ids)
 
 
 def rebuild(batch: int = 500) -> int:
@@ -84,11 +107,13 @@ def rebuild(batch: int = 500) -> int:
 
     A batch of cases is read in a few statements and its contributions go in as one upsert.
     """
+    kept = select(DisputeFactState.dispute_id, DisputeFactState.ledger)
+    posted = {i: p for i, p in db.session.execute(kept) if p is not None}
     db.session.execute(delete(DisputeFact))
     db.session.execute(delete(FactRollup))
     db.session.execute(delete(DisputeFactState))
     for found in all_contributions(batch):
-        record_states(found)
+        record_states(found, posted)
         total: dict = {}
         for _, _, contribution in found:
             fold_facts(total, contribution)

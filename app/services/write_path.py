@@ -145,5 +145,5 @@ def _finish(change: CaseChange) -> None:
     # One read of the head for all the change's events; they go in with the final flush.
     head = change.head or (None if change.new else chain_head(dispute.id))
     append_events(dispute, change.user, change.now, change.events, head)
-    settle_facts(dispute, new=change.new, into=change.facts)
+    settle_facts(dispute, new=change.new, into=change.facts, now=change.now)
     queue_change_notices(change)

@@ -1,10 +1,13 @@
 """The month-end close page (the roll-forward, sealing a month) and a case's audit packet."""
 
-from flask import Blueprint, Response, flash, redirect, request, url_for
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from app.models.types import utcnow
 from app.queries.close import ALL, LINES, month_after, month_before, roll_forward
+from app.queries.journal import as_csv, as_json, journal
 from app.services.audit_packet import audit_packet
 from app.services.close import seal_month
 from app.services.facts import books_zone
@@ -32,9 +35,27 @@ def report():  # noqa: ANN201
         "reports/close.html", "reports/_close.html", month=month, report=report, lines=LINES,
         all_key=ALL, before=report and month_before(month), after=report and month_after(month),
         may_seal=current_user.can("seal_months"), zone=books_zone(),
+        may_journal=current_user.can("read_journal"),
     )  # fmt: skip
     response.status_code = 200 if report else 422
     return response
+
+
+@bp.get("/journal.<any(csv, json):fmt>")
+@requires("read_journal")
+def journal_download(fmt: str):  # noqa: ANN201
+    month = request.args.get("month", "")
+    try:
+        parse_month(month)
+        report = journal(month, current_user)
+    except BadMonth:
+        abort(400)
+    except DomainError as error:
+        return Response(error.detail, status=409, mimetype="text/plain")
+    body = as_csv(report) if fmt == "csv" else json.dumps(as_json(report), indent=2)
+    disposition = f'attachment; filename="gl-journal-{month}.{fmt}"'
+    mimetype = "text/csv" if fmt == "csv" else "application/json"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})
 
 
 @packets.get("/disputes/<ref>/audit-packet.zip")

@@ -11,7 +11,7 @@ from app.services.filing import Filing, file_dispute
 from app.services.triggers import fire_trigger
 from tests.api.helpers import assert_problem
 from tests.api.test_api_posting import PEOPLE
-from tests.services.test_close import UPHELD
+from tests.close_books import UPHELD
 
 
 @pytest.fixture

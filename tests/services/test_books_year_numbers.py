@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from app.queries.memos import current_memo
 from app.services.reversals import reverse_memo
-from tests.services.test_close import _credit, _file, at
+from tests.close_books import _credit, _file, at
 
 
 def test_new_years_eve_in_chicago_is_still_the_old_year_for_memos_and_reversals(make):

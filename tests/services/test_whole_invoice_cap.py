@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Dispute
 from app.services.filing import Filing, file_dispute
-from tests.services.test_close import _credit, _file, at
+from tests.close_books import _credit, _file, at
 from workflows.errors import InvalidInput
 
 

@@ -1,5 +1,8 @@
 """The month-end close page: the roll-forward on screen, and sealing a month from it."""
 
+import csv
+import io
+
 import pytest
 
 from app.extensions import db
@@ -24,7 +27,8 @@ def test_the_page_shows_the_roll_forward_and_then_the_seal(web: Web, cast, make)
     page = text(client.get("/reports/close?month=2026-10"))
     assert [row[0] for row in table_rows(page)][1:] == [
         "Opening open amount", "+ Filed", "− Credited", "− Upheld (no credit)", "− Withdrawn",
-        "± Reversals", "± Prior-period adjustments", "Closing open amount",
+        "+ Reopened", "+ Reversals of credit", "± Adjustments (after a seal)",
+        "Closing open amount",
     ]  # fmt: skip
     assert "Seal 2026-10" in page
     client.post("/reports/close/seal", data={"month": "2026-10"})
@@ -42,3 +46,14 @@ def test_sealing_a_month_that_has_not_ended_is_refused_with_a_message(web: Web, 
     assert answer.status_code == 302 and db.session.get(SealedMonth, "2999-01") is None
     page = text(web(cast.approver).get("/reports/close?month=2999-01"))
     assert "has not ended yet" in page
+
+
+def test_the_close_page_downloads_the_journal_as_csv(web, cast, books, chart):
+    answer = web(cast.approver).get("/reports/close/journal.csv?month=2026-11")
+    assert answer.status_code == 200 and "gl-journal-2026-11.csv" in answer.headers[
+        "Content-Disposition"]  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True))))
+    assert len(rows) == 6 and rows[0]["reporting_currency"] == "USD"
+    assert sum(int(r["debit"].replace(".", "")) for r in rows) == sum(
+        int(r["credit"].replace(".", "")) for r in rows
+    )

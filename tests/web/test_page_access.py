@@ -36,6 +36,8 @@ PAGES = {
     **{f"/dashboard/{name}.csv": INSIGHT for name in WIDGETS},
     "/dashboard/cases?measure=open": INSIGHT,
     "/reports/close?month=2026-11": frozenset({"approver", "admin"}),
+    "/reports/close/journal.csv?month=2026-11": frozenset({"approver", "admin"}),
+    "/reports/close/journal.json?month=2026-11": frozenset({"approver", "admin"}),
     **{f"/disputes/{{ref}}{area}": EVERYONE for area in CASE_AREAS},
     "/disputes/{ref}/audit-packet.zip": frozenset({"analyst", "lead", "approver", "admin"}),
 }

@@ -41,6 +41,8 @@ WHO = {
     "administer": {"admin"},
     "read_dashboard": {"lead", "approver", "admin"},
     "read_close": {"approver", "admin"},
+    "read_journal": {"approver", "admin", "integration"},
+    "map_gl_accounts": {"admin"},
     "seal_months": {"approver"},
     "download_audit_packets": WORKERS | {"approver", "admin"},
     "read_exceptions": WORKERS | {"approver", "admin"},  # internal: Sales/CS see disputes only
