@@ -36,6 +36,8 @@ class Config:
     PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))  # load balancers in front (X-Forwarded-*)
     REDIS_URL = os.environ.get("REDIS_URL", "")  # rate limits shared by every instance
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    # Production refuses per-process limits unless told the deployment is one process.
+    RATELIMIT_PER_PROCESS = os.environ.get("RATELIMIT_PER_PROCESS", "") == "1"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_KEY_PREFIX = "disputedesk"
     SIGNIN_ADDRESS_LIMIT = "30 per minute; 300 per day"  # failed sign-ins from one address
@@ -44,6 +46,7 @@ class Config:
         os.environ.get("LOG_FORMAT", "json" if ENVIRONMENT == "production" else "text") == "json"
     )
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")  # when set, /metrics wants it as Bearer
+    METRICS_PUBLIC = os.environ.get("METRICS_PUBLIC", "") == "1"  # production: an open /metrics
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")  # per token
     WTF_CSRF_TIME_LIMIT = None  # the session bounds the token's life
     API_MAX_LIMIT = 500

@@ -67,6 +67,21 @@ def test_metrics_expose_latency_by_route_outbox_depth_open_disputes_and_sweeps(c
     assert "disputedesk_sla_sweep_seconds_count" in body
 
 
+def test_the_outbox_depth_counts_only_what_is_still_to_be_sent_and_dead_is_its_own_gauge(client):
+    from app.extensions import db
+    from app.models import Outbox
+
+    db.session.add_all([
+        Outbox(kind="sla_warning", payload={}, status="pending"),
+        Outbox(kind="sla_warning", payload={}, status="retrying", attempts=2),
+        Outbox(kind="sla_breach", payload={}, status="dead", attempts=8),
+    ])  # fmt: skip
+    db.session.commit()
+    body = client.get("/metrics").get_data(as_text=True)
+    assert "disputedesk_outbox_depth 2.0" in body
+    assert "disputedesk_outbox_dead 1.0" in body
+
+
 def test_metrics_can_require_a_token(client, app):
     app.config["METRICS_TOKEN"] = "scrape-me"
     try:

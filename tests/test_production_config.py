@@ -14,6 +14,8 @@ SAFE = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://db.internal/disputedesk",
+    "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+    "METRICS_TOKEN": "m" * 40,
 }
 UNSAFE = [
     ({"SECRET_KEY": "dev-only-not-secret"}, "SECRET_KEY is the development default"),
@@ -26,7 +28,11 @@ UNSAFE = [
     ({"SESSION_COOKIE_SAMESITE": None}, "SESSION_COOKIE_SAMESITE must be Lax or Strict"),
     ({"DEBUG": True}, "DEBUG is on"),
     ({"SQLALCHEMY_DATABASE_URI": "sqlite:///x.db"}, "DATABASE_URL is SQLite"),
+    ({"RATELIMIT_STORAGE_URI": "memory://"}, "rate limits and sign-in lockouts are per process"),
+    ({"METRICS_TOKEN": ""}, "METRICS_TOKEN is unset"),
 ]
+OPTED_OUT = {"RATELIMIT_STORAGE_URI": "memory://", "RATELIMIT_PER_PROCESS": True,
+             "METRICS_TOKEN": "", "METRICS_PUBLIC": True}  # fmt: skip
 
 
 def test_safe_production_settings_have_no_problems():
@@ -37,6 +43,16 @@ def test_safe_production_settings_have_no_problems():
 def test_each_unsafe_setting_is_named(change, said):
     problems = production_problems({**SAFE, **change})
     assert len(problems) == 1 and problems[0].startswith(said)
+
+
+def test_an_explicit_opt_out_allows_per_process_limits_and_open_metrics():
+    assert production_problems({**SAFE, **OPTED_OUT}) == []
+
+
+def test_production_without_shared_limit_storage_does_not_start():
+    with pytest.raises(InsecureConfiguration) as refused:
+        create_app({**SAFE, "RATELIMIT_STORAGE_URI": "memory://"})
+    assert "set REDIS_URL" in str(refused.value)
 
 
 def test_production_with_the_development_secret_key_does_not_start():

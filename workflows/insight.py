@@ -16,8 +16,8 @@ from workflows.sla import BUSINESS_DAY, Calendar, business_seconds_between
 NO_DAY = date(1970, 1, 1)  # the day of facts that describe now, not a day (open by advertiser)
 KINDS = (
     "filed", "open", "open_adv", "awaiting_credit", "resolved", "credited", "upheld",
-    "withdrawn", "reversals", "ttr_cal", "ttr_bus", "ttc_cal", "ttc_bus", "sla_met",
-    "sla_breached", "billed",
+    "withdrawn", "reversals", "credit_reversed", "ttr_cal", "ttr_bus", "ttc_cal", "ttc_bus",
+    "sla_met", "sla_breached", "billed",
 )  # fmt: skip
 SETTLED_OUTCOMES = ("no_credit", "withdrawn")
 
@@ -116,6 +116,9 @@ def contributions(case: Case, zone: str, calendar: Calendar) -> dict[Key, tuple[
         add("credited", day, 1, gone.amount, gone.reporting_amount, cause, gone.gl_reason)
         add("upheld", day, 0, amount - gone.amount, rep - gone.reporting_amount, root=cause)
         add("reversals", books_day(gone.reversed_at, zone), 1, amount, rep)
+        # The credit taken back, by GL reason, so credit KPIs can be read net of reversals.
+        add("credit_reversed", books_day(gone.reversed_at, zone), 1, gone.amount,
+            gone.reporting_amount, cause, gone.gl_reason)  # fmt: skip
     for name, status, stopped in case.stopped_clocks:
         add(f"sla_{status}", books_day(stopped, zone), 1, 0, 0, label=name)
     return out

@@ -5,7 +5,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 REPORTING_CURRENCY = "USD"
-# Units of the reporting currency per unit of each currency; thresholds and reports use it.
+# The standing rates: units of the reporting currency per unit of each currency. Money that is
+# decided (a dispute's amount, a memo) freezes a dated rate from the fx_rates table instead;
+# these remain for figures with no rate of their own (billed lines and exceptions on the
+# dashboard) and are the first dated rows of that table.
 FX_TO_REPORTING = {"USD": Decimal("1"), "CAD": Decimal("0.73"), "MXN": Decimal("0.055")}
 CURRENCIES = tuple(FX_TO_REPORTING)
 MINOR_DIGITS = 2  # every supported currency has cents
@@ -116,11 +119,19 @@ def to_reporting(minor: int, currency: str) -> int:
     return int(converted.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
-def priority_for(minor: int, currency: str, tier: str) -> str:
+def convert(minor: int, rate_micros: int) -> int:
+    """Minor units of a currency in minor units of the reporting currency at a rate in micros,
+    rounded half up (away from zero for a negative amount)."""
+    exact = Fraction(minor * rate_micros, 10**RATE_DIGITS)
+    whole = abs(exact).numerator * 2 + abs(exact).denominator
+    return (1 if minor >= 0 else -1) * (whole // (2 * abs(exact).denominator))
+
+
+def priority_for(minor: int, currency: str, tier: str, reporting: int | None = None) -> str:
     """Priority from the disputed amount in the reporting currency and the advertiser tier."""
     if tier == "strategic":
         return "P1"
-    reporting = to_reporting(minor, currency)
+    reporting = to_reporting(minor, currency) if reporting is None else reporting
     for threshold, priority in PRIORITY_THRESHOLDS:
         if reporting >= threshold:
             return priority

@@ -238,6 +238,8 @@ class Memo(Answer):
     amount: ShownAmount
     currency: Currency
     reporting_amount: ShownAmount
+    fx_rate: str | None = Field(None, description="USD per unit frozen when it was prepared")
+    fx_rate_on: date | None = Field(None, description="the day that rate took effect")
     split_total: ShownAmount | None
     gl_reason: GlReason
     rule: str

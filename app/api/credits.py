@@ -13,7 +13,7 @@ from app.queries.listing import load_dispute
 from app.queries.memos import current_memo, memo_summary
 from app.services.approvals import decide
 from workflows.errors import NotFound
-from workflows.money import format_amount
+from workflows.money import format_amount, format_rate
 from workflows.permissions import reads_internal_comments
 
 
@@ -28,6 +28,8 @@ def memo_document(memo: CreditMemo, dispute: Dispute) -> answers.Memo:
         amount=format_amount(memo.amount),
         currency=memo.currency,
         reporting_amount=format_amount(memo.reporting_amount),
+        fx_rate=memo.fx_rate and format_rate(memo.fx_rate),
+        fx_rate_on=memo.fx_rate_on,
         split_total=format_amount(memo.split_total) if memo.split_total else None,
         gl_reason=memo.gl_reason,
         rule=summary.tier.rule,

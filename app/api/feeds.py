@@ -1,14 +1,18 @@
-"""The integration feeds: contracts and delivery records, in bulk, all or nothing."""
+"""The integration feeds: contracts, delivery records and FX rates, in bulk, all or nothing."""
 
+from datetime import date
 from typing import Annotated, Any
 
 from flask import Response, g
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
-from app.api.fields import Answer, Request, one_of
+from app.api.fields import Answer, Currency, Request, one_of
 from app.api.registry import operation, reply
+from app.queries.fx import rates
 from app.services.feeds import FeedResult, import_contracts, import_delivery
+from app.services.fx import MAX_FX_ROWS, record_rates
 from workflows.feeds import MAX_CONTRACTS, MAX_DELIVERY_ROWS
+from workflows.money import format_rate
 
 # Each row is checked by the feed service, which answers every bad row with its position.
 Row = Annotated[dict[str, Any], Field(description="one row; fields as in the CSV format")]
@@ -62,3 +66,48 @@ def feed_contracts(body: ContractFeed) -> Response:
 def feed_delivery(body: DeliveryFeed) -> Response:
     result = import_delivery(g.user, body.records, dry_run=body.dry_run, limit=MAX_DELIVERY_ROWS)
     return _answer(result)
+
+
+class FxFeed(Request):
+    """Rows of currency, effective_on (YYYY-MM-DD), rate (USD per unit) and source."""
+
+    rates: Annotated[list[Row], Field(min_length=1, max_length=MAX_FX_ROWS)]
+    dry_run: bool = False
+
+
+class FxRateDoc(Answer):
+    currency: Currency
+    effective_on: date
+    rate: str = Field(description="units of USD per unit of the currency, such as 0.7301")
+    source: str
+
+
+class FxRateList(Answer):
+    items: list[FxRateDoc]
+
+
+class FxQuery(Request):
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+    currency: Currency | None = None
+
+
+@operation(
+    "POST", "/feeds/fx-rates", summary="Record dated FX rates (a day's rate is never rewritten)",
+    scope="integration", body=FxFeed, answers={200: FeedAnswer}, refusals=(403, 409),
+)  # fmt: skip
+def feed_fx_rates(body: FxFeed) -> Response:
+    return _answer(record_rates(g.user, body.rates, dry_run=body.dry_run))
+
+
+@operation(
+    "GET", "/fx-rates", summary="The dated FX rates on file, newest first per currency",
+    scope="read", query=FxQuery, answers={200: FxRateList},
+)  # fmt: skip
+def fx_rates(query: FxQuery) -> Response:
+    items = [
+        FxRateDoc(currency=r.currency, effective_on=r.effective_on,
+                  rate=format_rate(r.rate_micros), source=r.source)
+        for r in rates(query.currency)
+    ]  # fmt: skip
+    return reply(FxRateList(items=items))

@@ -14,7 +14,7 @@ from app.models.insight import (
     FactRollup,
     SealedMonth,
 )
-from app.models.ledger import GlAccount
+from app.models.ledger import FxRate, GlAccount
 from app.models.notices import Notification, NotificationPreference
 from app.models.people import ApiToken, Team, User
 from app.models.security import ChainHead, LedgerEntry, PasswordLink, SecurityEvent, WebSession
@@ -60,6 +60,7 @@ __all__ = [
     "SealedMonth",
     "CloseMovement",
     "GlAccount",
+    "FxRate",
     "SecurityEvent",
     "SlaClock",
     "Team",

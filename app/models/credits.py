@@ -1,10 +1,11 @@
 """Credit memos, their approvals, and the gapless memo-number sequence per year."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Date,
     ForeignKey,
     Index,
     String,
@@ -41,6 +42,8 @@ class CreditMemo(db.Model):
     amount: Mapped[int] = mapped_column(BigInteger)  # minor units of `currency`
     currency: Mapped[str] = mapped_column(String(3))
     reporting_amount: Mapped[int] = mapped_column(BigInteger)  # in the reporting currency
+    fx_rate: Mapped[int | None] = mapped_column(BigInteger)  # the rate frozen at preparation
+    fx_rate_on: Mapped[date | None] = mapped_column(Date)
     split_total: Mapped[int] = mapped_column(BigInteger, default=0)  # with recent memos
     gl_reason: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20), default=MEMO_START, index=True)

@@ -1,9 +1,9 @@
 """Disputes, the invoice lines they contest, comments, and the append-only audit trail."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 from sqlalchemy.orm.interfaces import ORMOption
 
@@ -88,6 +88,10 @@ class Dispute(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     disputed_amount: Mapped[int] = mapped_column(BigInteger)  # minor units
     currency: Mapped[str] = mapped_column(String(3))
+    # The disputed amount in the reporting currency at the rate frozen at filing (fx_rates).
+    reporting_amount: Mapped[int | None] = mapped_column(BigInteger)
+    fx_rate: Mapped[int | None] = mapped_column(BigInteger)  # micros of USD per unit
+    fx_rate_on: Mapped[date | None] = mapped_column(Date)  # the day that rate took effect
     priority: Mapped[str] = mapped_column(String(2))
     intake_channel: Mapped[str] = mapped_column(String(10))
     state: Mapped[str] = mapped_column(String(20), default="filed")

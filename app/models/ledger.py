@@ -1,8 +1,8 @@
-"""The general ledger's side of credits: which accounts each GL reason posts to."""
+"""The books' reference data: GL accounts per GL reason, and dated FX rates."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import String
+from sqlalchemy import BigInteger, Date, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -21,3 +21,19 @@ class GlAccount(db.Model):
     credit_account: Mapped[str] = mapped_column(String(40))
     description: Mapped[str] = mapped_column(String(200), default="")
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class FxRate(db.Model):
+    """Units of the reporting currency (micros) per unit of a currency, from a day on, as a
+    source gave it. Append-only: a day's rate is never rewritten once on file; a dispute and
+    a memo freeze the rate in force on their day."""
+
+    __tablename__ = "fx_rates"
+    __table_args__ = (UniqueConstraint("currency", "effective_on", name="uq_fx_rates_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    effective_on: Mapped[date] = mapped_column(Date)
+    rate_micros: Mapped[int] = mapped_column(BigInteger)
+    source: Mapped[str] = mapped_column(String(80))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -39,25 +39,33 @@ class DatabaseGauges(Collector):
     def __init__(self, app: Flask) -> None:
         self.app = app
 
-    def _read(self) -> tuple[int, dict[str, int]]:
+    def _read(self) -> tuple[int, int, dict[str, int]]:
         from app.models import Dispute, Outbox
 
         with self.app.app_context():
-            waiting = db.session.scalar(
-                select(func.count()).select_from(Outbox).where(Outbox.delivered_at.is_(None))
+            undelivered = select(Outbox.status == "dead", func.count()).where(
+                Outbox.delivered_at.is_(None)
             )
+            counts = dict(db.session.execute(undelivered.group_by(Outbox.status == "dead")).all())
             states = select(Dispute.state, func.count()).where(Dispute.state.in_(OPEN_STATES))
             by_state = dict(db.session.execute(states.group_by(Dispute.state)).all())
-        return waiting or 0, by_state
+        return counts.get(False, 0), counts.get(True, 0), by_state
 
     def collect(self):  # noqa: ANN201
         try:
-            waiting, by_state = self._read()
+            waiting, dead, by_state = self._read()
         except SQLAlchemyError:  # a scrape must answer even when the database does not
             return
-        outbox = GaugeMetricFamily("disputedesk_outbox_depth", "Messages waiting to be sent")
+        outbox = GaugeMetricFamily(
+            "disputedesk_outbox_depth", "Messages waiting to be sent (dead ones are not waiting)"
+        )
         outbox.add_metric([], waiting)
         yield outbox
+        given_up = GaugeMetricFamily(
+            "disputedesk_outbox_dead", "Messages given up on after every attempt: an operator's"
+        )
+        given_up.add_metric([], dead)
+        yield given_up
         open_cases = GaugeMetricFamily(
             "disputedesk_open_disputes", "Open disputes by state", labels=["state"]
         )

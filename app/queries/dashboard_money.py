@@ -98,33 +98,48 @@ def pareto(f: InsightFilters) -> Widget:
 
 
 def credits(f: InsightFilters) -> Widget:
-    """Credits issued in the period by GL reason and root cause."""
-    rows = facts_sum(f, ("credited",), DisputeFact.label, DisputeFact.root_cause)
+    """Credits issued in the period by GL reason and root cause, net of the period's reversals."""
+    sums: dict = defaultdict(lambda: [0, 0, 0])  # memos issued, amount issued, amount reversed
+    kinds = ("credited", "credit_reversed")
+    for kind, gl, cause, n, amount in facts_sum(
+        f, kinds, DisputeFact.label, DisputeFact.root_cause
+    ):
+        kept = sums[gl, cause]
+        if kind == "credited":
+            kept[0], kept[1] = kept[0] + n, kept[1] + amount
+        else:
+            kept[2] += amount
     widget = Widget(
         "credits",
         "Credits issued",
-        ["GL reason", "Root cause", "Memos", "Amount"],
+        ["GL reason", "Root cause", "Memos", "Issued", "Reversed", "Net"],
         chart="credits",
-        series=(3,),
+        series=(5,),
     )
-    for _, gl, cause, n, amount in sorted(rows, key=lambda r: (-r[4], r[1], r[2])):
+    shown = [r for r in sums.items() if r[1] != [0, 0, 0]]  # a key whose cases moved on
+    for (gl, cause), (n, issued, back) in sorted(shown, key=lambda r: (-(r[1][1] - r[1][2]), r[0])):
         link = {"measure": "credited", "gl_reason": gl, "root_cause": cause or "-"}
-        widget.rows.append([code(gl), code(cause), count(n, link), money(amount, link)])
+        widget.rows.append([code(gl), code(cause), count(n, link), money(issued, link),
+                            money(back), money(issued - back)])  # fmt: skip
+    widget.note = "Reversed: credits taken back in the period, whenever they were issued."
     return widget
 
 
 def accuracy(f: InsightFilters) -> Widget:
-    """Billing accuracy (1 − credited ÷ billed) and disputed rate, overall and per product."""
+    """Billing accuracy (1 − net credited ÷ billed) and disputed rate, overall and per product.
+
+    Net credited: credits issued in the period less those reversed in it."""
     got: dict = defaultdict(int)
     for kind, product, _, amount in facts_sum(
-        f, ("billed", "credited", "filed"), DisputeFact.product
+        f, ("billed", "credited", "credit_reversed", "filed"), DisputeFact.product
     ):
+        kind, amount = ("credited", -amount) if kind == "credit_reversed" else (kind, amount)
         got[kind, product] += amount
         got[kind, ""] += amount
     widget = Widget(
         "accuracy",
         "Billing accuracy",
-        ["Product", "Billed", "Credited", "Disputed", "Billing accuracy", "Disputed rate"],
+        ["Product", "Billed", "Credited (net)", "Disputed", "Billing accuracy", "Disputed rate"],
         wide=True,
     )
     products = sorted({p for _, p in got if p})
@@ -141,7 +156,10 @@ def accuracy(f: InsightFilters) -> Widget:
                 percent(disputed, billed),
             ]
         )
-    widget.note = "Billed: invoices whose billing period starts in the period."
+    widget.note = (
+        "Billed: invoices whose billing period starts in the period. Credited: net of credits "
+        "reversed in the period. Disputed: amounts filed in the period (on any invoice)."
+    )
     return widget
 
 

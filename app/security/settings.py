@@ -46,6 +46,18 @@ def production_problems(config: Mapping[str, Any]) -> list[str]:
         problems.append("DEBUG is on: the debugger runs code sent to it")
     if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
         problems.append("DATABASE_URL is SQLite: production runs on PostgreSQL")
+    shared = not str(config.get("RATELIMIT_STORAGE_URI", "memory://")).startswith("memory://")
+    if not shared and not config.get("RATELIMIT_PER_PROCESS"):
+        problems.append(
+            "rate limits and sign-in lockouts are per process (no REDIS_URL): every gunicorn "
+            "worker and instance would count apart; set REDIS_URL, or RATELIMIT_PER_PROCESS=1 "
+            "for a single-process deployment"
+        )
+    if not config.get("METRICS_TOKEN") and not config.get("METRICS_PUBLIC"):
+        problems.append(
+            "METRICS_TOKEN is unset: /metrics would answer anyone; set METRICS_TOKEN, or "
+            "METRICS_PUBLIC=1 when only a private network reaches it"
+        )
     return [problem for problem in problems if problem]
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import CreditLine, CreditMemo, Dispute, InvoiceLine, Reversal
-from workflows.money import format_amount
+from workflows.money import convert, format_amount, format_rate
 
 
 class Said(NamedTuple):
@@ -32,12 +32,16 @@ class MoneyTrail:
         self.disputed: dict[int, tuple[int, str, str | None]] = {}  # dispute: seq, amount, cur
         self.memos: dict[int, tuple[int, int, str, str | None, dict]] = {}
         self.reversals: dict[str, tuple[int, int, str]] = {}  # number: dispute, seq, amount
+        self.rates: dict[int, tuple[int, str]] = {}  # dispute: seq, the FX rate it froze
+        self.named: set[int] = set()  # disputes whose amount is named already
 
     def note(self, dispute_id: int, events: list) -> None:
         for e in events:
             data = e.data or {}
             if e.type == "filed" and "disputed_amount" in data:
                 self.disputed[dispute_id] = (e.seq, data["disputed_amount"], data.get("currency"))
+                if "fx_rate" in data:
+                    self.rates[dispute_id] = (e.seq, data["fx_rate"])
             elif e.type == "credit_memo_prepared" and "memo_id" in data:
                 lines = {x["line_no"]: x["amount"] for x in data.get("lines") or ()}
                 self.memos[data["memo_id"]] = (dispute_id, e.seq, data.get("amount"),
@@ -47,6 +51,7 @@ class MoneyTrail:
 
     def findings(self, batch: int = 5000) -> Iterator[Said]:
         yield from self._disputes(batch)
+        yield from self._rates(batch)
         yield from self._memos(batch)
         yield from self._lines(batch)
         yield from self._reversals(batch)
@@ -58,7 +63,23 @@ class MoneyTrail:
                 format_amount(amount), currency
             ):  # fmt: skip
                 shown, filed = f"{currency} {format_amount(amount)}", f"{said[2]} {said[1]}"
+                self.named.add(dispute_id)
                 yield Said(dispute_id, said[0], f"disputed amount is {shown}; filed as {filed}")
+
+    def _rates(self, batch: int) -> Iterator[Said]:
+        """The frozen rate as the filing recorded it, and the USD amount it gives."""
+        rows = select(Dispute.id, Dispute.disputed_amount, Dispute.fx_rate,
+                      Dispute.reporting_amount).order_by(Dispute.id)  # fmt: skip
+        for dispute_id, amount, rate, reporting in _stream(rows, batch):
+            if (said := self.rates.get(dispute_id)) is None or dispute_id in self.named:
+                continue
+            if rate is None or format_rate(rate) != said[1]:
+                shown = "none" if rate is None else format_rate(rate)
+                yield Said(dispute_id, said[0], f"FX rate is {shown}; filed at {said[1]}")
+            elif reporting != convert(amount, rate):
+                want = format_amount(convert(amount, rate))
+                shown = format_amount(reporting or 0)
+                yield Said(dispute_id, said[0], f"USD amount is {shown}; {want} at the frozen rate")
 
     def _memos(self, batch: int) -> Iterator[Said]:
         rows = select(CreditMemo.id, CreditMemo.amount, CreditMemo.currency).order_by(CreditMemo.id)

@@ -21,7 +21,7 @@ from app.services.audit import GENESIS, append_event, chain_hash
 from app.services.evidence import store
 from app.services.packet_signing import signed
 from workflows.errors import InvalidInput, NotPermitted
-from workflows.money import format_amount
+from workflows.money import format_amount, format_rate
 
 
 def chain_check(events: list[Event]) -> dict[str, Any]:
@@ -49,6 +49,7 @@ def _case(d: Dispute) -> dict[str, Any]:
         "description": d.description,
         "disputed_amount": format_amount(d.disputed_amount),
         "currency": d.currency,
+        **_usd(d.reporting_amount, d.fx_rate, d.fx_rate_on),
         "priority": d.priority,
         "team": d.team.name,
         "advertiser": d.advertiser.name,
@@ -69,12 +70,22 @@ def _case(d: Dispute) -> dict[str, Any]:
     }
 
 
+def _usd(amount: int | None, rate: int | None, since: Any) -> dict[str, Any]:
+    """The amount in the reporting currency and the dated rate it was converted at."""
+    return {
+        "reporting_amount": None if amount is None else format_amount(amount),
+        "fx_rate": None if rate is None else format_rate(rate),
+        "fx_rate_effective_on": since and since.isoformat(),
+    }
+
+
 def _memo(m: CreditMemo) -> dict[str, Any]:
     return {
         "number": m.number,
         "status": m.status,
         "amount": format_amount(m.amount),
         "currency": m.currency,
+        **_usd(m.reporting_amount, m.fx_rate, m.fx_rate_on),
         "gl_reason": m.gl_reason,
         "matrix_version": m.matrix_version,
         "preparer": m.preparer.email,

@@ -119,7 +119,7 @@ def case_of(dispute: Dispute, product: str) -> insight.Case:
         outcome=dispute.outcome,
         root_cause=dispute.root_cause,
         disputed_amount=dispute.disputed_amount,
-        reporting_amount=to_reporting(dispute.disputed_amount, dispute.currency),
+        reporting_amount=reporting_amount_of(dispute),
         filed_at=dispute.filed_at,
         resolved_at=dispute.resolved_at,
         memo=memo
@@ -139,6 +139,14 @@ def case_of(dispute: Dispute, product: str) -> insight.Case:
             if m.status == "reversed" and m.reversal is not None and m.issued_at
         ),  # fmt: skip
     )
+
+
+def reporting_amount_of(dispute: Dispute) -> int:
+    """The disputed amount in the reporting currency at the rate frozen at filing (a case
+    loaded in bulk without one: at the standing rate)."""
+    if dispute.reporting_amount is not None:
+        return dispute.reporting_amount
+    return to_reporting(dispute.disputed_amount, dispute.currency)
 
 
 def product_of(dispute_id: int) -> str:

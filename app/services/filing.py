@@ -13,15 +13,25 @@ from app.extensions import db
 from app.models import Advertiser, Dispute, DisputedLine, IdempotencyKey, Invoice, User
 from app.models.types import utcnow
 from app.queries.credit_lines import cap_message, left_on, priors
+from app.queries.fx import rate_on
+from app.queries.reports import books_zone
 from app.services.adjudication import lock_lines
 from app.services.exception_trail import link_filed_dispute
 from app.services.sla_clocks import apply_clock_effects
 from app.services.write_path import CaseChange, create_case, transaction
 from workflows import edge
+from workflows.books import books_day
 from workflows.codes import INTAKE_CHANNELS, REASON_CODES, a_role
 from workflows.dispute import OPEN_STATES
 from workflows.errors import Conflict, InvalidInput, NotPermitted
-from workflows.money import BadAmount, format_amount, parse_amount, priority_for
+from workflows.money import (
+    BadAmount,
+    convert,
+    format_amount,
+    format_rate,
+    parse_amount,
+    priority_for,
+)
 from workflows.permissions import may_file
 
 
@@ -95,6 +105,8 @@ def _new_dispute(
     user: User, filing: Filing, invoice: Invoice, amount: int, lines: list, now: datetime
 ) -> Dispute:
     # Relations and empty collections set here are not read back while the case is written.
+    rate = rate_on(invoice.currency, books_day(now, books_zone()))
+    reporting = convert(amount, rate.micros)
     return Dispute(
         advertiser=invoice.advertiser,
         invoice=invoice,
@@ -107,7 +119,10 @@ def _new_dispute(
         description=filing.description.strip(),
         disputed_amount=amount,
         currency=invoice.currency,
-        priority=priority_for(amount, invoice.currency, invoice.advertiser.tier),
+        reporting_amount=reporting,
+        fx_rate=rate.micros,
+        fx_rate_on=rate.effective_on,
+        priority=priority_for(amount, invoice.currency, invoice.advertiser.tier, reporting),
         intake_channel=filing.intake_channel,
         filed_by_id=user.id,
         filed_at=now,
@@ -129,6 +144,7 @@ def _record_filing(change: CaseChange, invoice: Invoice, lines: list) -> None:
         "reason_code": dispute.reason_code,
         "disputed_amount": format_amount(dispute.disputed_amount),
         "currency": invoice.currency,
+        "fx_rate": format_rate(dispute.fx_rate),
         "priority": dispute.priority,
         "lines": [{"line_no": line.line_no, "amount": format_amount(a)} for line, a in lines],
     })  # fmt: skip

@@ -9,13 +9,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db
 from app.models import CreditMemo, Dispute, MemoSequence
+from app.queries.fx import rate_on
 from app.queries.memos import current_memo, memo_facts
 from app.services.adjudication import Adjudication, attach
 from app.services.facts import books_zone
 from app.services.write_path import CaseChange
 from workflows import approvals as matrix
-from workflows.books import books_year
-from workflows.money import format_amount, parse_amount, to_reporting
+from workflows.books import books_day, books_year
+from workflows.money import convert, format_amount, format_rate, parse_amount
 
 
 def credit_amount(dispute: Dispute, data: Mapping[str, Any]) -> int:
@@ -31,7 +32,8 @@ def prepare_memo(
     """Create the memo a credit resolve asks for, awaiting approval, with its line credits."""
     dispute = change.dispute
     amount = adjudication.decision.total if adjudication else credit_amount(dispute, data)
-    reporting = to_reporting(amount, dispute.currency)
+    rate = rate_on(dispute.currency, books_day(change.now, books_zone()))
+    reporting = convert(amount, rate.micros)
     earlier = db.session.scalar(
         select(func.coalesce(func.sum(CreditMemo.reporting_amount), 0)).where(
             CreditMemo.invoice_id == dispute.invoice_id,
@@ -41,7 +43,8 @@ def prepare_memo(
     )
     memo = CreditMemo(
         dispute_id=dispute.id, invoice_id=dispute.invoice_id, amount=amount,
-        currency=dispute.currency, reporting_amount=reporting,
+        currency=dispute.currency, reporting_amount=reporting, fx_rate=rate.micros,
+        fx_rate_on=rate.effective_on,
         split_total=reporting + earlier if earlier else 0, gl_reason=data["gl_reason"],
         matrix_version=matrix.MATRIX_VERSION, preparer_id=change.user.id, created_at=change.now,
     )  # fmt: skip
@@ -53,6 +56,7 @@ def prepare_memo(
     tier = matrix.tier_of(memo_facts(memo, dispute))
     change.record("credit_memo_prepared", data={
         "memo_id": memo.id, "amount": format_amount(amount), "currency": dispute.currency,
+        "fx_rate": format_rate(rate.micros),
         "gl_reason": memo.gl_reason, "rule": tier.rule,
         "split_total": format_amount(memo.split_total) if memo.split_total else None,
         **decided,

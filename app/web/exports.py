@@ -11,9 +11,10 @@ from app.models import Dispute
 from app.models.types import utcnow
 from app.queries.queues import QueueFilters, my_queue, team_queue
 from app.queries.tracking import default_view, track
+from app.services.facts import reporting_amount_of
 from app.web.rendering import requires
 from workflows.errors import InvalidInput
-from workflows.money import format_amount, to_reporting
+from workflows.money import format_amount
 
 bp = Blueprint("exports", __name__)
 MAX_ROWS = 5_000  # an export is for a working list, not the whole table
@@ -33,7 +34,7 @@ def row(d: Dispute) -> list[str]:
     return [safe(v) for v in (
         d.ref, d.state, d.priority, d.advertiser.name, d.advertiser.ref, d.invoice.number,
         format_amount(d.disputed_amount), d.currency,
-        format_amount(to_reporting(d.disputed_amount, d.currency)),
+        format_amount(reporting_amount_of(d)),
         d.assignee.email if d.assignee else "", d.assignee.name if d.assignee else "",
         d.filed_at.isoformat(), d.updated_at.isoformat(),
     )]  # fmt: skip

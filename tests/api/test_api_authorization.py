@@ -202,6 +202,8 @@ COVERED_ELSEWHERE = {
     ("GET", "/reversals/unposted"): "test_api_reversal_posting.py",
     ("GET", "/open-items"): "test_api_open_items.py",
     ("GET", "/journal"): "test_api_journal.py",
+    ("POST", "/feeds/fx-rates"): "test_api_fx.py",
+    ("GET", "/fx-rates"): "test_api_fx.py",
     ("GET", "/gl-accounts"): "test_api_journal.py",
     ("POST", "/gl-accounts/{}"): "test_api_journal.py",
     ("POST", "/reversals/{}/posting"): "test_api_reversal_posting.py",

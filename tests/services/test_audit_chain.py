@@ -31,6 +31,10 @@ def findings() -> list[tuple[str, int | None, int | None]]:
     return [(f.kind, f.dispute_id, f.seq) for f in found]
 
 
+def findings_detail() -> str:
+    return "\n".join(f.detail for f in verify_trail() if not isinstance(f, int))
+
+
 def kinds() -> set[str]:
     return {kind for kind, _, _ in findings()}
 

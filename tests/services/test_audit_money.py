@@ -10,7 +10,7 @@ from app.services.reversals import reverse_memo
 from app.services.triggers import fire_trigger
 from tests.api.test_api_line_credits import priced
 from tests.api.test_api_posting import issued_memo
-from tests.services.test_audit_chain import findings
+from tests.services.test_audit_chain import findings, findings_detail
 
 
 @pytest.fixture
@@ -45,6 +45,19 @@ def test_a_changed_disputed_amount_is_named(books):
     memo, _ = books
     tamper(update(Dispute).where(Dispute.id == memo.dispute_id).values(disputed_amount=1))
     assert [f[:2] for f in findings()] == [("money", memo.dispute_id)]
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [({"fx_rate": 1}, "FX rate is 0.000001; filed at 1.00"),
+     ({"reporting_amount": 1}, "USD amount is 0.01")],
+)  # fmt: skip
+def test_a_changed_fx_rate_or_usd_amount_is_named(books, change, said):
+    memo, _ = books
+    tamper(update(Dispute).where(Dispute.id == memo.dispute_id).values(**change))
+    [(kind, dispute_id, _seq)] = findings()
+    assert (kind, dispute_id) == ("money", memo.dispute_id)
+    assert said in findings_detail()
 
 
 def test_a_changed_line_credit_is_named(make):

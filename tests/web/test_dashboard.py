@@ -18,6 +18,7 @@ from app.queries.memos import current_memo
 from app.services.approvals import decide
 from app.services.assignment import assign
 from app.services.filing import Filing, file_dispute
+from app.services.reversals import reverse_memo
 from app.services.triggers import fire_trigger
 from tests.web.helpers import Web, case_refs, text
 from workflows.books import books_day
@@ -97,8 +98,18 @@ def test_the_pareto_ranks_root_causes_with_their_cumulative_share_and_credits(ca
 
 def test_credits_issued_by_gl_reason_and_root_cause(cast, month):
     assert _numbers(cast.approver)["credits"] == [
-        ["rate correction", "rate card error", "1", "1,200.00"]
+        ["rate correction", "rate card error", "1", "1,200.00", "0.00", "1,200.00"]
     ]
+
+
+def test_credits_and_billing_accuracy_are_net_of_the_periods_reversals(cast, month):
+    memo = current_memo(month["C"])
+    reverse_memo(memo.id, cast.approver, "credited twice", now=NOW - timedelta(days=1))
+    db.session.expire_all()
+    numbers = _numbers(cast.approver)
+    # A reversal reopens the case, whose root cause is decided again: the credit shows without.
+    assert numbers["credits"] == [["rate correction", "", "1", "1,200.00", "1,200.00", "0.00"]]
+    assert numbers["accuracy"][0][2:5] == ["0.00", "7,300.00", "100.0%"]
 
 
 def test_billing_accuracy_is_one_minus_credited_over_billed(cast, month):
