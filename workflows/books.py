@@ -16,9 +16,12 @@ def parse_month(month: str) -> date:
     if len(text) != 7 or text[4] != "-" or not (text[:4] + text[5:]).isascii():
         raise BadMonth("a month such as 2026-11")
     try:
-        return date.fromisoformat(f"{text}-01")
+        first = date.fromisoformat(f"{text}-01")
     except ValueError:
         raise BadMonth("a month such as 2026-11") from None
+    if not 1900 <= first.year <= 9998:  # the month before and after must be dates too
+        raise BadMonth("a month between 1900-01 and 9998-12")
+    return first
 
 
 def next_month(first: date) -> date:

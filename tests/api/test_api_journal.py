@@ -103,3 +103,9 @@ def test_a_mapping_change_is_logged_and_used_by_the_next_journal(api, cast, book
     assert {x["account"] for x in lines} == {"4111 Rates", "1201 AR"}
     assert api(cast.admin).post("/gl-accounts/nonsense", json={"debit_account": "1",
                                   "credit_account": "2"}).status_code in (404, 422)  # fmt: skip
+
+
+@pytest.mark.parametrize("month", ["2026-13", "9999-12", "0001-01"])
+def test_a_month_outside_the_calendar_is_refused_not_a_crash(api, cast, month):
+    assert_problem(api(cast.approver).get(f"/journal?month={month}"), 422)
+    assert_problem(api(cast.approver).get(f"/reports/close?month={month}"), 422)

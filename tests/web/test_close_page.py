@@ -36,7 +36,7 @@ def test_the_page_shows_the_roll_forward_and_then_the_seal(web: Web, cast, make)
     assert "Sealed" in after and "Seal 2026-10" not in after
 
 
-@pytest.mark.parametrize("month", ["2026-13", "November", "２０２６-11"])
+@pytest.mark.parametrize("month", ["2026-13", "November", "２０２６-11", "9999-12", "0001-01"])
 def test_a_bad_month_is_refused(web: Web, cast, month):
     assert web(cast.approver).get(f"/reports/close?month={month}").status_code == 422
 
