@@ -43,13 +43,12 @@ class DatabaseGauges(Collector):
         from app.models import Dispute, Outbox
 
         with self.app.app_context():
-            undelivered = select(Outbox.status == "dead", func.count()).where(
-                Outbox.delivered_at.is_(None)
-            )
-            counts = dict(db.session.execute(undelivered.group_by(Outbox.status == "dead")).all())
+            undelivered = select(Outbox.status, func.count()).where(Outbox.delivered_at.is_(None))
+            counts = dict(db.session.execute(undelivered.group_by(Outbox.status)).all())
             states = select(Dispute.state, func.count()).where(Dispute.state.in_(OPEN_STATES))
             by_state = dict(db.session.execute(states.group_by(Dispute.state)).all())
-        return counts.get(False, 0), counts.get(True, 0), by_state
+        dead = counts.pop("dead", 0)
+        return sum(counts.values()), dead, by_state
 
     def collect(self):  # noqa: ANN201
         try:

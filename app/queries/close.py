@@ -37,7 +37,8 @@ def _movements(first: date | None, after: date) -> list[tuple[str, str, int, int
     query = select(m.kind, m.currency, func.sum(m.amount), func.sum(m.reporting_amount)).where(
         m.day < after, *(() if first is None else (m.day >= first,))
     )
-    return [tuple(row) for row in db.session.execute(query.group_by(m.kind, m.currency))]
+    rows = db.session.execute(query.group_by(m.kind, m.currency))
+    return [(kind, cur, int(a), int(r)) for kind, cur, a, r in rows]  # PostgreSQL sums: numeric
 
 
 def _balances(before: date) -> dict[str, int]:

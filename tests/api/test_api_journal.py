@@ -97,7 +97,7 @@ def test_a_mapping_change_is_logged_and_used_by_the_next_journal(api, cast, book
     answer = api(cast.admin).post("/gl-accounts/rate_correction", json=accounts)
     assert answer.status_code == 200
     logged = db.session.scalars(select(SecurityEvent).where(
-        SecurityEvent.kind == "gl_account_mapped")).all()  # fmt: skip
+        SecurityEvent.kind == "gl_account_mapped").order_by(SecurityEvent.id)).all()  # fmt: skip
     assert logged[-1].data["now"] == ["4111 Rates", "1201 AR"]
     lines = api(cast.approver).get("/journal?month=2026-11").get_json()["lines"]
     assert {x["account"] for x in lines} == {"4111 Rates", "1201 AR"}
