@@ -16,6 +16,7 @@ from app.services.facts import (
     add_facts,
     billed_facts,
     contribution_of,
+    fact_states,
     fold_facts,
     products_of,
     settle_facts,
@@ -95,6 +96,7 @@ def post_unposted(batch: int = 500) -> int:
     ids = db.session.scalars(unposted.order_by(DisputeFactState.dispute_id)).all()
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
+        fact_states(chunk)  # one query: settle_facts then finds each state in the session
         for dispute in db.session.scalars(DISPUTES_WITH_FACTS.where(Dispute.id.in_(chunk))):
             settle_facts(dispute, counted=True)
         db.session.flush()

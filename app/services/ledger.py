@@ -33,7 +33,8 @@ def post_movements(
     this_month = parse_month(month_of(utcnow(), zone))
     last_sealed = None
     for move in moves:
-        day, kind, amount, reporting, reason = books_day(move.at, zone), *_as_posted(move)
+        day, kind, reason = books_day(move.at, zone), move.kind, move.reason
+        amount, reporting = move.amount, move.reporting
         if day < this_month:
             last_sealed = last_sealed or _last_sealed()
             if last_sealed and f"{day:%Y-%m}" <= last_sealed:
@@ -52,10 +53,6 @@ def post_movements(
                 reason=reason,
             )  # fmt: skip
         )
-
-
-def _as_posted(move: ledger.Movement) -> tuple[str, int, int, str]:
-    return move.kind, move.amount, move.reporting, move.reason
 
 
 def _last_sealed() -> str | None:
