@@ -49,6 +49,9 @@ GL_REASONS = (
     "duplicate_invoice",
     "tax_correction",
 )
+# The accounts the month-end reserve for revenue at risk books to, kept beside the GL reasons'.
+RESERVE_ACCOUNTS = "revenue_at_risk_reserve"
+GL_ACCOUNT_KEYS = (*GL_REASONS, RESERVE_ACCOUNTS)
 
 
 def a_role(role: str) -> str:

@@ -78,6 +78,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "read_close",
             "read_journal",
             "map_gl_accounts",
+            "set_reserve_policy",
             "download_audit_packets",
             "see_all_cases",
             "see_removed_evidence",

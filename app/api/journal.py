@@ -3,17 +3,20 @@
 from flask import Response, g
 from pydantic import ConfigDict, Field
 
-from app.api.fields import Answer, Currency, GlReason, Request, ShownAmount, line
+from app.api.fields import Answer, Currency, GlReason, Request, ShownAmount, line, one_of
 from app.api.insight import MONTH
 from app.api.registry import operation, reply
 from app.models import GlAccount
 from app.queries.journal import accounts, as_json, journal
 from app.services.gl_accounts import MAX_ACCOUNT, map_gl_account
-from workflows.codes import GL_REASONS, a_role
+from workflows.codes import GL_ACCOUNT_KEYS, a_role
 from workflows.errors import NotPermitted
 
 GL_REASON = {
-    "gl_reason": {"description": "a GL reason", "schema": {"type": "string", "enum": [*GL_REASONS]}}
+    "gl_reason": {
+        "description": "a GL reason, or revenue_at_risk_reserve (the month-end reserve's pair)",
+        "schema": {"type": "string", "enum": [*GL_ACCOUNT_KEYS]},
+    }
 }
 
 
@@ -60,7 +63,7 @@ class JournalDoc(Answer):
 
 
 class GlAccountDoc(Answer):
-    gl_reason: GlReason
+    gl_reason: one_of(GL_ACCOUNT_KEYS)
     debit_account: str
     credit_account: str
     description: str
@@ -101,7 +104,7 @@ def gl_accounts() -> Response:
     if not g.user.can("read_journal"):
         raise NotPermitted(f"{a_role(g.user.role)} does not read the GL journal")
     kept = accounts()
-    return reply(GlAccountList(items=[_doc(kept[r]) for r in GL_REASONS if r in kept]))
+    return reply(GlAccountList(items=[_doc(kept[r]) for r in GL_ACCOUNT_KEYS if r in kept]))
 
 
 @operation(

@@ -14,7 +14,7 @@ from app.models.insight import (
     FactRollup,
     SealedMonth,
 )
-from app.models.ledger import FxRate, GlAccount
+from app.models.ledger import FxRate, GlAccount, ReserveBand
 from app.models.notices import Notification, NotificationPreference
 from app.models.people import ApiToken, Team, User
 from app.models.security import ChainHead, LedgerEntry, PasswordLink, SecurityEvent, WebSession
@@ -61,6 +61,7 @@ __all__ = [
     "CloseMovement",
     "GlAccount",
     "FxRate",
+    "ReserveBand",
     "SecurityEvent",
     "SlaClock",
     "Team",

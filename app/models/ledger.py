@@ -1,4 +1,4 @@
-"""The books' reference data: GL accounts per GL reason, and dated FX rates."""
+"""The books' reference data: GL accounts per GL reason, dated FX rates, the reserve policy."""
 
 from datetime import date, datetime
 
@@ -37,3 +37,18 @@ class FxRate(db.Model):
     rate_micros: Mapped[int] = mapped_column(BigInteger)
     source: Mapped[str] = mapped_column(String(80))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ReserveBand(db.Model):
+    """One band of the reserve policy: cases of `reason` ("*": every reason) aged `from_days`
+    or more at a month's end are reserved at `rate_bp` basis points (workflows/reserve.py)."""
+
+    __tablename__ = "reserve_bands"
+    __table_args__ = (UniqueConstraint("reason", "from_days", name="uq_reserve_bands_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reason: Mapped[str] = mapped_column(String(40))
+    from_days: Mapped[int]
+    rate_bp: Mapped[int]
+    set_by: Mapped[str] = mapped_column(String(254), default="seeded default")
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -74,7 +74,7 @@ def journal(month: str, user: User | None) -> dict:
         lines += _entry(reversal.number, day, memo, kept.credit_account, kept.debit_account,
                         f"reversal of {memo.number}")  # fmt: skip
     return {"month": month, "reporting_currency": REPORTING_CURRENCY, "lines": lines,
-            "totals": _totals(lines), "reconciliation": _reconcile(month, memos)}  # fmt: skip
+            "totals": line_totals(lines), "reconciliation": _reconcile(month, memos)}  # fmt: skip
 
 
 def _entry(number, day, memo, debit, credit, what) -> list[JournalLine]:  # noqa: ANN001
@@ -90,7 +90,7 @@ def _entry(number, day, memo, debit, credit, what) -> list[JournalLine]:  # noqa
     ]  # fmt: skip
 
 
-def _totals(lines: list[JournalLine]) -> dict[str, dict[str, int]]:
+def line_totals(lines: list[JournalLine]) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = defaultdict(lambda: {"debit": 0, "credit": 0})
     for line in lines:
         out[line.currency]["debit"] += line.debit
@@ -119,8 +119,9 @@ def as_json(report: dict) -> dict:
     shown = {**report, "lines": [_shown(asdict(line)) for line in report["lines"]]}
     shown["totals"] = {c: {k: format_amount(v) for k, v in t.items()}
                        for c, t in report["totals"].items()}  # fmt: skip
-    shown["reconciliation"] = {c: {k: format_amount(v) for k, v in r.items()}
-                               for c, r in report["reconciliation"].items()}  # fmt: skip
+    if "reconciliation" in report:  # the reserve's entry has none
+        shown["reconciliation"] = {c: {k: format_amount(v) for k, v in r.items()}
+                                   for c, r in report["reconciliation"].items()}  # fmt: skip
     return shown
 
 

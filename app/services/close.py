@@ -1,4 +1,4 @@
-"""Seal a month: its roll-forward, credits export and audit-chain heads stored under one hash."""
+"""Seal a month: its roll-forward, reserve, credits export and audit-chain heads under one hash."""
 
 import hashlib
 import json
@@ -11,6 +11,7 @@ from app.models import Event, SealedMonth, User
 from app.models.types import utcnow
 from app.queries.close import first_movement_day, month_before, roll_forward, sealed
 from app.queries.reports import credit_rows
+from app.queries.reserve import month_reserve
 from app.services.facts import books_zone
 from workflows.books import month_bounds, parse_month
 from workflows.errors import Conflict, InvalidInput, NotPermitted
@@ -60,6 +61,7 @@ def seal_month(month: str, user: User | None, now: datetime | None = None) -> Se
     try:
         content = {
             "roll_forward": roll_forward(month),
+            "reserve": month_reserve(month),  # a later change of policy never rewrites it
             "credits": credit_rows(month),
             "audit_chain": chain_heads(),
         }

@@ -6,7 +6,7 @@ from app.models.types import utcnow
 from app.security import log
 from app.services.write_path import transaction
 from workflows import edge
-from workflows.codes import GL_REASONS, a_role
+from workflows.codes import GL_ACCOUNT_KEYS, a_role
 from workflows.errors import InvalidInput, NotFound, NotPermitted
 
 MAX_ACCOUNT = 40
@@ -17,7 +17,7 @@ def map_gl_account(gl_reason: str, debit: str, credit: str, actor: User) -> GlAc
     transaction, in the security log."""
     if not actor.can("map_gl_accounts"):
         raise NotPermitted(f"{a_role(actor.role)} does not keep the GL accounts")
-    if gl_reason not in GL_REASONS:
+    if gl_reason not in GL_ACCOUNT_KEYS:
         raise NotFound(f"no GL reason {gl_reason}")
     given = (("debit_account", debit), ("credit_account", credit))
     errors = {k: p for k, v in given if (p := _problem(v))}

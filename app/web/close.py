@@ -8,6 +8,7 @@ from flask_login import current_user
 from app.models.types import utcnow
 from app.queries.close import ALL, LINES, month_after, month_before, roll_forward
 from app.queries.journal import as_csv, as_json, journal
+from app.queries.reserve import reserve_journal, reserve_journal_json, reserve_report
 from app.services.audit_packet import audit_packet
 from app.services.close import seal_month
 from app.services.facts import books_zone
@@ -36,6 +37,7 @@ def report():  # noqa: ANN201
         all_key=ALL, before=report and month_before(month), after=report and month_after(month),
         may_seal=current_user.can("seal_months"), zone=books_zone(),
         may_journal=current_user.can("read_journal"),
+        reserve=report and reserve_report(month, current_user),
     )  # fmt: skip
     response.status_code = 200 if report else 422
     return response
@@ -44,16 +46,26 @@ def report():  # noqa: ANN201
 @bp.get("/journal.<any(csv, json):fmt>")
 @requires("read_journal")
 def journal_download(fmt: str):  # noqa: ANN201
+    return _journal_file(journal, as_json, "gl-journal", fmt)
+
+
+@bp.get("/reserve-journal.<any(csv, json):fmt>")
+@requires("read_journal")
+def reserve_journal_download(fmt: str):  # noqa: ANN201
+    return _journal_file(reserve_journal, reserve_journal_json, "reserve-journal", fmt)
+
+
+def _journal_file(build, to_json, name: str, fmt: str) -> Response:  # noqa: ANN001
     month = request.args.get("month", "")
     try:
         parse_month(month)
-        report = journal(month, current_user)
+        report = build(month, current_user)
     except BadMonth:
         abort(400)
     except DomainError as error:
         return Response(error.detail, status=409, mimetype="text/plain")
-    body = as_csv(report) if fmt == "csv" else json.dumps(as_json(report), indent=2)
-    disposition = f'attachment; filename="gl-journal-{month}.{fmt}"'
+    body = as_csv(report) if fmt == "csv" else json.dumps(to_json(report), indent=2)
+    disposition = f'attachment; filename="{name}-{month}.{fmt}"'
     mimetype = "text/csv" if fmt == "csv" else "application/json"
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})
 

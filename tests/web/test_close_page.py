@@ -25,7 +25,7 @@ def test_the_page_shows_the_roll_forward_and_then_the_seal(web: Web, cast, make)
     make.dispute(cast, "filed", amount=12_345)
     client = web(cast.approver)
     page = text(client.get("/reports/close?month=2026-10"))
-    assert [row[0] for row in table_rows(page)][1:] == [
+    assert [row[0] for row in table_rows(page)][1:10] == [
         "Opening open amount", "+ Filed", "− Credited", "− Upheld (no credit)", "− Withdrawn",
         "+ Reopened", "+ Reversals of credit", "± Adjustments (after a seal)",
         "Closing open amount",
@@ -57,3 +57,23 @@ def test_the_close_page_downloads_the_journal_as_csv(web, cast, books, chart):
     assert sum(int(r["debit"].replace(".", "")) for r in rows) == sum(
         int(r["credit"].replace(".", "")) for r in rows
     )
+
+
+def test_the_page_shows_the_reserve_by_age_and_its_journal(web: Web, cast, books):
+    from app.services.gl_accounts import map_gl_account
+    from app.services.reserve_policy import set_reserve_policy
+    from tests.api.test_api_reserve import POLICY
+
+    set_reserve_policy(POLICY, cast.admin)
+    map_gl_account("revenue_at_risk_reserve", "4990 Reserve expense", "1290 Allowance", cast.admin)
+    client = web(cast.approver)
+    page = text(client.get("/reports/close?month=2026-10"))
+    assert "Reserve for revenue at risk, 2026-10-31" in page
+    assert ["25–29 days", "1", "4,000.00", "2,000.00"] in table_rows(page)
+    assert ["Change to book", "2,000.00", "2,000.00"] in table_rows(page)
+    assert "every reason from day 25 at 50.00 %" in page
+    download = client.get("/reports/close/reserve-journal.csv?month=2026-10")
+    rows = list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
+    assert [(r["account"], r["debit"], r["credit"]) for r in rows] == [
+        ("4990 Reserve expense", "2000.00", "0.00"), ("1290 Allowance", "0.00", "2000.00"),
+    ]  # fmt: skip

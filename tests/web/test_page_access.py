@@ -38,6 +38,8 @@ PAGES = {
     "/reports/close?month=2026-11": frozenset({"approver", "admin"}),
     "/reports/close/journal.csv?month=2026-11": frozenset({"approver", "admin"}),
     "/reports/close/journal.json?month=2026-11": frozenset({"approver", "admin"}),
+    "/reports/close/reserve-journal.csv?month=2026-11": frozenset({"approver", "admin"}),
+    "/reports/close/reserve-journal.json?month=2026-11": frozenset({"approver", "admin"}),
     **{f"/disputes/{{ref}}{area}": EVERYONE for area in CASE_AREAS},
     "/disputes/{ref}/audit-packet.zip": frozenset({"analyst", "lead", "approver", "admin"}),
 }

@@ -43,6 +43,7 @@ WHO = {
     "read_close": {"approver", "admin"},
     "read_journal": {"approver", "admin", "integration"},
     "map_gl_accounts": {"admin"},
+    "set_reserve_policy": {"admin"},
     "seal_months": {"approver"},
     "download_audit_packets": WORKERS | {"approver", "admin"},
     "read_exceptions": WORKERS | {"approver", "admin"},  # internal: Sales/CS see disputes only
