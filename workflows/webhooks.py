@@ -12,6 +12,8 @@ EVENTS = (
     "credit_memo.approved",
     "credit_memo.issued",
     "credit_memo.reversed",
+    "credit_memo.rebill_requested",  # credit and rebill: a corrected invoice is asked for
+    "credit_memo.rebilled",  # the billing system reported the corrected invoice's number
     "sla.breached",
     "billing_exception.rebill_requested",  # the billing system is asked for a corrected invoice
     "collections.hold",  # a dispute opened (or reopened): hold its amount from dunning

@@ -46,5 +46,6 @@ from app.api import insight as _insight  # noqa: E402,F401
 from app.api import journal as _journal  # noqa: E402,F401
 from app.api import open_items as _open_items  # noqa: E402,F401
 from app.api import posting as _posting  # noqa: E402,F401
+from app.api import rebill as _rebill  # noqa: E402,F401
 from app.api import reserve as _reserve  # noqa: E402,F401
 from app.api import root_causes as _root_causes  # noqa: E402,F401

@@ -255,3 +255,6 @@ class Memo(Answer):
     comparison: Annotated[Loose | None, Field(description="the numbers frozen at resolve")] = None
     changed_since: list[Loose] = []
     reversal: ReversalDocument | None = None
+    rebill: bool = Field(False, description="credit and rebill: a corrected invoice is asked for")
+    rebill_invoice: str | None = Field(None, description="the corrected invoice's number")
+    rebilled_at: datetime | None = None

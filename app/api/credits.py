@@ -48,6 +48,9 @@ def memo_document(memo: CreditMemo, dispute: Dispute) -> answers.Memo:
         may_approve=[u.email for u in summary.approvers],
         issued_by=memo.issued_by,
         issued_at=memo.issued_at,
+        rebill=memo.rebill,
+        rebill_invoice=memo.rebill_invoice,
+        rebilled_at=memo.rebilled_at,
         **decided_lines(memo, dispute),
     )
 

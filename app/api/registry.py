@@ -59,6 +59,7 @@ TAGS = {  # the reference page groups operations by the module that holds them
     "app.api.insight": "Dashboard and close",
     "app.api.journal": "ERP posting",
     "app.api.reserve": "Dashboard and close",
+    "app.api.rebill": "ERP posting",
     "app.api.exceptions": "Billing assurance",
     "app.api.root_causes": "Billing assurance",
 }

@@ -34,6 +34,13 @@ class CreditMemo(db.Model):
             postgresql_where=text("status = 'pending_approval'"),
             sqlite_where=text("status = 'pending_approval'"),
         ),
+        # The billing system's to-do list: memos still waiting for their corrected invoice.
+        Index(
+            "ix_credit_memos_rebill_pending",
+            "id",
+            postgresql_where=text("rebill AND rebill_invoice IS NULL"),
+            sqlite_where=text("rebill AND rebill_invoice IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +65,11 @@ class CreditMemo(db.Model):
     justification: Mapped[str | None] = mapped_column(Text)
     above_proposal: Mapped[bool] = mapped_column(default=False)
     comparison: Mapped[dict | None] = mapped_column(JSON)
+    # Credit and rebill: the billing system is asked for a corrected invoice when the memo is
+    # issued, and reports its number back.
+    rebill: Mapped[bool] = mapped_column(default=False, server_default=false())
+    rebill_invoice: Mapped[str | None] = mapped_column(String(40))
+    rebilled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     preparer: Mapped[User] = relationship(foreign_keys=[preparer_id])
     approvals: Mapped[list["Approval"]] = relationship(

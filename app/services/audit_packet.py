@@ -13,15 +13,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import Approval, CreditMemo, Dispute, DisputedLine, Event, Evidence, User
+from app.models import (
+    Approval,
+    CreditLine,
+    CreditMemo,
+    Dispute,
+    DisputedLine,
+    Event,
+    Evidence,
+    User,
+)
 from app.models.disputes import parse_ref
 from app.models.types import utcnow
 from app.queries.access import get_visible_dispute
 from app.services.audit import GENESIS, append_event, chain_hash
 from app.services.evidence import store
+from app.services.packet_content import case_content, event_content, memo_content
 from app.services.packet_signing import signed
 from workflows.errors import InvalidInput, NotPermitted
-from workflows.money import format_amount, format_rate
 
 
 def chain_check(events: list[Event]) -> dict[str, Any]:
@@ -37,86 +46,6 @@ def chain_check(events: list[Event]) -> dict[str, Any]:
             break
         prev = event.hash
     return {"events": len(events), "head": prev, "intact": broken is None, "first_broken": broken}
-
-
-def _case(d: Dispute) -> dict[str, Any]:
-    return {
-        "ref": d.ref,
-        "state": d.state,
-        "outcome": d.outcome,
-        "root_cause": d.root_cause,
-        "reason_code": d.reason_code,
-        "description": d.description,
-        "disputed_amount": format_amount(d.disputed_amount),
-        "currency": d.currency,
-        **_usd(d.reporting_amount, d.fx_rate, d.fx_rate_on),
-        "priority": d.priority,
-        "team": d.team.name,
-        "advertiser": d.advertiser.name,
-        "advertiser_ref": d.advertiser.ref,
-        "invoice": d.invoice.number,
-        "billing_period": f"{d.invoice.period_start}..{d.invoice.period_end}",
-        "lines": [
-            {
-                "line_no": dl.invoice_line.line_no,
-                "product": dl.invoice_line.product,
-                "amount": format_amount(dl.amount),
-            }
-            for dl in d.lines
-        ],
-        "assignee": d.assignee.email if d.assignee else None,
-        "filed_at": d.filed_at.isoformat(),
-        "resolved_at": d.resolved_at and d.resolved_at.isoformat(),
-    }
-
-
-def _usd(amount: int | None, rate: int | None, since: Any) -> dict[str, Any]:
-    """The amount in the reporting currency and the dated rate it was converted at."""
-    return {
-        "reporting_amount": None if amount is None else format_amount(amount),
-        "fx_rate": None if rate is None else format_rate(rate),
-        "fx_rate_effective_on": since and since.isoformat(),
-    }
-
-
-def _memo(m: CreditMemo) -> dict[str, Any]:
-    return {
-        "number": m.number,
-        "status": m.status,
-        "amount": format_amount(m.amount),
-        "currency": m.currency,
-        **_usd(m.reporting_amount, m.fx_rate, m.fx_rate_on),
-        "gl_reason": m.gl_reason,
-        "matrix_version": m.matrix_version,
-        "preparer": m.preparer.email,
-        "issued_by": m.issued_by,
-        "issued_at": m.issued_at and m.issued_at.isoformat(),
-        "approvals": [
-            {
-                "approver": a.approver.email,
-                "decision": a.decision,
-                "rule": a.rule,
-                "comment": a.comment,
-                "at": a.at.isoformat(),
-            }
-            for a in m.approvals
-        ],
-    }
-
-
-def _event(e: Event) -> dict[str, Any]:
-    return {
-        "seq": e.seq,
-        "at": e.at.isoformat(),
-        "actor": e.actor,
-        "type": e.type,
-        "trigger": e.trigger,
-        "from_state": e.from_state,
-        "to_state": e.to_state,
-        "data": e.data,
-        "prev_hash": e.prev_hash,
-        "hash": e.hash,
-    }
 
 
 MAX_SAMPLE = 200  # disputes in one auditor's sample
@@ -183,15 +112,18 @@ def _packet(ref: str, user: User, now: datetime) -> tuple[str, bytes]:
         select(CreditMemo)
         .where(CreditMemo.dispute_id == dispute.id)
         .order_by(CreditMemo.id)
-        .options(selectinload(CreditMemo.approvals).joinedload(Approval.approver))
+        .options(
+            selectinload(CreditMemo.approvals).joinedload(Approval.approver),
+            selectinload(CreditMemo.lines).joinedload(CreditLine.invoice_line),
+        )
     ).all()
     evidence = db.session.scalars(
         select(Evidence).where(Evidence.dispute_id == dispute.id).order_by(Evidence.id)
     ).all()
     check = chain_check(list(events))
     content = {
-        "case": _case(dispute),
-        "credit_memos": [_memo(m) for m in memos],
+        "case": case_content(dispute),
+        "credit_memos": [memo_content(m) for m in memos],
         "chain": check,
         "generated_at": now.isoformat(),
         "generated_by": user.email,
@@ -223,7 +155,7 @@ def _packet(ref: str, user: User, now: datetime) -> tuple[str, bytes]:
     content["evidence"] = manifest
     files["case.json"] = json.dumps(content, indent=2, ensure_ascii=False).encode()
     files["timeline.json"] = json.dumps(
-        [_event(e) for e in events], indent=2, ensure_ascii=False
+        [event_content(e) for e in events], indent=2, ensure_ascii=False
     ).encode()
     # Rendered outside any request: the template needs no signed-in user, only the packet.
     printable = current_app.jinja_env.get_template("reports/packet.html")

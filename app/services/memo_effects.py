@@ -27,9 +27,14 @@ def credit_amount(dispute: Dispute, data: Mapping[str, Any]) -> int:
 
 
 def prepare_memo(
-    change: CaseChange, data: Mapping[str, Any], adjudication: Adjudication | None = None
+    change: CaseChange,
+    data: Mapping[str, Any],
+    adjudication: Adjudication | None = None,
+    *,
+    rebill: bool = False,
 ) -> CreditMemo:
-    """Create the memo a credit resolve asks for, awaiting approval, with its line credits."""
+    """Create the memo a credit resolve asks for, awaiting approval, with its line credits;
+    `rebill`: when issued, it asks the billing system for a corrected invoice."""
     dispute = change.dispute
     amount = adjudication.decision.total if adjudication else credit_amount(dispute, data)
     rate = rate_on(dispute.currency, books_day(change.now, books_zone()))
@@ -47,6 +52,7 @@ def prepare_memo(
         fx_rate_on=rate.effective_on,
         split_total=reporting + earlier if earlier else 0, gl_reason=data["gl_reason"],
         matrix_version=matrix.MATRIX_VERSION, preparer_id=change.user.id, created_at=change.now,
+        rebill=rebill,
     )  # fmt: skip
     dispute.credit_memos.append(memo)
     decided = {}
@@ -59,7 +65,7 @@ def prepare_memo(
         "fx_rate": format_rate(rate.micros),
         "gl_reason": memo.gl_reason, "rule": tier.rule,
         "split_total": format_amount(memo.split_total) if memo.split_total else None,
-        **decided,
+        **({"rebill": True} if rebill else {}), **decided,
     })  # fmt: skip
     return memo
 
@@ -80,6 +86,10 @@ def issue_memo(change: CaseChange) -> CreditMemo:
     memo.issued_by = change.user.email if change.user else "system"
     memo.issued_at = change.now
     change.record("credit_memo_issued", data={"memo_id": memo.id, "number": memo.number})
+    if memo.rebill:  # the billing system is asked for the corrected invoice (a webhook)
+        change.record("rebill_requested", data={
+            "memo_id": memo.id, "number": memo.number, "invoice": change.dispute.invoice.number,
+        })  # fmt: skip
     return memo
 
 

@@ -160,6 +160,15 @@ def queue_change_notices(change: Any) -> None:  # a write_path.CaseChange (it im
             tell("credit_issued", owners, number=data["number"])
             memo = db.session.get(CreditMemo, data["memo_id"])
             queue_event("credit_memo.issued", dispute, now, **_memo(memo))
+        elif kind in ("rebill_requested", "rebilled"):
+            memo = db.session.get(CreditMemo, data["memo_id"])
+            name = (
+                "credit_memo.rebill_requested"
+                if kind == "rebill_requested"
+                else "credit_memo.rebilled"
+            )
+            queue_event(name, dispute, now, **_memo(memo), invoice=data["invoice"],
+                        corrected_invoice=data.get("corrected_invoice"))  # fmt: skip
         elif kind == "credit_memo_reversed":
             memo = db.session.get(CreditMemo, data["memo_id"])
             queue_event("credit_memo.reversed", dispute, now, **_memo(memo), reversal=data)

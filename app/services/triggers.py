@@ -60,6 +60,7 @@ def apply_trigger(change: CaseChange, trigger: str, data: Mapping[str, Any]) -> 
         raise InvalidInput({k: "must be text" for k in wrong})
     if problems := {k: problem for k, v in given.items() if (problem := _text_problem(k, v))}:
         raise InvalidInput(problems)
+    rebill = _rebill(trigger, given, data.get("rebill"))
     facts = dispute.facts()
     adjudication = None
     if trigger == "resolve" and given.get("outcome") in CREDIT_OUTCOMES:
@@ -73,7 +74,7 @@ def apply_trigger(change: CaseChange, trigger: str, data: Mapping[str, Any]) -> 
     )
     memo = workflow.BY_TRIGGER[trigger].effects.memo  # what the row says it does to the memo
     if memo == "prepare" and dispute.outcome in CREDIT_OUTCOMES:
-        prepare_memo(change, given, adjudication)
+        prepare_memo(change, given, adjudication, rebill=rebill)
     elif memo == "issue":
         issue_memo(change)
     elif memo == "reverse":
@@ -92,3 +93,16 @@ def _text_problem(field: str, value: str) -> str | None:
 def allowed_triggers(dispute: Dispute, user: User, now: datetime) -> list[str]:
     """List the triggers this user may fire on this dispute now."""
     return workflow.allowed_triggers(user.as_actor(), dispute.facts(), now)
+
+
+def _rebill(trigger: str, given: Mapping[str, str], asked: object) -> bool:
+    """Credit and rebill: only a resolution with a credit asks for a corrected invoice."""
+    if asked is None or asked is False:
+        return False
+    if asked is not True:
+        raise InvalidInput({"rebill": "true or false"})
+    if trigger != "resolve" or given.get("outcome") not in CREDIT_OUTCOMES:
+        raise InvalidInput(
+            {"rebill": "only a resolution with a credit asks for a corrected invoice"}
+        )
+    return True

@@ -42,7 +42,9 @@ def trigger(ref: str):  # noqa: ANN201
     if name in FRESH_TRIGGERS and not login_fresh():
         return login_manager.needs_refresh()
     try:
-        fire_trigger(ref, current_user, name, request.form, expected_version=_version())
+        # The form's box is "1" when ticked; the trigger takes a yes or no.
+        data = request.form.to_dict() | {"rebill": request.form.get("rebill") == "1" or None}
+        fire_trigger(ref, current_user, name, data, expected_version=_version())
     except DomainError as error:
         return refused(ref, "actions", error)
     return after_change(ref, "actions", f"{name.replace('_', ' ').capitalize()}: done.")

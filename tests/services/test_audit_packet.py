@@ -65,3 +65,30 @@ def test_people_outside_the_case_or_the_billing_team_get_no_packet(make, who, er
     case = make.dispute(cast, "investigating")
     with pytest.raises(error):
         audit_packet(case.ref, getattr(cast, who))
+
+
+def test_the_packet_holds_per_line_credits_the_frozen_numbers_posting_reversal_and_rebill(make):
+    from app.services.posting import post_memo
+    from app.services.rebill import record_rebill
+    from app.services.reversals import reverse_memo
+    from tests.api.test_api_rebill import _rebill_memo
+
+    cast = make.cast()
+    memo = _rebill_memo(make, cast)
+    post_memo(memo.id, cast.integration, "SAP-77", "2026-11-20T14:05:00Z")
+    record_rebill(memo.id, cast.integration, "INV-R-77")
+    reverse_memo(memo.id, cast.approver, "credited the wrong line")
+    case = db.session.get(Dispute, memo.dispute_id)
+    (shown,) = json.loads(_open(case, cast.approver).read("case.json"))["credit_memos"]
+    assert [(x["line_no"], x["credited"]) for x in shown["lines"]] == [
+        (cl.invoice_line.line_no, f"{cl.amount / 100:.2f}") for cl in memo.lines
+    ]
+    assert sum(int(x["credited"].replace(".", "")) for x in shown["lines"]) == memo.amount
+    assert shown["comparison"] == memo.comparison and shown["comparison"]["lines"]
+    assert (
+        shown["approvals"][0]["approver_limit"] == f"{memo.approvals[0].approver_limit / 100:.2f}"
+    )
+    assert shown["posting"]["external_ref"] == "SAP-77"
+    assert shown["reversal"]["number"] == memo.reversal.number
+    assert shown["reversal"]["amount"] == "-400.00"
+    assert shown["rebill"]["corrected_invoice"] == "INV-R-77"

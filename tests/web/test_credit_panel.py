@@ -97,6 +97,28 @@ class TestResolvingWithACredit:
         assert "hidden" not in panel.split(">")[0]
         assert "USD 400.00" in panel and "rate correction" in panel and "awaiting approval" in panel
 
+    def test_credit_and_rebill_is_asked_from_the_form_and_shown_on_the_memo(
+        self, web: Web, cast, case
+    ):
+        answer = web(cast.analyst).post(
+            f"/disputes/{case.ref}/trigger", headers=HX,
+            data={**CREDIT, "credit_amount": "400.00", "trigger": "resolve", "rebill": "1"},
+        )  # fmt: skip
+        assert answer.status_code == 200 and memo_of(case).rebill
+        panel = credit_area(web, cast.analyst, case)
+        assert "a corrected invoice is asked for when the memo is issued" in panel
+
+    def test_a_rebill_without_a_credit_is_refused_beside_the_box(self, web: Web, cast, case):
+        before = snapshot(case)
+        answer = web(cast.analyst).post(
+            f"/disputes/{case.ref}/trigger", headers=HX,
+            data={"outcome": "no_credit", "root_cause": "no_error_found", "note": "as billed",
+                  "trigger": "resolve", "rebill": "1"},
+        )  # fmt: skip
+        assert answer.status_code == 422
+        assert 'id="resolve-rebill-error">Only a resolution with a credit' in text(answer)
+        assert snapshot(case) == before
+
     def test_resolve_waiting_for_evidence_is_named_in_the_actions(self, web: Web, make, cast):
         case = make.dispute(cast, "investigating", assignee=cast.analyst, reason="invalid_traffic")
         actions = section(text(web(cast.analyst).get(f"/disputes/{case.ref}")), "case-actions")
