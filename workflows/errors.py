@@ -46,6 +46,10 @@ class StaleCase(DomainError):
     title = "This case changed"
 
 
+class PreconditionFailed(StaleCase):
+    """The version the caller named (the API's If-Match) is no longer the case's."""
+
+
 class Conflict(DomainError):
     title = "Conflict"
 

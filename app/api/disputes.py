@@ -4,7 +4,14 @@ from flask import Response, g, url_for
 
 from app.api import answers
 from app.api.documents import comment_document, dispute_document, event_document
-from app.api.params import REF, cursor_after, encode_cursor, idempotency_key, if_match_version
+from app.api.params import (
+    REF,
+    cursor_after,
+    encode_cursor,
+    idempotency_key,
+    if_match_version,
+    none_match,
+)
 from app.api.registry import operation, reply
 from app.api.schemas import Assignment, DisputeQuery, NewComment, NewDispute, TriggerRequest
 from app.models import Dispute
@@ -22,7 +29,7 @@ from app.services.filing import Filing, file_dispute
 from app.services.triggers import fire_trigger
 from app.services.write_path import keeping_loaded
 
-CHANGE = (403, 404, 409, 422)  # refusals of a change to one dispute
+CHANGE = (403, 404, 409, 412, 422)  # refusals of a change to one dispute
 
 
 def _answer(ref: str, status: int = 200) -> Response:
@@ -76,10 +83,14 @@ def disputes_create(body: NewDispute) -> Response:
 
 @operation(
     "GET", "/disputes/<ref>", summary="Read a dispute; its ETag is its version", scope="read",
-    path_params=REF, answers={200: answers.Dispute}, refusals=(404,),
+    path_params=REF, headers=("If-None-Match",), answers={200: answers.Dispute, 304: None},
+    refusals=(404,),
 )  # fmt: skip
 def disputes_show(ref: str) -> Response:
-    return _answer(ref)
+    dispute = load_dispute(ref, g.user)
+    if none_match(dispute.version):  # the caller's copy is current: nothing to send
+        return Response(status=304, headers={"ETag": f'"{dispute.version}"'})
+    return _document(dispute)
 
 
 @operation(

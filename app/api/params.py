@@ -34,8 +34,13 @@ IF_MATCH_PATTERN = r'^(\*|(W/)?"?[0-9]{1,10}"?)$'
 HEADERS = {
     "If-Match": {
         "description": "the ETag you were given: the change is made only if the dispute is "
-        'still at that version (a stale one answers 409); "*" matches any version',
+        'still at that version (a stale one answers 412); "*" matches any version',
         "schema": {"type": "string", "pattern": IF_MATCH_PATTERN, "maxLength": 20},
+    },
+    "If-None-Match": {
+        "description": "the ETag you hold: while the dispute is still at that version the "
+        "answer is 304 with no body",
+        "schema": {"type": "string", "maxLength": 200},
     },
     "Idempotency-Key": {
         "description": "a key of your choosing; a retry with the same key and body answers "
@@ -87,6 +92,15 @@ def if_match_version() -> int | None:
     if version is None:
         raise InvalidInput({"If-Match": 'send the ETag you were given, such as "3"'})
     return version
+
+
+def none_match(version: int) -> bool:
+    """Tell whether an If-None-Match header names the current version (or is "*")."""
+    raw = request.headers.get("If-None-Match")
+    if raw is None:
+        return False
+    tags = {t.strip().removeprefix("W/").strip('"') for t in raw.split(",")}
+    return "*" in tags or str(version) in tags
 
 
 def idempotency_key() -> str | None:

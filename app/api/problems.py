@@ -14,6 +14,7 @@ from workflows.errors import (
     InvalidInput,
     NotFound,
     NotPermitted,
+    PreconditionFailed,
     StaleCase,
     TransitionNotAllowed,
 )
@@ -23,11 +24,18 @@ class MalformedRequest(InvalidInput):
     title = "Malformed request"
 
 
+class UnsupportedMediaType(MalformedRequest):
+    """A body sent as something other than the operation takes (application/json)."""
+
+    title = "Unsupported media type"
+
+
 class TooLarge(DomainError):
     title = "Request too large"
 
 
 STATUS = {  # the first matching kind wins
+    UnsupportedMediaType: 415,
     MalformedRequest: 400,
     FileTooLarge: 413,
     TooLarge: 413,
@@ -38,6 +46,7 @@ STATUS = {  # the first matching kind wins
     FileMissing: 410,
     NotPermitted: 403,
     TransitionNotAllowed: 409,
+    PreconditionFailed: 412,  # an If-Match naming a version the case has left
     StaleCase: 409,
     Conflict: 409,
 }

@@ -14,7 +14,7 @@ from flask import Response, jsonify, request
 from pydantic import BaseModel, ValidationError
 
 from app.api.blueprint import bp
-from app.api.problems import MalformedRequest, TooLarge
+from app.api.problems import MalformedRequest, TooLarge, UnsupportedMediaType
 from workflows import edge
 from workflows.errors import InvalidInput
 
@@ -83,7 +83,9 @@ def operation(
     """Register a view as an operation; it gets `body=` and `query=` already checked."""
     refused = set(refusals) | ({401} if scope != "public" else set())
     if body is not None:
-        refused |= {400, 413, 422}
+        refused |= {400, 413, 415, 422}
+    if "If-Match" in headers:
+        refused |= {412}
     if query is not None or path_params:
         refused |= {422}
     responses: dict[int, Any] = dict(answers) | {code: "problem" for code in sorted(refused)}
@@ -122,7 +124,9 @@ def _path_problem(value: str) -> str | None:
 def read_body(model: type[BaseModel]) -> BaseModel:
     """Read the JSON body: at most 1 MiB, nested at most 32 deep, exactly as the model says."""
     if request.mimetype != "application/json":
-        raise MalformedRequest({"body": "send a JSON object with Content-Type: application/json"})
+        raise UnsupportedMediaType(
+            {"body": "send a JSON object with Content-Type: application/json"}
+        )
     if (request.content_length or 0) > edge.MAX_JSON_BYTES:
         raise TooLarge(f"a JSON body may be at most {edge.MAX_JSON_BYTES:,} bytes")
     raw = request.stream.read(edge.MAX_JSON_BYTES + 1)

@@ -17,7 +17,7 @@ from app.queries.access import get_visible_dispute
 from app.services.audit import append_events, chain_head
 from app.services.facts import settle_facts
 from app.services.notices import Audience, queue_change_notices
-from workflows.errors import StaleCase
+from workflows.errors import PreconditionFailed, StaleCase
 
 STALE_MESSAGE = "this case changed since you loaded it; reload it and try again"
 
@@ -57,7 +57,7 @@ def load_for_change(ref: str, user: User, expected_version: int | None) -> Dispu
     """Load a dispute the user may see, locked on PostgreSQL, refusing a stale version."""
     dispute = get_visible_dispute(ref, user, lock=True, options=CHANGE_LOADS)
     if expected_version is not None and dispute.version != expected_version:
-        raise StaleCase(STALE_MESSAGE, current_version=dispute.version)
+        raise PreconditionFailed(STALE_MESSAGE, current_version=dispute.version)
     return dispute
 
 

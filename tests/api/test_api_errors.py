@@ -68,7 +68,12 @@ NOT_AN_OBJECT = {
     "a JSON string": ('"file a dispute"', "application/json"),
     "JSON null": ("null", "application/json"),
     "an empty body": ("", "application/json"),
+}
+# Bodies sent as something other than JSON: refused as an unsupported media type.
+NOT_JSON = {
     "a form post": ("invoice_number=INV-1", "application/x-www-form-urlencoded"),
+    "JSON labelled as text": ('{"invoice_number": "INV-1"}', "text/plain"),
+    "no content type": ('{"invoice_number": "INV-1"}', ""),
 }
 POSTS = (
     "/disputes",
@@ -89,6 +94,20 @@ def test_a_body_that_is_not_a_json_object_is_a_400_that_changes_nothing(
     response = api(cast.lead).post(path.format(ref=case.ref), data=data, content_type=content_type)
 
     assert_problem(response, 400)
+    assert (stored_counts(), case_snapshot(case.ref)) == before
+
+
+@pytest.mark.parametrize("path", POSTS)
+@pytest.mark.parametrize(("data", "content_type"), NOT_JSON.values(), ids=NOT_JSON.keys())
+def test_a_body_that_is_not_json_is_a_415_that_changes_nothing(
+    api: Api, make: Factory, cast: Cast, path: str, data: str, content_type: str
+) -> None:
+    case = make.dispute(cast, "investigating")
+    before = stored_counts(), case_snapshot(case.ref)
+
+    response = api(cast.lead).post(path.format(ref=case.ref), data=data, content_type=content_type)
+
+    assert "application/json" in assert_problem(response, 415)["detail"]
     assert (stored_counts(), case_snapshot(case.ref)) == before
 
 

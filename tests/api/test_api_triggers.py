@@ -206,7 +206,7 @@ STALE_WRITES = {
 
 
 @pytest.mark.parametrize(("path", "body"), STALE_WRITES.values(), ids=STALE_WRITES.keys())
-def test_a_stale_if_match_is_a_409_that_changes_nothing(
+def test_a_stale_if_match_is_a_412_that_changes_nothing(
     api: Api, make: Factory, cast: Cast, path: str, body: dict
 ) -> None:
     case = make.dispute(cast, "investigating")
@@ -218,7 +218,7 @@ def test_a_stale_if_match_is_a_409_that_changes_nothing(
 
     response = caller.post(path.format(ref=case.ref), body, headers={"If-Match": stale})
 
-    assert_problem(response, 409)
+    assert_problem(response, 412)
     assert (stored_counts(), case_snapshot(case.ref)) == unchanged
     assert caller.get(f"/disputes/{case.ref}").headers["ETag"] != stale
 
@@ -296,3 +296,24 @@ def test_allowed_triggers_are_exactly_the_triggers_the_caller_can_fire(
             case = make.dispute(cast, state, assignee=cast.analyst)
 
     assert sorted(t for t, status in fired.items() if status == 200) == sorted(allowed)
+
+
+def test_a_read_with_the_current_etag_answers_304_without_a_body(
+    api: Api, make: Factory, cast: Cast
+) -> None:
+    case = make.dispute(cast, "investigating")
+    caller = api(cast.lead)
+    etag = caller.get(f"/disputes/{case.ref}").headers["ETag"]
+
+    same = caller.get(f"/disputes/{case.ref}", headers={"If-None-Match": etag})
+    assert (same.status_code, same.get_data(), same.headers["ETag"]) == (304, b"", etag)
+    assert (
+        caller.get(f"/disputes/{case.ref}", headers={"If-None-Match": f"W/{etag}"}).status_code
+        == 304
+    )
+
+    caller.post(f"/disputes/{case.ref}/comments", {"body": "a change"})
+    changed = caller.get(f"/disputes/{case.ref}", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    other = api(cast.other_lead).get(f"/disputes/{case.ref}", headers={"If-None-Match": etag})
+    assert other.status_code == 404  # a 304 never tells an outsider the case exists
