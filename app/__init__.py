@@ -36,7 +36,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from app import api, cli, ops, web
     from app.security import cli as security_cli
     from app.security import ratelimits
-    from app.services.facts import watch_invoices
+    from app.services.billed_facts import watch_invoices
 
     watch_invoices()  # the billed facts follow every inserted invoice
 

@@ -17,7 +17,7 @@ NO_DAY = date(1970, 1, 1)  # the day of facts that describe now, not a day (open
 KINDS = (
     "filed", "open", "open_adv", "awaiting_credit", "resolved", "credited", "upheld",
     "withdrawn", "reversals", "credit_reversed", "ttr_cal", "ttr_bus", "ttc_cal", "ttc_bus",
-    "sla_met", "sla_breached", "billed",
+    "sla_met", "sla_breached", "billed", "cohort_filed", "cohort_credited",
 )  # fmt: skip
 SETTLED_OUTCOMES = ("no_credit", "withdrawn")
 
@@ -62,6 +62,7 @@ class Case:
     memo: Memo | None
     stopped_clocks: tuple[tuple[str, str, datetime], ...]  # (name, met|breached, stopped at)
     reversed: tuple[Reversed, ...] = ()
+    billed_from: date | None = None  # its invoice's billing period start: accuracy's cohort
 
 
 # (kind, day, team, reason, product, currency, tier, root_cause, label, bucket)
@@ -119,6 +120,12 @@ def contributions(case: Case, zone: str, calendar: Calendar) -> dict[Key, tuple[
         # The credit taken back, by GL reason, so credit KPIs can be read net of reversals.
         add("credit_reversed", books_day(gone.reversed_at, zone), 1, gone.amount,
             gone.reporting_amount, cause, gone.gl_reason)  # fmt: skip
+    if case.billed_from is not None:
+        # Billing accuracy's cohort: what was disputed, and is credited now (net of any
+        # reversal), on the invoices of a billing period, dated by that period like `billed`.
+        add("cohort_filed", case.billed_from, 1, amount, rep)
+        if case.state == "credited" and memo and memo.issued_at:
+            add("cohort_credited", case.billed_from, 1, memo.amount, memo.reporting_amount)
     for name, status, stopped in case.stopped_clocks:
         add(f"sla_{status}", books_day(stopped, zone), 1, 0, 0, label=name)
     return out

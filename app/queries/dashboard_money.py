@@ -126,39 +126,40 @@ def credits(f: InsightFilters) -> Widget:
 
 
 def accuracy(f: InsightFilters) -> Widget:
-    """Billing accuracy (1 − net credited ÷ billed) and disputed rate, overall and per product.
-
-    Net credited: credits issued in the period less those reversed in it."""
+    """Billing accuracy (1 − credited ÷ billed) and disputed rate, overall and per product, on
+    one population: the invoices whose billing period starts in the period, with what has been
+    disputed and is credited on them to date (net of reversals)."""
     got: dict = defaultdict(int)
-    for kind, product, _, amount in facts_sum(
-        f, ("billed", "credited", "credit_reversed", "filed"), DisputeFact.product
-    ):
-        kind, amount = ("credited", -amount) if kind == "credit_reversed" else (kind, amount)
+    kinds = ("billed", "cohort_credited", "cohort_filed")
+    for kind, product, _, amount in facts_sum(f, kinds, DisputeFact.product):
         got[kind, product] += amount
         got[kind, ""] += amount
     widget = Widget(
         "accuracy",
         "Billing accuracy",
-        ["Product", "Billed", "Credited (net)", "Disputed", "Billing accuracy", "Disputed rate"],
+        ["Product", "Billed", "Credited on it", "Disputed on it", "Billing accuracy",
+         "Disputed rate"],
         wide=True,
-    )
+    )  # fmt: skip
     products = sorted({p for _, p in got if p})
     for product in ["", *products]:
-        billed, credited, disputed = (got[k, product] for k in ("billed", "credited", "filed"))
+        billed, credited, disputed = (got[k, product] for k in kinds)
         link = {"product": product} if product else {}
         widget.rows.append(
             [
                 code(product or "All products"),
                 money(billed),
-                money(credited, {"measure": "credited", **link}),
-                money(disputed, {"measure": "filed", **link}),
+                money(credited, {"measure": "cohort_credited", **link}),
+                money(disputed, {"measure": "cohort_filed", **link}),
                 percent(billed - credited, billed),
                 percent(disputed, billed),
             ]
         )
     widget.note = (
-        "Billed: invoices whose billing period starts in the period. Credited: net of credits "
-        "reversed in the period. Disputed: amounts filed in the period (on any invoice)."
+        "One population: invoices whose billing period starts in the period. Credited and "
+        "disputed: what has been credited (net of reversals) and disputed on those invoices "
+        "to date, whenever it was filed; a recent period's figures still grow as disputes "
+        "come in."
     )
     return widget
 

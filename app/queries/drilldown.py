@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 
 from app.extensions import db
-from app.models import Advertiser, CreditMemo, Dispute, DisputeFactState, SlaClock, User
+from app.models import Advertiser, CreditMemo, Dispute, DisputeFactState, Invoice, SlaClock, User
 from app.queries.access import visible_clause
 from app.queries.facts_read import total
 from app.queries.insight_filters import InsightFilters
@@ -21,7 +21,9 @@ from workflows.errors import InvalidInput
 from workflows.sla import CLOCKS
 
 MEASURES = ("open", "awaiting_credit", "filed", "resolved", "credited", "sla_met",
-            "sla_breached", "breaching")  # fmt: skip
+            "sla_breached", "breaching", "cohort_filed", "cohort_credited")  # fmt: skip
+# Billing accuracy's cohort: the cases on invoices whose billing period starts in the period.
+COHORT = ("cohort_filed", "cohort_credited")
 AGES = {"0–7": (0, 7), "8–30": (8, 30), "31–60": (31, 60), "61–90": (61, 90), ">90": (91, None)}
 PAGE = 100
 
@@ -77,13 +79,13 @@ def drill_query(f: InsightFilters, d: Drill, user: User, zone: str) -> Select:
         first, last = max(first, d.week), min(last, d.week + timedelta(days=6))
     amount = Dispute.disputed_amount
     query = select(Dispute.id).join(DisputeFactState, DisputeFactState.dispute_id == Dispute.id)
-    if d.measure == "credited":
+    if d.measure in ("credited", "cohort_credited"):
         memo = CreditMemo
         amount = memo.amount
         query = query.join(memo, and_(memo.dispute_id == Dispute.id, memo.status == "issued"))
-        query = query.where(
-            Dispute.state == "credited", _between(memo.issued_at, first, last, zone)
-        )
+        query = query.where(Dispute.state == "credited")
+        if d.measure == "credited":
+            query = query.where(_between(memo.issued_at, first, last, zone))
         if d.gl_reason:
             query = query.where(memo.gl_reason == d.gl_reason)
     query = query.add_columns(amount.label("amount")).where(visible_clause(user))
@@ -105,6 +107,9 @@ def drill_query(f: InsightFilters, d: Drill, user: User, zone: str) -> Select:
             query = query.where(Dispute.advertiser_id == d.advertiser_id)
     elif d.measure == "filed":
         query = query.where(_between(Dispute.filed_at, first, last, zone))
+    if d.measure in COHORT:
+        period = select(Invoice.id).where(Invoice.period_start.between(first, last))
+        query = query.where(Dispute.invoice_id.in_(period))
     elif d.measure == "resolved":
         query = query.where(Dispute.state.in_(("resolved", "credited")),
                             _between(Dispute.resolved_at, first, last, zone))  # fmt: skip

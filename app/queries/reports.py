@@ -19,14 +19,14 @@ from app.queries.reversals import reversed_in_month
 from workflows import books
 from workflows.codes import a_role
 from workflows.errors import InvalidInput, NotPermitted
-from workflows.money import REPORTING_CURRENCY, format_amount
+from workflows.money import REPORTING_CURRENCY, format_amount, format_rate
 from workflows.spreadsheet import neutralise
 
 COLUMNS = (
     "number", "dispute", "advertiser", "advertiser_ref", "invoice", "invoice_lines", "product",
     "billing_period", "reason_code", "root_cause", "amount", "currency", "reporting_amount",
-    "reporting_currency", "gl_reason", "preparer", "approvers", "approved_at", "issued_by",
-    "issued_at", "reverses",
+    "reporting_currency", "fx_rate", "fx_rate_on", "gl_reason", "preparer", "approvers",
+    "approved_at", "issued_by", "issued_at", "reverses",
 )  # fmt: skip
 NUMBER_COLUMNS = frozenset({"amount", "reporting_amount"})
 MEDIA_TYPES = {
@@ -117,6 +117,9 @@ def _row(memo, dispute: Dispute) -> dict[str, str]:  # noqa: ANN001
         "currency": memo.currency,
         "reporting_amount": format_amount(memo.reporting_amount),
         "reporting_currency": REPORTING_CURRENCY,
+        # Which rate the reporting amount was converted at, and the day it took effect.
+        "fx_rate": format_rate(memo.fx_rate) if memo.fx_rate else "",
+        "fx_rate_on": memo.fx_rate_on.isoformat() if memo.fx_rate_on else "",
         "gl_reason": memo.gl_reason,
         "preparer": memo.preparer.email,
         "approvers": "; ".join(a.approver.email for a in approved),

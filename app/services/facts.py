@@ -7,24 +7,20 @@ deadlocks between two changes touching the same rows). `facts_rebuild.recompute(
 same table from the raw rows.
 """
 
-from collections import defaultdict
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import Connection, event, select
+from sqlalchemy import Connection, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import (
-    Advertiser,
     Dispute,
     DisputedLine,
     DisputeFact,
     DisputeFactState,
     FactRollup,
-    Invoice,
     InvoiceLine,
 )
 from app.models.insight import FACT_KEY, ROLLUP_KEY
@@ -138,6 +134,7 @@ def case_of(dispute: Dispute, product: str) -> insight.Case:
             for m in dispute.credit_memos
             if m.status == "reversed" and m.reversal is not None and m.issued_at
         ),  # fmt: skip
+        billed_from=dispute.invoice.period_start,
     )
 
 
@@ -183,39 +180,6 @@ def product_in_session(dispute: Dispute) -> str:
     whole = sorted(dispute.invoice.lines, key=lambda line: (-line.amount, line.line_no))
     first = disputed[0].invoice_line.product if disputed else None
     return first or (whole[0].product if whole else None) or ""
-
-
-def billed_facts(invoice: Invoice, team_id: int, tier: str) -> Facts:
-    """Return what an invoice adds to the billed facts: each line on its period's first day."""
-    out: dict = defaultdict(lambda: (0, 0, 0))
-    for line in invoice.lines:
-        key = ("billed", invoice.period_start.isoformat(), team_id, "", line.product,
-               invoice.currency, tier, "", "", 0)  # fmt: skip
-        n, amount, rep = out[key]
-        out[key] = (n + 1, amount + line.amount, rep + to_reporting(line.amount, invoice.currency))
-    return dict(out)
-
-
-def count_new_invoices(session: Session, _context: object) -> None:
-    """Add every invoice a flush inserts to the billed facts, in the same transaction."""
-    for invoice in [o for o in session.new if isinstance(o, Invoice)]:
-        # Mid-flush the advertiser may be known by id only: read it on the flush's connection.
-        team_id, tier = (
-            session.connection()
-            .execute(
-                select(Advertiser.team_id, Advertiser.tier).where(
-                    Advertiser.id == invoice.advertiser_id
-                )
-            )
-            .one()
-        )
-        add_facts(billed_facts(invoice, team_id, tier), session.connection())
-
-
-def watch_invoices() -> None:
-    """Keep the billed facts from whichever code inserts invoices (service, feeds, seeds)."""
-    if not event.contains(Session, "after_flush", count_new_invoices):
-        event.listen(Session, "after_flush", count_new_invoices)
 
 
 def add_facts(deltas: Facts, connection: Connection | None = None) -> None:

@@ -4,17 +4,20 @@ Cases are read in batches, a few statements each, and a batch's contributions ar
 into one upsert; the write path's `settle_facts` adds the same contributions case by case.
 """
 
-from collections.abc import Iterator, Sequence
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Dispute, DisputeFact, DisputeFactState, FactRollup, Invoice
+from app.models import Dispute, DisputeFact, DisputeFactState, FactRollup, FxRate, Invoice
+from app.services.billed_facts import billed_facts
 from app.services.facts import (
     Facts,
     add_facts,
-    billed_facts,
     contribution_of,
     fact_states,
     fold_facts,
@@ -22,6 +25,7 @@ from app.services.facts import (
     settle_facts,
     stored_contribution,
 )
+from workflows.money import RATE_DIGITS, REPORTING_CURRENCY
 
 Contribution = tuple[int, str, Facts]  # a case's id, product and contribution
 
@@ -29,7 +33,7 @@ Contribution = tuple[int, str, Facts]  # a case's id, product and contribution
 # What a case's contribution reads, for a batch of cases.
 DISPUTES_WITH_FACTS = select(Dispute).options(
     selectinload(Dispute.credit_memos), selectinload(Dispute.sla_clocks),
-    selectinload(Dispute.advertiser), selectinload(Dispute.team),
+    selectinload(Dispute.advertiser), selectinload(Dispute.team), selectinload(Dispute.invoice),
 ).order_by(Dispute.id)  # fmt: skip
 
 
@@ -54,10 +58,33 @@ def billed(batch: int) -> Facts:
         selectinload(Invoice.lines), selectinload(Invoice.advertiser)
     )
     total: dict = {}
+    rate = rates_in_force()
     for invoice in db.session.scalars(invoices.execution_options(yield_per=batch)):
-        advertiser = invoice.advertiser
-        fold_facts(total, billed_facts(invoice, advertiser.team_id, advertiser.tier))
+        advertiser, day = invoice.advertiser, invoice.period_start
+        facts = billed_facts(invoice, advertiser.team_id, advertiser.tier,
+                             rate(invoice.currency, day))  # fmt: skip
+        fold_facts(total, facts)
     return total
+
+
+def rates_in_force() -> Callable[[str, date], int | None]:
+    """`billing_rate` from every rate on file read once (a small table), for a whole rebuild."""
+    kept: dict[str, list[tuple[date, int]]] = defaultdict(list)
+    for currency, day, micros in db.session.execute(
+        select(FxRate.currency, FxRate.effective_on, FxRate.rate_micros).order_by(
+            FxRate.currency, FxRate.effective_on
+        )
+    ):
+        kept[currency].append((day, micros))
+
+    def rate(currency: str, day: date) -> int | None:
+        if currency == REPORTING_CURRENCY:
+            return 10**RATE_DIGITS
+        found = kept.get(currency, [])
+        at = bisect_right(found, (day, float("inf"))) - 1
+        return found[at][1] if at >= 0 else None
+
+    return rate
 
 
 def recompute(batch: int = 2000) -> Facts:

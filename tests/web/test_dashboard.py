@@ -118,6 +118,18 @@ def test_billing_accuracy_is_one_minus_credited_over_billed(cast, month):
     assert overall == ["All products", "40,000.00", "1,200.00", "7,300.00", "97.0%", "18.3%"]
 
 
+def test_billing_accuracy_counts_the_billing_periods_invoices_whenever_they_were_disputed(
+    cast, month
+):
+    # Every invoice's period starts on 1 October 2026; its disputes were filed weeks later.
+    october = {"from": "2026-10-01", "to": "2026-10-31"}
+    overall = _numbers(cast.approver, **october)["accuracy"][0]
+    assert overall == ["All products", "40,000.00", "1,200.00", "7,300.00", "97.0%", "18.3%"]
+    # A period holding the filings but no billing period start divides nothing by nothing.
+    later = {"from": "2026-11-01", "to": TODAY.isoformat()}
+    assert _numbers(cast.approver, **later)["accuracy"][0][1:4] == ["0.00", "0.00", "0.00"]
+
+
 def test_top_advertisers_rank_by_open_amount(cast, month):
     rows = _numbers(cast.approver)["top_advertisers"]
     assert rows == [
