@@ -73,6 +73,8 @@ class Config:
     WEBHOOK_ALLOWED_HOSTS = os.environ.get("WEBHOOK_ALLOWED_HOSTS", "")
     WEBHOOK_ALLOW_LOOPBACK = os.environ.get("WEBHOOK_ALLOW_LOOPBACK", "") == "1"
     WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+    # After a secret is rotated the old one keeps signing beside it this long (two v1 values).
+    WEBHOOK_ROTATION_OVERLAP_HOURS = float(os.environ.get("WEBHOOK_ROTATION_OVERLAP_HOURS", "24"))
 
 
 class TestConfig(Config):

@@ -29,24 +29,37 @@ METADATA = {
 LINK_LOCAL = (ipaddress.ip_network("169.254.0.0/16"), ipaddress.ip_network("fe80::/10"))
 
 
+VERSION = 2  # of the delivery body; 2 added `version`, `dispute` and `sequence`
+
+
 def sign(secret: str, timestamp: int, body: bytes) -> str:
     """The header value: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>." + raw body>."""
-    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
-    return f"t={timestamp},v1={mac.hexdigest()}"
+    return f"t={timestamp},v1={_mac(secret, timestamp, body)}"
+
+
+def sign_all(secrets: list[str], timestamp: int, body: bytes) -> str:
+    """The header value with one v1 per secret in force (a rotation's overlap: new, then old)."""
+    return f"t={timestamp}," + ",".join(f"v1={_mac(s, timestamp, body)}" for s in secrets)
+
+
+def _mac(secret: str, timestamp: int, body: bytes) -> str:
+    return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
 
 
 def verify(
     secret: str, header: str, body: bytes, now: int, tolerance: int = TOLERANCE_SECONDS
 ) -> bool:
-    """Check a signature header as a receiver should: right key, right body, fresh."""
-    parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
-    if not parts.get("t", "").isdigit() or "v1" not in parts:
+    """Check a signature header as a receiver should: right key (any v1), right body, fresh."""
+    parts = [p.split("=", 1) for p in header.split(",") if "=" in p]
+    stamps = [v for k, v in parts if k == "t"]
+    macs = [v for k, v in parts if k == "v1"]
+    if len(stamps) != 1 or not stamps[0].isascii() or not stamps[0].isdigit() or not macs:
         return False
-    timestamp = int(parts["t"])
+    timestamp = int(stamps[0])
     if abs(now - timestamp) > tolerance:
         return False
-    expected = sign(secret, timestamp, body).split("v1=", 1)[1]
-    return hmac.compare_digest(expected, parts["v1"])
+    expected = _mac(secret, timestamp, body)
+    return any(hmac.compare_digest(expected, mac) for mac in macs)
 
 
 def host_allowed(host: str, allowed: tuple[str, ...]) -> bool:

@@ -18,6 +18,10 @@ class WebhookSubscription(db.Model):
     url: Mapped[str] = mapped_column(String(2000))
     events: Mapped[list[Any]] = mapped_column(JSON, default=list)
     secret: Mapped[str] = mapped_column(String(128))  # kept readable: it signs each delivery
+    # After a rotation the secret before it signs too, beside the new one, until this instant,
+    # so a receiver can switch keys without refusing a delivery.
+    previous_secret: Mapped[str | None] = mapped_column(String(128))
+    previous_secret_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     active: Mapped[bool] = mapped_column(default=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

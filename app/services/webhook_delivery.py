@@ -17,8 +17,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Outbox, WebhookSubscription
+from app.models.disputes import format_ref
 from app.services.outbox import DeliveryFailed
-from workflows.webhooks import SIGNATURE_HEADER, address_problem, sign, url_problem
+from workflows.webhooks import SIGNATURE_HEADER, VERSION, address_problem, sign_all, url_problem
 
 USER_AGENT = "Disputedesk-Webhooks/1"
 
@@ -28,8 +29,13 @@ def fan_out_event(row: Outbox, now: datetime) -> int | None:
     subscriptions = db.session.scalars(
         select(WebhookSubscription).where(WebhookSubscription.active.is_(True))
     ).all()
-    body = {"id": row.key, "type": row.kind, "created_at": row.created_at.isoformat(),
-            "data": row.payload}  # fmt: skip
+    # `sequence` orders one case's events: every change locks its case before it queues, so a
+    # later change's row always has a higher id. A receiver drops an event of a case whose
+    # sequence is below the last one it applied for that case (deliveries can overtake).
+    body = {"version": VERSION, "id": row.key, "type": row.kind,
+            "created_at": row.created_at.isoformat(),
+            "dispute": format_ref(row.dispute_id) if row.dispute_id else None,
+            "sequence": row.id, "data": row.payload}  # fmt: skip
     for subscription in subscriptions:
         if row.kind in (subscription.events or []):
             db.session.add(
@@ -40,6 +46,14 @@ def fan_out_event(row: Outbox, now: datetime) -> int | None:
                 )
             )  # fmt: skip
     return None
+
+
+def secrets_in_force(subscription: WebhookSubscription, now: datetime) -> list[str]:
+    """The secret, and during a rotation's overlap the one before it."""
+    until = subscription.previous_secret_until
+    if subscription.previous_secret and until is not None and now < until:
+        return [subscription.secret, subscription.previous_secret]
+    return [subscription.secret]
 
 
 def allowed_hosts() -> tuple[str, ...]:
@@ -57,8 +71,9 @@ def post_webhook(row: Outbox, now: datetime) -> int:
     headers = {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
-        SIGNATURE_HEADER: sign(subscription.secret, int(now.timestamp()), body),
+        SIGNATURE_HEADER: sign_all(secrets_in_force(subscription, now), int(now.timestamp()), body),
         "Disputedesk-Event": row.kind,
+        "Disputedesk-Webhook-Version": str(row.payload.get("version", 1)),
         "Disputedesk-Delivery": row.key or str(row.id),
     }
     status = _post(subscription.url, body, headers)

@@ -2,6 +2,7 @@
 
 import secrets
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -55,12 +56,16 @@ def update_subscription(
     user: User, subscription_id: int | None, name: str, url: str, events: Iterable[str],
     active: bool, rotate_secret: bool = False,
 ) -> WebhookSubscription:  # fmt: skip
-    """Change a subscription; a rotated secret signs every delivery from now on."""
+    """Change a subscription; a rotated secret signs every delivery from now on, and the one
+    before it signs beside it for WEBHOOK_ROTATION_OVERLAP_HOURS, so the receiver can switch."""
     _admin(user)
     subscription = get_subscription(user, subscription_id)
     subscription.name, subscription.url, subscription.events = _validated(name, url, events)
     subscription.active = active
     if rotate_secret:
+        hours = current_app.config["WEBHOOK_ROTATION_OVERLAP_HOURS"]
+        subscription.previous_secret = subscription.secret
+        subscription.previous_secret_until = utcnow() + timedelta(hours=hours)
         subscription.secret = f"whsec_{secrets.token_hex(24)}"
     db.session.commit()
     return subscription

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.models.types import as_id
+from app.models.types import as_id, utcnow
 from app.services.webhooks import (
     create_subscription,
     deliveries,
@@ -60,7 +60,7 @@ def show(subscription_id: str):  # noqa: ANN201
 def _detail(subscription, errors: dict, form, status: int = 200):  # noqa: ANN001, ANN202
     log = deliveries(subscription)
     return render_template("webhooks_admin/show.html", s=subscription, events=EVENTS, log=log,
-                           errors=errors, form=form), status  # fmt: skip
+                           errors=errors, form=form, now_utc=utcnow()), status  # fmt: skip
 
 
 @bp.post("/<subscription_id>")

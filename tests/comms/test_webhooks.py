@@ -189,3 +189,46 @@ def test_admins_add_and_edit_a_subscription_and_bad_input_saves_nothing(web: Web
 
     [saved] = db.session.scalars(select(WebhookSubscription))
     assert (saved.events, saved.active) == (["sla.breached"], False)
+
+
+def test_deliveries_are_versioned_and_one_cases_events_carry_rising_sequences(make, cast, receiver):
+    subscribe(cast, receiver, ["dispute.state_changed"])
+    dispute = make.dispute(cast, "filed", assignee=cast.analyst)
+    fire_trigger(dispute.ref, cast.analyst, "start", {})
+    fire_trigger(dispute.ref, cast.analyst, "escalate", {"reason": "unclear"})
+    deliver_all()
+    bodies = [got.json for got in receiver.received]
+    assert [b["data"]["trigger"] for b in sorted(bodies, key=lambda b: b["sequence"])] == [
+        "start", "escalate"]  # fmt: skip
+    assert {(b["version"], b["dispute"]) for b in bodies} == {(2, dispute.ref)}
+    assert {got.headers["Disputedesk-Webhook-Version"] for got in receiver.received} == {"2"}
+
+
+def test_a_rotated_secret_overlaps_with_the_old_one_then_the_old_one_stops(
+    make, cast, receiver, app, web: Web
+):
+    from datetime import timedelta
+
+    from app.models.types import utcnow
+    from app.services.webhooks import update_subscription
+
+    subscription = subscribe(cast, receiver, ["dispute.assigned"])
+    old = subscription.secret
+    update_subscription(cast.admin, subscription.id, subscription.name, subscription.url,
+                        subscription.events, active=True, rotate_secret=True)  # fmt: skip
+    assert subscription.secret != old and subscription.previous_secret == old
+    page = text(web(cast.admin).get(f"/admin/webhooks/{subscription.id}"))
+    assert "the previous secret still signs beside this one" in page
+    receiver.secrets = [old]  # the receiver has not switched yet: still accepted
+    make.dispute(cast, "filed", assignee=cast.analyst)
+    assert deliver_all().retrying == 0 and receiver.received[-1].signature_ok
+    receiver.secrets = [subscription.secret]  # switched: accepted too
+    make.dispute(cast, "filed", assignee=cast.analyst)
+    deliver_all()
+    assert receiver.received[-1].signature_ok
+    subscription.previous_secret_until = utcnow() - timedelta(seconds=1)  # the window is over
+    db.session.commit()
+    receiver.secrets = [old]
+    make.dispute(cast, "filed", assignee=cast.analyst)
+    assert deliver_all().retrying == 1 and not receiver.received[-1].signature_ok
+    assert app.config["WEBHOOK_ROTATION_OVERLAP_HOURS"] == 24

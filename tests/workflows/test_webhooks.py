@@ -2,7 +2,7 @@
 
 import pytest
 
-from workflows.webhooks import address_problem, host_allowed, sign, verify
+from workflows.webhooks import address_problem, host_allowed, sign, sign_all, verify
 
 BODY = b'{"type":"dispute.filed"}'
 
@@ -15,6 +15,16 @@ def test_a_signature_verifies_for_its_secret_body_and_time_only():
     assert not verify("whsec_1", header, BODY + b" ", now=1_700_000_100)
     assert not verify("whsec_1", header, BODY, now=1_700_000_301)  # a replay after 5 minutes
     assert not verify("whsec_1", "v1=abc", BODY, now=1_700_000_000)
+
+
+def test_during_a_rotation_either_secret_verifies_and_no_other():
+    header = sign_all(["whsec_new", "whsec_old"], 1_700_000_000, BODY)
+    assert header.count("v1=") == 2
+    assert verify("whsec_new", header, BODY, now=1_700_000_000)
+    assert verify("whsec_old", header, BODY, now=1_700_000_000)
+    assert not verify("whsec_other", header, BODY, now=1_700_000_000)
+    twice = f"t=1700000000,{header}"  # a second timestamp: refused, not guessed between
+    assert not verify("whsec_new", twice, BODY, now=1_700_000_000)
 
 
 @pytest.mark.parametrize(
