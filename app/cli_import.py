@@ -1,12 +1,14 @@
 """`flask import contracts|delivery FILE.csv [--dry-run]`: the feeds from a CSV file."""
 
 import csv
-from typing import Any, TextIO
+import io
+from typing import Any, BinaryIO
 
 import click
 
 from app.services.feeds import FeedResult, import_contracts, import_delivery
 from workflows.errors import InvalidInput
+from workflows.spreadsheet import blank, decode_text
 
 CONTRACT_HEAD = (
     "advertiser_ref",
@@ -57,12 +59,20 @@ def contracts_from_csv(rows: list[dict[str, str]]) -> list[dict[str, Any]]:
     return list(contracts.values())
 
 
-def _rows(file: TextIO, columns: tuple[str, ...]) -> list[dict[str, str]]:
-    reader = csv.DictReader(file)
+def _rows(file: BinaryIO, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    """The file's rows, numbered by line, blank rows left out, in whichever of UTF-8 and
+    Windows-1252 it was saved in."""
+    try:
+        text, encoding = decode_text(file.read())
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    if encoding != "utf-8":
+        click.echo(f"read as {encoding}", err=True)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [c for c in columns if c not in (reader.fieldnames or ())]
     if missing:
         raise click.ClickException("the CSV lacks columns: " + ", ".join(missing))
-    return [row | {"_line": str(n)} for n, row in enumerate(reader, start=2)]
+    return [row | {"_line": str(reader.line_num)} for row in reader if not blank(row)]
 
 
 def _report(result: FeedResult) -> None:
@@ -81,9 +91,9 @@ def import_group() -> None:
 
 
 @import_group.command("contracts")
-@click.argument("file", type=click.File(encoding="utf-8-sig"))
+@click.argument("file", type=click.File("rb"))
 @click.option("--dry-run", is_flag=True, help="Check the file and print what would change.")
-def import_contracts_command(file: TextIO, dry_run: bool) -> None:
+def import_contracts_command(file: BinaryIO, dry_run: bool) -> None:
     """Import contracts: one row per contract line (see README, Feeds)."""
     contracts = contracts_from_csv(_rows(file, CONTRACT_HEAD + CONTRACT_LINE[:4]))
     lines = [c.pop("_line") for c in contracts]
@@ -91,9 +101,9 @@ def import_contracts_command(file: TextIO, dry_run: bool) -> None:
 
 
 @import_group.command("delivery")
-@click.argument("file", type=click.File(encoding="utf-8-sig"))
+@click.argument("file", type=click.File("rb"))
 @click.option("--dry-run", is_flag=True, help="Check the file and print what would change.")
-def import_delivery_command(file: TextIO, dry_run: bool) -> None:
+def import_delivery_command(file: BinaryIO, dry_run: bool) -> None:
     """Import delivery records: one row per record (see README, Feeds)."""
     rows = _rows(file, DELIVERY_COLUMNS)
     lines = [r.pop("_line") for r in rows]

@@ -78,3 +78,31 @@ def test_a_csv_without_the_columns_is_refused(app, tmp_path):
     path.write_text("campaign,units\nCMP-1,5\n")
     result = app.test_cli_runner().invoke(args=["import", "delivery", str(path)])
     assert result.exit_code == 1 and "the CSV lacks columns: external_ref" in result.output
+
+
+def test_a_windows_1252_file_with_blank_rows_imports_and_says_how_it_was_read(app, make, tmp_path):
+    advertiser = make.advertiser(make.cast().team)
+    path = tmp_path / "contracts.csv"
+    # Excel on Windows: Windows-1252 ("Café" is 0xE9), CRLF, and trailing empty rows.
+    text = CONTRACTS.format(adv=advertiser.ref).replace("IO-CSV-1", "IO-Café")
+    path.write_bytes((text + ",,,,,,,,,,,,,,,,\n\n").replace("\n", "\r\n").encode("cp1252"))
+    result = app.test_cli_runner().invoke(args=["import", "contracts", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "read as windows-1252" in result.output
+    assert db.session.scalar(select(Contract.reference)) == "IO-Café"
+
+
+def test_a_file_in_neither_utf8_nor_windows_1252_is_refused_plainly(app, tmp_path):
+    path = tmp_path / "delivery.csv"
+    path.write_bytes(DELIVERY.encode() + b"\x81\x8d")  # bytes Windows-1252 leaves undefined
+    result = app.test_cli_runner().invoke(args=["import", "delivery", str(path)])
+    assert result.exit_code == 1 and "save the file as UTF-8" in result.output
+    assert count(DeliveryRecord) == 0
+
+
+def test_a_bad_row_after_a_blank_one_is_named_by_its_real_line(app, tmp_path):
+    path = tmp_path / "delivery.csv"
+    lines = DELIVERY.replace("7100,", "7100,9999999").splitlines()
+    path.write_text("\n".join([lines[0], lines[1], "", lines[2]]) + "\n")
+    refused = app.test_cli_runner().invoke(args=["import", "delivery", str(path)])
+    assert "line 4: invalid_units is more than delivered_units" in refused.output

@@ -6,10 +6,10 @@ its currency and in the reporting currency (at the rate the memo froze). The jou
 debits per currency are held to the close's credited line of the same month, to the cent.
 """
 
-import csv
-import io
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -24,7 +24,6 @@ from workflows.books import books_day
 from workflows.codes import a_role
 from workflows.errors import Conflict, NotPermitted
 from workflows.money import REPORTING_CURRENCY, format_amount
-from workflows.spreadsheet import neutralise
 
 COLUMNS = ("entry", "date", "account", "debit", "credit", "currency", "reporting_debit",
            "reporting_credit", "reporting_currency", "gl_reason", "dispute", "memo",
@@ -129,12 +128,8 @@ def _shown(row: dict) -> dict:
     return {k: format_amount(v) if k in AMOUNTS else v for k, v in row.items()}
 
 
-def as_csv(report: dict) -> str:
-    """One row per journal line; text cells neutralised so no spreadsheet runs them."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
+def table(report: dict) -> Iterator[list[object]]:
+    """One row per journal line in COLUMNS' order, amounts as numbers (for a CSV)."""
     for line in report["lines"]:
         row = _shown(asdict(line)) | {"reporting_currency": REPORTING_CURRENCY}
-        writer.writerow({k: v if k in AMOUNTS else neutralise(str(v)) for k, v in row.items()})
-    return out.getvalue()
+        yield [Decimal(row[k]) if k in AMOUNTS else row[k] for k in COLUMNS]

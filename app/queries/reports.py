@@ -3,11 +3,12 @@
 import csv
 import io
 import json
-from datetime import datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from flask import current_app
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -29,6 +30,8 @@ COLUMNS = (
     "approved_at", "issued_by", "issued_at", "reverses",
 )  # fmt: skip
 NUMBER_COLUMNS = frozenset({"amount", "reporting_amount"})
+INSTANTS = frozenset({"approved_at", "issued_at"})  # in UTC, as the CSV's ISO text says
+AMOUNT_FORMAT, RATE_FORMAT = "#,##0.00", "0.000000"
 MEDIA_TYPES = {
     "csv": "text/csv",
     "json": "application/json",
@@ -148,17 +151,41 @@ def render(rows: list[dict[str, str]], fmt: str) -> str | bytes:
     return out.getvalue()
 
 
+def typed(row: dict[str, str]) -> list[object]:
+    """A row in COLUMNS' order with its amounts as numbers (for a CSV for people)."""
+    return [Decimal(row[c]) if c in NUMBER_COLUMNS else row[c] for c in COLUMNS]
+
+
 def _xlsx(rows: list[dict[str, str]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Credits issued"
+    """The rows as a workbook written in openpyxl's write-only mode (row by row, a fraction of
+    the memory and time): amounts and rates as numbers with a number format, instants as
+    date-times in UTC, days as dates, and text as text (never a formula)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Credits issued")
     sheet.append(COLUMNS)
     for row in map(safe_cells, rows):
-        # Text stays text (openpyxl would otherwise store "=…" as a formula); money is a number.
-        sheet.append([Decimal(row[c]) if c in NUMBER_COLUMNS else row[c] for c in COLUMNS])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
+        sheet.append([_cell(sheet, column, row[column]) for column in COLUMNS])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _cell(sheet, column: str, value: str) -> WriteOnlyCell:  # noqa: ANN001
+    if column in NUMBER_COLUMNS:
+        return _formatted(sheet, Decimal(value), AMOUNT_FORMAT)
+    if column == "fx_rate" and value:
+        return _formatted(sheet, Decimal(value), RATE_FORMAT)
+    if column == "fx_rate_on" and value:
+        return _formatted(sheet, date.fromisoformat(value), "yyyy-mm-dd")
+    if column in INSTANTS and value and ";" not in value:  # one instant, not a list of them
+        utc = datetime.fromisoformat(value).astimezone(UTC).replace(tzinfo=None)
+        return _formatted(sheet, utc, "yyyy-mm-dd hh:mm:ss")
+    cell = WriteOnlyCell(sheet, value)
+    cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
+    return cell
+
+
+def _formatted(sheet, value: object, number_format: str) -> WriteOnlyCell:  # noqa: ANN001
+    cell = WriteOnlyCell(sheet, value)
+    cell.number_format = number_format
+    return cell

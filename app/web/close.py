@@ -7,12 +7,13 @@ from flask_login import current_user
 
 from app.models.types import utcnow
 from app.queries.close import ALL, LINES, month_after, month_before, roll_forward
-from app.queries.journal import as_csv, as_json, journal
+from app.queries.journal import COLUMNS, as_json, journal, table
 from app.queries.reserve import reserve_journal, reserve_journal_json, reserve_report
 from app.services.audit_packet import audit_packet
 from app.services.close import seal_month
 from app.services.facts import books_zone
 from app.web.areas import load_case
+from app.web.downloads import csv_download
 from app.web.rendering import page_or_partial, requires
 from workflows.books import BadMonth, month_of, parse_month
 from workflows.errors import DomainError
@@ -64,10 +65,11 @@ def _journal_file(build, to_json, name: str, fmt: str) -> Response:  # noqa: ANN
         abort(400)
     except DomainError as error:
         return Response(error.detail, status=409, mimetype="text/plain")
-    body = as_csv(report) if fmt == "csv" else json.dumps(to_json(report), indent=2)
-    disposition = f'attachment; filename="{name}-{month}.{fmt}"'
-    mimetype = "text/csv" if fmt == "csv" else "application/json"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})
+    if fmt == "csv":
+        return csv_download(f"{name}-{month}.csv", COLUMNS, table(report))
+    body = json.dumps(to_json(report), indent=2)
+    disposition = f'attachment; filename="{name}-{month}.json"'
+    return Response(body, mimetype="application/json", headers={"Content-Disposition": disposition})
 
 
 @packets.get("/disputes/<ref>/audit-packet.zip")

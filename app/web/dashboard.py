@@ -1,9 +1,8 @@
 """The dashboard: every widget under one filter set, each as a table, a chart and a CSV."""
 
-import csv
-import io
+from decimal import Decimal
 
-from flask import Blueprint, Response, abort, request, url_for
+from flask import Blueprint, abort, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,12 +14,12 @@ from app.queries.drilldown import drill_down, parse_drill
 from app.queries.insight_filters import CHOICES, parse_filters
 from app.services.facts import books_zone
 from app.web import params
+from app.web.downloads import csv_download
 from app.web.rendering import page_or_partial, requires
 from workflows.books import books_day
 from workflows.errors import InvalidInput
 from workflows.money import REPORTING_CURRENCY
 from workflows.permissions import INSIGHT_READERS
-from workflows.spreadsheet import neutralise
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 DASHBOARD_ROLES = INSIGHT_READERS
@@ -66,17 +65,9 @@ def widget_csv(name: str):  # noqa: ANN201
         widget = WIDGETS[name](current_filters())
     except InvalidInput:
         abort(400)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(widget.columns)
-    for row in widget.rows:
-        writer.writerow([c.value if c.numeric and c.value is not None else neutralise(c.text)
-                         for c in row])  # fmt: skip
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-    )
+    rows = ([Decimal(str(c.value)) if c.numeric and c.value is not None else c.text
+             for c in row] for row in widget.rows)  # fmt: skip
+    return csv_download(f"{name}.csv", widget.columns, rows)
 
 
 @bp.get("/cases")

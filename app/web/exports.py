@@ -1,8 +1,7 @@
 """CSV of any filtered list (my queue, the team queue, Track): the rows its pages hold."""
 
-import csv
-import io
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 
 from flask import Blueprint, Response, abort, request
 from flask_login import current_user
@@ -12,6 +11,7 @@ from app.models.types import utcnow
 from app.queries.queues import QueueFilters, my_queue, team_queue
 from app.queries.tracking import default_view, track
 from app.services.facts import reporting_amount_of
+from app.web.downloads import csv_download
 from app.web.rendering import requires
 from workflows.errors import InvalidInput
 from workflows.money import format_amount
@@ -21,23 +21,16 @@ MAX_ROWS = 5_000  # an export is for a working list, not the whole table
 COLUMNS = ("reference", "state", "priority", "advertiser", "advertiser_ref", "invoice", "amount",
            "currency", "amount_usd", "assignee", "assignee_name", "filed_at",
            "last_activity_at")  # fmt: skip
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe(value: object) -> str:
-    """Neutralise a cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def row(d: Dispute) -> list[str]:
-    return [safe(v) for v in (
+def row(d: Dispute) -> list[object]:
+    return [
         d.ref, d.state, d.priority, d.advertiser.name, d.advertiser.ref, d.invoice.number,
-        format_amount(d.disputed_amount), d.currency,
-        format_amount(reporting_amount_of(d)),
+        Decimal(format_amount(d.disputed_amount)), d.currency,
+        Decimal(format_amount(reporting_amount_of(d))),
         d.assignee.email if d.assignee else "", d.assignee.name if d.assignee else "",
         d.filed_at.isoformat(), d.updated_at.isoformat(),
-    )]  # fmt: skip
+    ]  # fmt: skip
 
 
 def _pages(read: Callable[[str | None], tuple[list[Dispute], str | None]]) -> Iterator[Dispute]:
@@ -51,14 +44,7 @@ def _pages(read: Callable[[str | None], tuple[list[Dispute], str | None]]) -> It
 
 
 def _csv(name: str, disputes: Iterator[Dispute]) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    writer.writerows(row(d) for d in disputes)
-    stamp = f"{utcnow():%Y-%m-%d}"
-    disposition = f'attachment; filename="{name}-{stamp}.csv"'
-    headers = {"Content-Disposition": disposition}
-    return Response(out.getvalue(), mimetype="text/csv", headers=headers)
+    return csv_download(f"{name}-{utcnow():%Y-%m-%d}.csv", COLUMNS, (row(d) for d in disputes))
 
 
 def _filters() -> QueueFilters:

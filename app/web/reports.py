@@ -5,8 +5,17 @@ from flask_login import current_user
 
 from app.models.types import utcnow
 from app.queries.report_totals import month_totals
-from app.queries.reports import MEDIA_TYPES, books_zone, credit_rows, month_bounds, render
+from app.queries.reports import (
+    COLUMNS,
+    MEDIA_TYPES,
+    books_zone,
+    credit_rows,
+    month_bounds,
+    render,
+    typed,
+)
 from app.web import params
+from app.web.downloads import csv_download
 from app.web.rendering import page_or_partial, requires
 from workflows.books import month_of
 from workflows.errors import InvalidInput
@@ -53,6 +62,8 @@ def export(fmt: str):  # noqa: ANN201
     except InvalidInput:
         abort(400)
     name = f"credits-{start:%Y-%m}.{fmt}"
+    if fmt == "csv":  # for people: Excel's BOM, amounts as numbers, text neutralised
+        return csv_download(name, COLUMNS, (typed(row) for row in rows))
     return Response(
         render(rows, fmt),
         mimetype=MEDIA_TYPES[fmt],

@@ -151,3 +151,25 @@ def test_a_formula_pushed_as_an_invoice_number_stays_text_in_the_export(app, mak
 )  # fmt: skip
 def test_text_that_a_spreadsheet_would_run_is_quoted_and_other_text_kept(text, safe):
     assert neutralise(text) == safe
+
+
+def test_the_workbook_types_amounts_rates_days_and_instants(app, make):
+    from app.services.reversals import reverse_memo
+
+    cast = make.cast()
+    memo = _issue_at(make, cast, datetime(2026, 11, 10, 15, tzinfo=UTC))
+    reverse_memo(
+        memo.id, cast.approver, "credited twice", now=datetime(2026, 11, 12, 15, tzinfo=UTC)
+    )
+    sheet = load_workbook(io.BytesIO(render(credit_rows("2026-11"), "xlsx"))).active
+    header = [c.value for c in sheet[1]]
+    issued, reversed_ = (
+        {h: c for h, c in zip(header, row, strict=True)} for row in sheet.iter_rows(min_row=2)
+    )
+    assert issued["amount"].value == 100 and issued["amount"].number_format == "#,##0.00"
+    assert reversed_["amount"].value == -100  # a number, never a neutralised "'-100.00"
+    assert issued["issued_at"].value == datetime(2026, 11, 10, 15)  # UTC, a date-time cell
+    assert issued["issued_at"].is_date and issued["issued_at"].number_format.startswith("yyyy")
+    # USD is the reporting currency: rate 1, and no day a rate took effect.
+    assert issued["fx_rate"].value == 1 and issued["fx_rate_on"].value in (None, "")
+    assert issued["reverses"].data_type in ("s", "inlineStr")  # text, never a formula

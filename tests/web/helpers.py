@@ -198,3 +198,10 @@ def section(body: str, element_id: str) -> str:
     """Return the markup of the section with this id (sections are not nested here)."""
     start = body.rindex("<section", 0, body.index(f'id="{element_id}"'))
     return body[start : body.index("</section>", start)]
+
+
+def csv_body(answer) -> str:  # noqa: ANN001
+    """The text of a CSV download for people: it must open as UTF-8 in Excel (a BOM first)."""
+    data = answer.get_data()
+    assert data.startswith("\ufeff".encode()), "a CSV for people starts with a UTF-8 BOM"
+    return data.decode("utf-8-sig")

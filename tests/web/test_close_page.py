@@ -7,7 +7,7 @@ import pytest
 
 from app.extensions import db
 from app.models import SealedMonth
-from tests.web.helpers import Web, table_rows, text
+from tests.web.helpers import Web, csv_body, table_rows, text
 
 ROLES = ("analyst", "lead", "approver", "viewer", "admin")
 
@@ -52,7 +52,7 @@ def test_the_close_page_downloads_the_journal_as_csv(web, cast, books, chart):
     answer = web(cast.approver).get("/reports/close/journal.csv?month=2026-11")
     assert answer.status_code == 200 and "gl-journal-2026-11.csv" in answer.headers[
         "Content-Disposition"]  # fmt: skip
-    rows = list(csv.DictReader(io.StringIO(answer.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(csv_body(answer))))
     assert len(rows) == 6 and rows[0]["reporting_currency"] == "USD"
     assert sum(int(r["debit"].replace(".", "")) for r in rows) == sum(
         int(r["credit"].replace(".", "")) for r in rows
@@ -73,7 +73,7 @@ def test_the_page_shows_the_reserve_by_age_and_its_journal(web: Web, cast, books
     assert ["Change to book", "2,000.00", "2,000.00"] in table_rows(page)
     assert "every reason from day 25 at 50.00 %" in page
     download = client.get("/reports/close/reserve-journal.csv?month=2026-10")
-    rows = list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(csv_body(download))))
     assert [(r["account"], r["debit"], r["credit"]) for r in rows] == [
         ("4990 Reserve expense", "2000.00", "0.00"), ("1290 Allowance", "0.00", "2000.00"),
     ]  # fmt: skip

@@ -17,6 +17,7 @@ from tests.web.helpers import (
     Web,
     case_refs,
     case_with_memo,
+    csv_body,
     section,
     show_more_url,
     table_rows,
@@ -354,7 +355,7 @@ def test_the_team_queue_exports_its_filtered_list_as_formula_safe_csv(web: Web, 
     make.dispute(cast, "investigating", assignee=cast.analyst)  # filtered out
     answer = web(cast.lead).get("/team.csv?state=escalated")
     assert answer.status_code == 200 and answer.mimetype == "text/csv"
-    lines = answer.get_data(as_text=True).splitlines()
+    lines = csv_body(answer).splitlines()
     assert lines[0].startswith("reference,state,priority,advertiser")
     assert len(lines) == 2 and lines[1].startswith(f"{hit.ref},escalated,")
     assert "'=HYPERLINK" in lines[1]  # a spreadsheet shows it, never runs it

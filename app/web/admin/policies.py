@@ -1,9 +1,6 @@
 """Admin: read-only policy pages, the security log, and the access review export."""
 
-import csv
-import io
-
-from flask import Response, render_template
+from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -11,6 +8,7 @@ from app.extensions import db
 from app.models import ApiToken, SecurityEvent, User
 from app.web.admin.blueprint import admin_required, bp
 from app.web.diagram import workflow_diagram
+from app.web.downloads import csv_download
 from workflows.approvals import MATRIX_VERSION, TIERS
 from workflows.dispute import TRANSITIONS
 from workflows.evidence import REQUIRED
@@ -59,11 +57,5 @@ def access_review_rows() -> list[dict[str, str]]:
 @bp.get("/access-review.csv")
 @admin_required
 def access_review():  # noqa: ANN201
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=REVIEW_COLUMNS)
-    writer.writeheader()
-    for row in access_review_rows():
-        # A cell a spreadsheet would run as a formula is written as text.
-        writer.writerow({k: f"'{v}" if v[:1] in "=+-@" else v for k, v in row.items()})
-    headers = {"Content-Disposition": 'attachment; filename="access-review.csv"'}
-    return Response(out.getvalue(), mimetype="text/csv", headers=headers)
+    rows = ([row[c] for c in REVIEW_COLUMNS] for row in access_review_rows())
+    return csv_download("access-review.csv", REVIEW_COLUMNS, rows)
