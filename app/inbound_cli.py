@@ -29,11 +29,19 @@ def read(files: tuple[str, ...], as_email: str | None) -> None:
     receiver = db.session.scalars(query.order_by(User.id)).first()
     if receiver is None:
         raise click.ClickException("no active integration user to receive the mail")
-    for name in files:
+    failed = 0
+    for name in files:  # one file's trouble never stops the rest of the batch
         try:
             record = receive(Path(name).read_bytes(), receiver)
         except DomainError as error:
             click.echo(f"{name}: refused: {error}", err=True)
             continue
+        except Exception as error:  # noqa: BLE001 - reported, and the batch goes on
+            db.session.rollback()
+            failed += 1
+            click.echo(f"{name}: failed: {type(error).__name__}: {error}", err=True)
+            continue
         where = f"DSP-{record.dispute_id:06d}" if record.dispute_id else f"triage ({record.reason})"
         click.echo(f"{name}: {record.status} → {where}")
+    if failed:
+        raise click.ClickException(f"{failed} of {len(files)} files failed (see above)")

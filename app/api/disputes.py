@@ -99,7 +99,9 @@ def disputes_show(ref: str) -> Response:
     answers={200: answers.Dispute}, refusals=CHANGE,
 )  # fmt: skip
 def disputes_fire(ref: str, body: TriggerRequest) -> Response:
-    data = body.model_dump(exclude={"trigger"}, exclude_none=True)
+    data = body.model_dump(exclude={"trigger", "message_advertiser"}, exclude_none=True)
+    if body.message_advertiser:  # the trigger takes the web form's yes
+        data["message_advertiser"] = "1"
     with keeping_loaded():
         dispute = fire_trigger(ref, g.user, body.trigger, data, expected_version=if_match_version())
         return _document(dispute)

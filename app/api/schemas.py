@@ -82,6 +82,10 @@ class TriggerRequest(Request):
         Annotated[list[DisputedLine], Field(min_length=1, max_length=edge.MAX_LINES)] | None
     ) = None
     justification: Note | None = None
+    message_advertiser: bool | None = Field(
+        None, description="with request_info, resolve or withdraw: e-mail the note to the "
+        "advertiser's billing contacts",
+    )  # fmt: skip
     rebill: bool | None = Field(
         None, description="credit and rebill: with a credited resolve, ask the billing system "
         "for a corrected invoice when the memo is issued",

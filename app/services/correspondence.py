@@ -102,6 +102,8 @@ def queue_advertiser_message(change: "CaseChange", trigger: str, data: dict[str,
     for contact in contacts:
         message = compose(contact.email, subject, TEMPLATES[trigger], contact=contact, **context)
         message["headers"] = {"Reply-To": reply_to, "Disputedesk-Case": dispute.ref}
+        if trigger == "issue_credit":  # sent by itself when a credit is issued: automatic
+            message["headers"]["Auto-Submitted"] = "auto-generated"
         enqueue(f"advertiser_{trigger}", None, dispute, change.now, message, channel="email")
     change.record(
         "advertiser_messaged",

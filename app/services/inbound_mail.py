@@ -5,11 +5,15 @@ message the case sent (In-Reply-To / References carry our Message-ID), and its s
 one of the advertiser's billing contacts. It lands on the timeline as an advertiser message
 (the account team sees it), each attachment goes through the evidence checks and becomes
 evidence, and a case waiting on the advertiser gets `info_received`, all in one change
-through the write path. Anything else waits in the leads' triage list.
+through the write path. An automatic reply (an out-of-office, workflows/mail.py) is put on the
+timeline marked as such and fires nothing: the case keeps waiting. Anything else waits in the
+leads' triage list. Text in a charset Python does not know is read as UTF-8 or Windows-1252,
+or the message is refused by name.
 """
 
 import email
 import email.policy
+import html
 import io
 import re
 from datetime import datetime
@@ -31,6 +35,8 @@ from app.services.notices import enqueue
 from app.services.triggers import apply_trigger
 from app.services.write_path import change_case
 from workflows.errors import InvalidInput, NotFound, NotPermitted
+from workflows.mail import auto_reply_reason
+from workflows.spreadsheet import decode_text
 
 REF = re.compile(r"\bDSP-(\d{6,})\b", re.IGNORECASE)
 MESSAGE_ID = re.compile(r"<([^<>@\s]+)@[^<>\s]+>")
@@ -54,6 +60,7 @@ def receive(raw: bytes, receiver: User, now: datetime | None = None) -> InboundE
         raise InvalidInput({"message": "the message has no From address"})
     dispute = _case_of(message)
     reason = _triage_reason(dispute, sender)
+    auto = auto_reply_reason(dict(message.items()), str(message.get("Subject", "")))
     record = InboundEmail(
         message_id=message_id, from_address=sender[:254],
         subject=str(message.get("Subject", ""))[:500], body=_text_of(message)[:MAX_BODY],
@@ -62,14 +69,15 @@ def receive(raw: bytes, receiver: User, now: datetime | None = None) -> InboundE
     )  # fmt: skip
     if reason:
         return _save(record)
-    return thread(record, dispute, message, receiver, now)
+    return thread(record, dispute, message, receiver, now, auto_reply=auto)
 
 
 def thread(
     record: InboundEmail, dispute: Dispute, message: EmailMessage | None, receiver: User,
-    now: datetime,
+    now: datetime, auto_reply: str | None = None,
 ) -> InboundEmail:  # fmt: skip
-    """Put a message on its case: timeline, evidence, info_received; one transaction."""
+    """Put a message on its case: timeline, evidence, info_received; one transaction. An
+    automatic reply (`auto_reply` says why) only goes on the timeline."""
     dispute = db.session.scalars(
         select(Dispute).where(Dispute.id == dispute.id)
         .options(selectinload(Dispute.sla_clocks)).with_for_update(of=Dispute)
@@ -84,8 +92,11 @@ def thread(
         change.record("advertiser_message", data={
             "from": record.from_address, "subject": record.subject, "body": record.body,
             "message_id": record.message_id, "visibility": "account_team", "attachments": files,
+            **({"auto_reply": auto_reply} if auto_reply else {}),
         })  # fmt: skip
-        if dispute.awaiting_info_since is not None:
+        if auto_reply:
+            pass  # an out-of-office is not the advertiser's answer: nothing fires, nobody is told
+        elif dispute.awaiting_info_since is not None:
             apply_trigger(change, "info_received", {"note": f"reply from {record.from_address}"})
         elif dispute.assignee_id:
             enqueue("advertiser_message", dispute.assignee_id, dispute, now,
@@ -116,6 +127,10 @@ def _case_of(message: EmailMessage) -> Dispute | None:
             return dispute
     replied = " ".join(str(message.get(h, "")) for h in ("In-Reply-To", "References"))
     keys = MESSAGE_ID.findall(replied)
+    for key in keys:  # the case's own thread id (app/services/mail.py thread_id)
+        found = parse_ref(key.removeprefix("case-")) if key.startswith("case-") else None
+        if found and (dispute := db.session.get(Dispute, found)) is not None:
+            return dispute
     if keys:
         dispute_id = db.session.scalar(
             select(Outbox.dispute_id).where(Outbox.key.in_(keys), Outbox.dispute_id.is_not(None))
@@ -140,10 +155,24 @@ def _text_of(message: EmailMessage) -> str:
     part = message.get_body(preferencelist=("plain", "html"))
     if part is None:
         return ""
-    text = part.get_content()
+    try:
+        text = part.get_content()
+    except (LookupError, UnicodeError):  # a charset Python does not know, or a wrong one
+        text = _decoded(part)
     if part.get_content_type() == "text/html":
-        text = re.sub(r"<[^>]+>", " ", text)
+        text = re.sub(r"(?is)<(style|script)\b.*?</\1\s*>", " ", text)
+        text = re.sub(r"(?i)<br\s*/?>|</p\s*>|</div\s*>", "\n", text)
+        text = html.unescape(re.sub(r"<[^>]+>", " ", text))
     return text.replace("\x00", "").strip()
+
+
+def _decoded(part: EmailMessage) -> str:
+    """The part's bytes as UTF-8, else Windows-1252; refused by name when neither reads."""
+    try:
+        return decode_text(part.get_payload(decode=True) or b"")[0]
+    except ValueError:
+        charset = part.get_content_charset() or "none"
+        raise InvalidInput({"message": f"its text is in an unknown charset ({charset})"}) from None
 
 
 def _attachments(dispute: Dispute, message: EmailMessage, receiver: User, now: datetime) -> list:

@@ -14,6 +14,7 @@ from typing import Any
 from flask import current_app, g
 
 from app.models import Outbox
+from app.models.disputes import format_ref
 from app.services.outbox import DeliveryFailed
 
 
@@ -40,7 +41,14 @@ def message_id(key: str) -> str:
     return f"<{key}@{current_app.config['MAIL_MESSAGE_ID_DOMAIN']}>"
 
 
-def build_message(payload: dict[str, Any], key: str, now: datetime) -> EmailMessage:
+def thread_id(ref: str) -> str:
+    """The Message-ID every e-mail about a case refers to, so mail programs thread them."""
+    return f"<case-{ref}@{current_app.config['MAIL_MESSAGE_ID_DOMAIN']}>"
+
+
+def build_message(
+    payload: dict[str, Any], key: str, now: datetime, case_ref: str | None = None
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = payload.get("from") or current_app.config["MAIL_FROM"]
     message["To"] = payload["to"]
@@ -50,6 +58,8 @@ def build_message(payload: dict[str, Any], key: str, now: datetime) -> EmailMess
     message["Disputedesk-Idempotency-Key"] = key
     for name, value in (payload.get("headers") or {}).items():
         message[name] = value
+    if case_ref and "References" not in message:  # one thread per case in the reader's inbox
+        message["In-Reply-To"] = message["References"] = thread_id(case_ref)
     message.set_content(payload["text"])
     if payload.get("html"):
         message.add_alternative(payload["html"], subtype="html")
@@ -58,7 +68,9 @@ def build_message(payload: dict[str, Any], key: str, now: datetime) -> EmailMess
 
 def send_email_row(row: Outbox, now: datetime) -> int | None:
     """Deliver an e-mail outbox row; answer the SMTP reply code."""
-    send(build_message(row.payload, row.key or f"outbox-{row.id}", now), row.key or str(row.id))
+    ref = format_ref(row.dispute_id) if row.dispute_id else None
+    key = row.key or f"outbox-{row.id}"
+    send(build_message(row.payload, key, now, ref), row.key or str(row.id))
     return 250
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from app.extensions import db
 from app.models import Dispute, Notification, NotificationPreference, Outbox, User
 from app.models.disputes import format_ref
+from app.services.list_headers import unsubscribe_headers
 from app.services.mail import case_link, compose
 from app.services.notices import enqueue
 from workflows.errors import InvalidInput
@@ -43,6 +44,7 @@ def deliver_notice(row: Outbox, now: datetime) -> int | None:
             user.email, subject, "notice", user=user, title=title, ref=ref, link=link,
             payload=row.payload,
         )  # fmt: skip
+        message["headers"] = unsubscribe_headers(user, row.kind)
         dispute = db.session.get(Dispute, row.dispute_id) if row.dispute_id else None
         enqueue(row.kind, user.id, dispute, now, message, channel="email")
     return None
@@ -99,6 +101,7 @@ def send_digests(now: datetime) -> int:
             items = [{"title": n.title, "link": _link_of(n)} for n in notices]
             subject = f"[Disputedesk] {len(items)} notice{'s' if len(items) != 1 else ''} today"
             message = compose(user.email, subject, "digest", user=user, items=items)
+            message["headers"] = unsubscribe_headers(user, "digest")
             enqueue("digest", user.id, None, now, message, channel="email")
         if waiting:
             db.session.execute(

@@ -11,7 +11,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from app.api.problems import from_http_error
-from app.extensions import htmx, login_manager
+from app.extensions import csrf, htmx, login_manager
 from app.models import User
 from app.security.sessions import user_of_session
 from app.web import correspondence, notifications, outbox_admin, params, webhooks_admin
@@ -47,6 +47,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(account.bp)
     app.register_blueprint(reversal_views.bp)
     app.register_blueprint(notifications.bp)
+    unsubscribe = import_module("app.web.unsubscribe").bp
+    app.register_blueprint(unsubscribe)
+    csrf.exempt(unsubscribe)  # mail programs POST the signed link with no session or token
     app.register_blueprint(outbox_admin.bp)
     app.register_blueprint(webhooks_admin.bp)
     app.register_blueprint(correspondence.bp)
