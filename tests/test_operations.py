@@ -3,6 +3,7 @@
 import json
 import logging
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -103,31 +104,62 @@ def test_health_checks_answer_everyone_alike_signed_in_or_not(app, make, path, r
     assert client.get(path).status_code == 200
 
 
-def test_gunicorn_names_no_server_version(tmp_path):
-    """Serve the real wsgi app with gunicorn.conf.py and read the raw answer's headers."""
+def _get(sock: Path, path: str) -> bytes:
+    with socket.socket(socket.AF_UNIX) as conn:
+        conn.settimeout(10)
+        conn.connect(str(sock))
+        conn.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        raw = b""
+        while chunk := conn.recv(4096):
+            raw += chunk
+    return raw
+
+
+def test_gunicorn_names_no_server_version_and_logs_only_json(tmp_path):
+    """Serve the real wsgi app with gunicorn.conf.py: the raw answer's headers, every line
+    the server and the app log, and the metrics directory it starts with."""
     root = Path(__file__).resolve().parent.parent
-    sock = tmp_path / "g.sock"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}", "LOG_FORMAT": "text"}
+    sock, metrics = tmp_path / "g.sock", tmp_path / "metrics"
+    metrics.mkdir()
+    (metrics / "histogram_99999.db").write_bytes(b"a dead process's file")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}",
+           "PROMETHEUS_MULTIPROC_DIR": str(metrics)}  # fmt: skip
+    log = (tmp_path / "stderr.log").open("wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", str(root / "gunicorn.conf.py"), "-w", "1",
          "--bind", f"unix:{sock}", "wsgi:app"],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=log,
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 90  # a loaded CI machine boots gunicorn slowly
         while not sock.exists() and time.monotonic() < deadline and server.poll() is None:
             time.sleep(0.1)
-        with socket.socket(socket.AF_UNIX) as conn:
-            conn.settimeout(10)
-            conn.connect(str(sock))
-            conn.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            raw = b""
-            while chunk := conn.recv(4096):
-                raw += chunk
+        raw = _get(sock, "/healthz")
+        _get(sock, "/login")
     finally:
         server.terminate()
         server.wait(timeout=10)
+        log.close()
     head = raw.split(b"\r\n\r\n")[0].decode()
     assert head.startswith("HTTP/1.1 200")
     assert "Server: disputedesk" in head and "gunicorn" not in head.lower()
     assert "Content-Security-Policy:" in head
+    assert not (metrics / "histogram_99999.db").exists()  # emptied when the server started
+    lines = [json.loads(x) for x in (tmp_path / "stderr.log").read_text().splitlines() if x]
+    assert {x["logger"] for x in lines} >= {"gunicorn.error", "disputedesk.request"}
+    [login] = [x for x in lines if x.get("path") == "/login"]
+    assert login["status"] == 200 and re.fullmatch(r"[0-9a-f]{32}", login["request_id"])
+
+
+def test_a_command_line_run_reuses_its_metric_files(tmp_path):
+    """Cron runs a command every minute: its metrics are written under the command's name."""
+    from app.ops.metrics import process_identity
+
+    assert process_identity(["flask", "--app", "wsgi", "sla", "sweep", "--at", "2026-02-02T09:00"],
+                            server=False) == "cli-sla-sweep"  # fmt: skip
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    script = "from app.ops.metrics import SWEEP_SECONDS; SWEEP_SECONDS.observe(0.2)"
+    for _ in range(3):
+        subprocess.run([sys.executable, "-c", script, "sla", "sweep"], env=env, check=True,
+                       cwd=Path(__file__).resolve().parent.parent, timeout=120)  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["histogram_cli-sla-sweep.db"]

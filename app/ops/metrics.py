@@ -1,9 +1,12 @@
 """Prometheus metrics at /metrics: request latency by route, outbox depth, open disputes by
 state, SLA sweep duration. Under gunicorn set PROMETHEUS_MULTIPROC_DIR (prometheus-client's
-multiprocess mode) so every worker's numbers add up in one scrape.
+multiprocess mode) so every worker's numbers add up in one scrape. gunicorn.conf.py empties
+the directory when the server starts; a command-line run writes under its command's name
+rather than its pid, so cron's runs reuse one set of files instead of adding one a minute.
 """
 
 import os
+import sys
 import time
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, request
@@ -13,6 +16,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
     multiprocess,
+    values,
 )
 from prometheus_client.core import REGISTRY, GaugeMetricFamily
 from prometheus_client.registry import Collector
@@ -21,6 +25,28 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from workflows.dispute import OPEN_STATES
+
+
+def process_identity(argv: list[str], server: bool) -> str:
+    """The name a process's metric files carry: a server worker's pid, a command's words
+    ("cli-sla-sweep" for `flask --app wsgi sla sweep --at …`)."""
+    if server:
+        return str(os.getpid())  # (not used to set the value class: see below)
+    words, skip = [], False
+    for arg in argv[1:]:
+        if skip or arg.startswith("-"):
+            skip = arg in ("--app", "-A", "--env-file", "-e") and not skip
+            continue
+        if arg.replace("-", "").isalnum():
+            words.append(arg)
+    return "cli-" + ("-".join(words[:3]) or "run")
+
+
+_SERVER = "gunicorn" in os.environ.get("SERVER_SOFTWARE", "") or "gunicorn" in sys.argv[0]
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR") and not _SERVER:  # before the first metric
+    # A worker keeps prometheus-client's own pid at write time (a preloaded app forks).
+    _identity = process_identity(sys.argv, server=False)
+    values.ValueClass = values.MultiProcessValue(process_identifier=lambda: _identity)
 
 REQUEST_SECONDS = Histogram(
     "disputedesk_request_seconds", "Time to answer a request, by route",
