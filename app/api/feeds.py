@@ -11,21 +11,78 @@ from app.api.registry import operation, reply
 from app.queries.fx import rates
 from app.services.feeds import FeedResult, import_contracts, import_delivery
 from app.services.fx import MAX_FX_ROWS, record_rates
+from workflows.codes import DELIVERY_SOURCES, PRODUCTS, UNIT_KINDS
 from workflows.feeds import MAX_CONTRACTS, MAX_DELIVERY_ROWS
-from workflows.money import format_rate
+from workflows.money import CURRENCIES, format_rate
 
-# Each row is checked by the feed service, which answers every bad row with its position.
-Row = Annotated[dict[str, Any], Field(description="one row; fields as in the CSV format")]
+# The rows' fields are declared here (names, what each holds); their values are checked by the
+# feed service, which answers every bad row with its position and the CSV format's message, and
+# takes numbers and dates as JSON numbers or as the CSV's text.
+Text = str | None
+Choice = Annotated[str | None, Field(description="one of the values listed")]
+Whole = Annotated[int | str | None, Field(description="a whole number (or its digits as text)")]
+Day = Annotated[str | None, Field(description="a date, YYYY-MM-DD")]
+Decimal = Annotated[str | int | float | None, Field(description='a decimal such as "6.50"')]
+
+
+class Row(Request):
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+
+class ContractLineRow(Row):
+    product: Choice = Field(None, description="one of " + ", ".join(PRODUCTS))
+    campaign_ref: Text = None
+    unit_kind: Choice = Field(None, description="one of " + ", ".join(UNIT_KINDS))
+    rate: Decimal = None
+    discount_bp: Whole = None
+    cap_units: Whole = None
+    cap_amount: Decimal = None
+    makegood_units: Whole = None
+    effective_from: Day = Field(None, description="default: the contract's")
+    effective_to: Day = Field(None, description="default: the contract's")
+
+
+class ContractRow(Row):
+    advertiser_ref: Text = None
+    reference: Text = Field(None, description="the insertion order; with version, the key")
+    version: Whole = None
+    tolerance_bp: Whole = None
+    delivery_source: Choice = Field(None, description="one of " + ", ".join(DELIVERY_SOURCES))
+    currency: Choice = Field(None, description="one of " + ", ".join(CURRENCIES))
+    effective_from: Day = None
+    effective_to: Day = None
+    lines: list[ContractLineRow] | None = None
+
+
+class DeliveryRow(Row):
+    external_ref: Text = Field(None, description="the delivery source's id: the key")
+    campaign_ref: Text = None
+    source: Choice = Field(None, description="one of " + ", ".join(DELIVERY_SOURCES))
+    period_start: Day = None
+    period_end: Day = None
+    delivered_units: Whole = None
+    invalid_units: Whole = None
+
+
+class FxRow(Row):
+    currency: Choice = Field(None, description="a currency other than USD")
+    effective_on: Day = None
+    rate: Decimal = Field(None, description="units of USD per unit, such as 0.7301")
+    source: Text = Field(None, description="where the rate comes from, such as ECB")
 
 
 class ContractFeed(Request):
-    contracts: Annotated[list[Row], Field(min_length=1, max_length=MAX_CONTRACTS)]
+    contracts: Annotated[list[ContractRow], Field(min_length=1, max_length=MAX_CONTRACTS)]
     dry_run: bool = False
 
 
 class DeliveryFeed(Request):
-    records: Annotated[list[Row], Field(min_length=1, max_length=MAX_DELIVERY_ROWS)]
+    records: Annotated[list[DeliveryRow], Field(min_length=1, max_length=MAX_DELIVERY_ROWS)]
     dry_run: bool = False
+
+
+def _rows(rows: list[Row]) -> list[dict[str, Any]]:
+    return [r.model_dump(exclude_none=True) for r in rows]
 
 
 class RowOutcome(Answer):
@@ -55,7 +112,9 @@ def _answer(result: FeedResult) -> Response:
     scope="integration", body=ContractFeed, answers={200: FeedAnswer}, refusals=(403, 409),
 )  # fmt: skip
 def feed_contracts(body: ContractFeed) -> Response:
-    result = import_contracts(g.user, body.contracts, dry_run=body.dry_run, limit=MAX_CONTRACTS)
+    result = import_contracts(
+        g.user, _rows(body.contracts), dry_run=body.dry_run, limit=MAX_CONTRACTS
+    )
     return _answer(result)
 
 
@@ -64,14 +123,16 @@ def feed_contracts(body: ContractFeed) -> Response:
     scope="integration", body=DeliveryFeed, answers={200: FeedAnswer}, refusals=(403, 409),
 )  # fmt: skip
 def feed_delivery(body: DeliveryFeed) -> Response:
-    result = import_delivery(g.user, body.records, dry_run=body.dry_run, limit=MAX_DELIVERY_ROWS)
+    result = import_delivery(
+        g.user, _rows(body.records), dry_run=body.dry_run, limit=MAX_DELIVERY_ROWS
+    )
     return _answer(result)
 
 
 class FxFeed(Request):
     """Rows of currency, effective_on (YYYY-MM-DD), rate (USD per unit) and source."""
 
-    rates: Annotated[list[Row], Field(min_length=1, max_length=MAX_FX_ROWS)]
+    rates: Annotated[list[FxRow], Field(min_length=1, max_length=MAX_FX_ROWS)]
     dry_run: bool = False
 
 
@@ -97,7 +158,7 @@ class FxQuery(Request):
     scope="integration", body=FxFeed, answers={200: FeedAnswer}, refusals=(403, 409),
 )  # fmt: skip
 def feed_fx_rates(body: FxFeed) -> Response:
-    return _answer(record_rates(g.user, body.rates, dry_run=body.dry_run))
+    return _answer(record_rates(g.user, _rows(body.rates), dry_run=body.dry_run))
 
 
 @operation(

@@ -9,12 +9,28 @@ from flask import Response, jsonify
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from app.api.answers import Problem
+from app.api.answers import Dispute, Problem
 from app.api.params import HEADERS
 from app.api.registry import OPERATIONS, SCOPES, Operation, operation
 from workflows import edge
 
 PREFIX = "/api/v1"
+RATE_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
+RESPONSE_HEADERS = {
+    "X-Request-Id": {"description": "this request's id, in the service's logs too (one you "
+                     "sent is kept when it is 1–64 of A–Z a–z 0–9 . _ -)",
+                     "schema": {"type": "string", "maxLength": 64}},
+    "X-RateLimit-Limit": {"description": "requests allowed in the current window",
+                          "schema": {"type": "integer"}},
+    "X-RateLimit-Remaining": {"description": "requests left in the current window",
+                              "schema": {"type": "integer"}},
+    "X-RateLimit-Reset": {"description": "when the window resets, in unix seconds",
+                          "schema": {"type": "integer"}},
+    "Retry-After": {"description": "seconds to wait before trying again",
+                    "schema": {"type": "integer"}},
+    "ETag": {"description": "the dispute's version, for If-Match and If-None-Match",
+             "schema": {"type": "string"}},
+}  # fmt: skip
 REF_TEMPLATE = "#/components/schemas/{model}"
 DOCUMENT_SCHEMA = {"type": "object", "description": "an OpenAPI 3.1 document"}
 
@@ -56,11 +72,19 @@ def document() -> dict[str, Any]:
                 }
             },
             "schemas": schemas,
+            "headers": RESPONSE_HEADERS,
             "responses": {
                 "Problem": {
                     "description": "A problem document (RFC 9457)",
+                    "headers": {"X-Request-Id": _header("X-Request-Id")},
                     "content": {"application/problem+json": {"schema": _ref(Problem)}},
-                }
+                },
+                "TooManyRequests": {
+                    "description": "Too many requests for this token or address: wait "
+                    "Retry-After seconds (a problem document)",
+                    "headers": {name: _header(name) for name in ("Retry-After", *RATE_HEADERS)},
+                    "content": {"application/problem+json": {"schema": _ref(Problem)}},
+                },
             },
         },
     }
@@ -78,7 +102,7 @@ def _operation(op: Operation) -> dict[str, Any]:
         "summary": op.summary,
         "x-scope": op.scope,
         "parameters": _parameters(op),
-        "responses": {str(code): _response(code, what) for code, what in op.responses.items()},
+        "responses": {str(code): _response(code, what, op) for code, what in op.responses.items()},
     }
     if op.description:
         spec["description"] = op.description
@@ -127,10 +151,15 @@ def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in schema.items() if (k, v) != ("default", None)}
 
 
-def _response(status: int, what: Any) -> dict[str, Any]:
+def _response(status: int, what: Any, op: Operation) -> dict[str, Any]:
     if what == "problem":
-        return {"$ref": "#/components/responses/Problem"}
-    described = {"description": HTTPStatus(status).phrase}
+        name = "TooManyRequests" if status == 429 else "Problem"
+        return {"$ref": f"#/components/responses/{name}"}
+    headers = ["X-Request-Id", *(RATE_HEADERS if op.scope != "public" else ())]
+    if what is Dispute or status == 304:  # a dispute's document (or its 304) has its version
+        headers.append("ETag")
+    described = {"description": HTTPStatus(status).phrase,
+                 "headers": {name: _header(name) for name in headers}}  # fmt: skip
     if what is None:
         return described
     if isinstance(what, dict):
@@ -139,6 +168,10 @@ def _response(status: int, what: Any) -> dict[str, Any]:
         binary = {"schema": {"type": "string", "format": "binary"}}
         return described | {"content": dict.fromkeys(what, binary)}
     return described | {"content": {"application/json": {"schema": _ref(what)}}}
+
+
+def _header(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/headers/{name}"}
 
 
 def _ref(model: type[BaseModel]) -> dict[str, str]:

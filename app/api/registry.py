@@ -81,7 +81,7 @@ def operation(
     description: str = "",
 ) -> Callable:
     """Register a view as an operation; it gets `body=` and `query=` already checked."""
-    refused = set(refusals) | ({401} if scope != "public" else set())
+    refused = set(refusals) | ({401, 429} if scope != "public" else set())
     if body is not None:
         refused |= {400, 413, 415, 422}
     if "If-Match" in headers:
@@ -144,12 +144,20 @@ def read_query(model: type[BaseModel]) -> BaseModel:
     """Read the query string (the first of repeated names) as the model says."""
     args = request.args.to_dict(flat=True)
     for name, value in args.items():
-        if why := edge.text_problem(value, edge.MAX_SEARCH, single_line=True):
+        limit = max(edge.MAX_SEARCH, _max_length(model, name))  # a field may allow more
+        if why := edge.text_problem(value, limit, single_line=True):
             raise InvalidInput({name: why})
     try:
         return model.model_validate(args)
     except ValidationError as error:
         raise refusal(error) from None
+
+
+def _max_length(model: type[BaseModel], name: str) -> int:
+    """The max_length a query model declares for a field (0 without one)."""
+    field = model.model_fields.get(name)
+    found = [getattr(m, "max_length", None) for m in (field.metadata if field else ())]
+    return max((n for n in found if isinstance(n, int)), default=0)
 
 
 def read_form(model: type[BaseModel]) -> BaseModel:

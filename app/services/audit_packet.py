@@ -68,10 +68,11 @@ def audit_sample(refs: list[str], user: User, now: datetime | None = None) -> tu
     """
     if not user.can("download_audit_packets"):
         raise NotPermitted("audit packets are for the billing team and finance")
-    refs = list(dict.fromkeys(r.strip().upper() for r in refs if r.strip()))
+    given = [r.strip().upper() for r in refs if r.strip()]
+    refs = list(dict.fromkeys(given))
     if not refs:
         raise InvalidInput({"refs": "name at least one dispute, such as DSP-000123"})
-    if len(refs) > MAX_SAMPLE:
+    if len(given) > MAX_SAMPLE:
         raise InvalidInput({"refs": f"a sample holds at most {MAX_SAMPLE} disputes"})
     now = now or utcnow()
     out = io.BytesIO()

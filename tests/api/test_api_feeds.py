@@ -139,3 +139,18 @@ def test_a_request_above_the_bulk_limit_is_refused_whole(api: Api, cast: Cast):
     response = api(cast.integration).post("/feeds/contracts", {"contracts": rows})
     assert response.status_code == 422
     assert "at most 500" in response.get_json()["errors"]["contracts"]
+
+
+def test_a_misspelt_field_of_a_row_is_refused_by_name_and_the_rows_are_typed(api, cast):
+    rows = [record(1) | {"delivred_units": 5}]
+    response = api(cast.integration).post("/feeds/delivery", {"records": rows})
+    assert response.status_code == 422
+    assert "records[0].delivred_units" in response.get_json()["errors"]
+    schemas = api(cast.integration).get("/openapi.json").get_json()["components"]["schemas"]
+    assert {"external_ref", "delivered_units", "period_start"} <= set(
+        schemas["DeliveryRow"]["properties"]
+    )
+    assert schemas["ContractRow"]["properties"]["lines"]["anyOf"][0]["items"]["$ref"].endswith(
+        "ContractLineRow"
+    )
+    assert schemas["DeliveryRow"]["additionalProperties"] is False

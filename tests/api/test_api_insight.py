@@ -117,6 +117,16 @@ def test_a_sample_with_a_case_they_may_not_see_is_refused_whole(
     assert stored_counts() == before  # no packet download was recorded on any case
 
 
+def test_a_sample_longer_than_a_search_box_is_read_whole(
+    api: Api, make: Factory, cast: Cast
+) -> None:
+    cases = [make.dispute(cast, "investigating") for _ in range(3)]
+    refs = ",".join([c.ref for c in cases] * 10)  # 329 characters: over the 200 of a search
+    answer = api(cast.approver).get(f"/audit-packets?refs={refs}")
+    assert answer.status_code == 200, answer.data[:200]
+    assert len(zipfile.ZipFile(io.BytesIO(answer.data)).namelist()) == 3 + 1  # and sample.json
+
+
 @pytest.mark.parametrize("refs", ["", ",".join(["DSP-000001"] * 201), "DSP-1%00", "DSP-1,,DSP-2"])
 def test_a_sample_that_is_not_one_is_a_422(api: Api, cast: Cast, refs: str) -> None:
     assert_problem(api(cast.approver).get(f"/audit-packets?refs={refs}"), 422)

@@ -128,7 +128,28 @@ def test_every_refusal_is_a_problem_document(document: dict[str, Any]) -> None:
             for status, response in operation["responses"].items():
                 if int(status) >= 400:
                     where = (method, path, status)
-                    assert response == {"$ref": "#/components/responses/Problem"}, where
+                    name = "TooManyRequests" if status == "429" else "Problem"
+                    assert response == {"$ref": f"#/components/responses/{name}"}, where
+    shared = document["components"]["responses"]
+    assert "application/problem+json" in shared["TooManyRequests"]["content"]
+    assert "Retry-After" in shared["TooManyRequests"]["headers"]
+
+
+def test_every_protected_operation_can_answer_429_and_says_its_limits(
+    document: dict[str, Any],
+) -> None:
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if operation.get("security") == []:
+                continue
+            assert "429" in operation["responses"], f"{method.upper()} {path}"
+            for status, response in operation["responses"].items():
+                if int(status) < 400:
+                    assert {"X-Request-Id", "X-RateLimit-Remaining"} <= set(response["headers"]), (
+                        f"{method.upper()} {path} {status}"
+                    )
+    dispute = document["paths"]["/api/v1/disputes/{ref}"]["get"]["responses"]
+    assert "ETag" in dispute["200"]["headers"] and "ETag" in dispute["304"]["headers"]
 
 
 def test_every_protected_operation_can_answer_401(document: dict[str, Any]) -> None:
