@@ -290,3 +290,40 @@ def test_queries_read_without_calling_commands_or_views(path):
     tree = ast.parse(path.read_text(), filename=str(path))
     outside = ("app.services", "app.web", "app.api")
     assert [m for m in imported_modules(tree) if m.startswith(outside)] == []
+
+
+# Batch jobs commit a batch (or a row) at a time on purpose; every other write, a dispute's
+# or not, commits through app/services/transactions.py's transaction().
+BATCH_COMMITS = {
+    "app/services/transactions.py": "the helper itself",
+    "app/services/outbox.py": "the worker: each row's delivery, or its failure, on its own",
+    "app/services/facts_rebuild.py": "a rebuild commits each batch of cases",
+    "app/services/sla_sweep.py": "the sweep commits each batch of due clocks",
+    "app/services/assurance_scan.py": "the scan commits each batch of invoices",
+    "app/services/audit_verify.py": "a verification checkpoint after the walk",
+    "app/seed.py": "the demo seed",
+}
+
+
+def commits(source: str) -> list[int]:
+    """The lines of a module that commit the session themselves."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "commit" and "session" in ast.unparse(node.func.value)
+    ]  # fmt: skip
+
+
+def test_the_commit_scanner_spots_a_commit():
+    assert commits("db.session.commit()\nsession.commit()\nx.commit_all()\n") == [1, 2]
+
+
+def test_every_write_commits_through_the_one_transaction_helper():
+    found = [
+        f"{path.relative_to(ROOT).as_posix()}:{line}"
+        for path in python_files("app")
+        if path.relative_to(ROOT).as_posix() not in BATCH_COMMITS
+        for line in commits(path.read_text())
+    ]
+    assert found == []

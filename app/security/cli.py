@@ -12,6 +12,7 @@ from app.security.sessions import end_all_sessions
 from app.security.settings import production_problems
 from app.security.throttle import current_throttle
 from app.services.tokens import revoke_token, tokens_of
+from app.services.transactions import transaction
 
 
 @click.command("check-config")
@@ -47,8 +48,8 @@ def _user(email: str) -> User:
 def unlock(email: str) -> None:
     """Clear an account's failed sign-ins so it may sign in again at once."""
     current_throttle().clear(email)
-    log.record("lockout_cleared", email=email.strip().lower())
-    db.session.commit()
+    with transaction():
+        log.record("lockout_cleared", email=email.strip().lower())
     click.echo(f"unlocked {email}")
 
 
@@ -57,9 +58,9 @@ def unlock(email: str) -> None:
 def sign_out(email: str) -> None:
     """End every web session of a user."""
     user = _user(email)
-    ended = end_all_sessions(user)
-    log.record("signed_out_everywhere", subject=user, data={"sessions": ended})
-    db.session.commit()
+    with transaction():
+        ended = end_all_sessions(user)
+        log.record("signed_out_everywhere", subject=user, data={"sessions": ended})
     click.echo(f"ended {ended} session(s) of {user.email}")
 
 

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import User, WebSession
 from app.models.types import utcnow
 from app.security import log
+from app.services.transactions import transaction
 
 SESSION_ID = "sid"  # session key: the random id of this browser's WebSession row
 SIGNED_IN_AT = "signed_in_at"  # session key: when the password was last entered (epoch seconds)
@@ -35,10 +36,10 @@ def new_session_id(user: User, address: str = "", user_agent: str = "") -> str:
 def start_session(user: User) -> None:
     """Sign the user in on this browser: a new session row, the cookie, the log (commits)."""
     agent = request.headers.get("User-Agent", "")
-    sid = new_session_id(user, log.client_address(), agent)
-    user.last_sign_in_at = utcnow()
-    log.record("sign_in", actor=user, subject=user)
-    db.session.commit()
+    with transaction():
+        sid = new_session_id(user, log.client_address(), agent)
+        user.last_sign_in_at = utcnow()
+        log.record("sign_in", actor=user, subject=user)
     session.clear()  # a new session for a new sign-in: nothing carried over from before
     login_user(user)
     session[SESSION_ID] = sid
@@ -65,14 +66,14 @@ def user_of_session(user_id: str) -> User | None:
 def end_session(user: User) -> None:
     """Sign out this browser: end its session row, log it, forget the cookie (commits)."""
     sid = session.get(SESSION_ID)
-    if isinstance(sid, str):
-        db.session.execute(
-            update(WebSession)
-            .where(WebSession.sid_hash == _digest(sid), WebSession.ended_at.is_(None))
-            .values(ended_at=utcnow())
-        )
-    log.record("sign_out", actor=user, subject=user)
-    db.session.commit()
+    with transaction():
+        if isinstance(sid, str):
+            db.session.execute(
+                update(WebSession)
+                .where(WebSession.sid_hash == _digest(sid), WebSession.ended_at.is_(None))
+                .values(ended_at=utcnow())
+            )
+        log.record("sign_out", actor=user, subject=user)
     logout_user()
     session.clear()
 

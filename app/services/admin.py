@@ -15,6 +15,7 @@ from app.models.types import utcnow
 from app.security import log
 from app.security.sessions import end_all_sessions
 from app.services.accounts import set_password
+from app.services.transactions import LOST_RACE, transaction
 from workflows import hours as business
 from workflows.admin import SET_PASSWORD_HOURS, is_role, role_changes
 from workflows.codes import ROLES
@@ -56,8 +57,14 @@ def _team(name: str) -> Team | None:
     return db.session.scalar(select(Team).where(Team.name == name)) if name else None
 
 
+def _admin(actor: User) -> None:
+    if not actor.can("administer"):
+        raise NotPermitted("only an admin keeps people and teams")
+
+
 def invite_user(email: str, profile: Profile, actor: User) -> tuple[User, str]:
     """Create an account without a password; return it and its one-time set-password token."""
+    _admin(actor)
     email = (email or "").strip().lower()
     errors = _check(profile)
     if "@" not in email or len(email) > 254:
@@ -70,16 +77,17 @@ def invite_user(email: str, profile: Profile, actor: User) -> tuple[User, str]:
         db.session.scalar(select(Team).where(Team.name == profile.team)) if profile.team else None
     )
     name = profile.name or email.split("@")[0].title()
-    user = User(email=email, name=name, role=profile.role, team=team,
-                approval_limit=profile.approval_limit, timezone=profile.timezone)  # fmt: skip
-    db.session.add(user)
-    db.session.flush()
-    token = secrets.token_urlsafe(32)
-    expires = utcnow() + timedelta(hours=SET_PASSWORD_HOURS)
-    db.session.add(PasswordLink(user_id=user.id, token_hash=_digest(token), expires_at=expires))
-    log.record("user_invited", actor=actor, subject=user,
-               data={"role": user.role, "team": profile.team})  # fmt: skip
-    db.session.commit()
+    with transaction(lost_race=f"{email} was invited at the same moment"):
+        user = User(email=email, name=name, role=profile.role, team=team,
+                    approval_limit=profile.approval_limit, timezone=profile.timezone)  # fmt: skip
+        db.session.add(user)
+        db.session.flush()
+        token = secrets.token_urlsafe(32)
+        expires = utcnow() + timedelta(hours=SET_PASSWORD_HOURS)
+        db.session.add(PasswordLink(user_id=user.id, token_hash=_digest(token),
+                                    expires_at=expires))  # fmt: skip
+        log.record("user_invited", actor=actor, subject=user,
+                   data={"role": user.role, "team": profile.team})  # fmt: skip
     return user, token
 
 
@@ -110,17 +118,20 @@ def name_top_approver(user: User, top: bool, actor: User) -> None:
         raise NotPermitted("only an admin names the top approver")
     if top and (not user.can("be_top_approver") or not user.active):
         raise InvalidInput({"top_approver": "only an active approver can be the top approver"})
-    before = list(db.session.scalars(select(User.email).where(User.top_approver.is_(True))))
-    db.session.execute(update(User).where(User.top_approver.is_(True)).values(top_approver=False))
-    db.session.flush()
-    user.top_approver = top
-    log.record("top_approver_named" if top else "top_approver_cleared", actor=actor,
-               subject=user, data={"before": before})  # fmt: skip
-    db.session.commit()
+    with transaction(lost_race=LOST_RACE):
+        before = list(db.session.scalars(select(User.email).where(User.top_approver.is_(True))))
+        db.session.execute(
+            update(User).where(User.top_approver.is_(True)).values(top_approver=False)
+        )
+        db.session.flush()
+        user.top_approver = top
+        log.record("top_approver_named" if top else "top_approver_cleared", actor=actor,
+                   subject=user, data={"before": before})  # fmt: skip
 
 
 def update_user(user: User, profile: Profile, actor: User) -> None:
     """Change role, team, limit, time zone; a role change ends the person's sessions."""
+    _admin(actor)
     errors = _check(profile)
     if errors:
         raise InvalidInput(errors)
@@ -129,19 +140,20 @@ def update_user(user: User, profile: Profile, actor: User) -> None:
     team = (
         db.session.scalar(select(Team).where(Team.name == profile.team)) if profile.team else None
     )
-    user.team, user.approval_limit, user.timezone = team, profile.approval_limit, profile.timezone
-    after = {"role": profile.role, "team": profile.team,
-             "approval_limit": profile.approval_limit, "timezone": profile.timezone}  # fmt: skip
-    if role_changes(user.role, profile.role):
-        user.role = profile.role
-        end_all_sessions(user)
-        if user.top_approver and not user.can("be_top_approver"):  # its new role
-            user.top_approver, after["top_approver"] = False, False  # only an approver is it
-            before["top_approver"] = True
-    changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
-    if changed:
-        log.record("user_changed", actor=actor, subject=user, data=changed)
-    db.session.commit()
+    with transaction(lost_race=LOST_RACE):
+        user.team, user.approval_limit = team, profile.approval_limit
+        user.timezone = profile.timezone
+        after = {"role": profile.role, "team": profile.team, "timezone": profile.timezone,
+                 "approval_limit": profile.approval_limit}  # fmt: skip
+        if role_changes(user.role, profile.role):
+            user.role = profile.role
+            end_all_sessions(user)
+            if user.top_approver and not user.can("be_top_approver"):  # its new role
+                user.top_approver, after["top_approver"] = False, False  # only approvers are
+                before["top_approver"] = True
+        changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+        if changed:
+            log.record("user_changed", actor=actor, subject=user, data=changed)
 
 
 def open_cases_of(user: User) -> Sequence[Dispute]:
@@ -152,15 +164,16 @@ def open_cases_of(user: User) -> Sequence[Dispute]:
 
 def deactivate_user(user: User, actor: User) -> int:
     """Deactivate: no sign-in, no tokens, sessions ended; open cases stay assigned (commits)."""
+    _admin(actor)
     if user.id == actor.id:
         raise InvalidInput({"user": "you cannot deactivate yourself"})
     kept = len(open_cases_of(user))
     if user.active:
-        user.active = False
-        ended = end_all_sessions(user)
-        log.record("deactivated", actor=actor, subject=user,
-                   data={"sessions": ended, "open_cases": kept})  # fmt: skip
-        db.session.commit()
+        with transaction(lost_race=LOST_RACE):
+            user.active = False
+            ended = end_all_sessions(user)
+            log.record("deactivated", actor=actor, subject=user,
+                       data={"sessions": ended, "open_cases": kept})  # fmt: skip
     return kept
 
 
@@ -175,6 +188,7 @@ def update_team(
     """
     import holidays
 
+    _admin(actor)
     team = db.session.get(Team, team_id)
     if team is None:
         raise NotFound("no such team")
@@ -201,11 +215,11 @@ def update_team(
         raise InvalidInput(errors)
     fields = ("name", "timezone", "holiday_country", "hours", "workdays")
     before = {k: getattr(team, k) for k in fields}
-    team.name, team.timezone, team.holiday_country = name, timezone, country
-    team.hours, team.workdays = hours, workdays
-    after = {k: getattr(team, k) for k in fields}
-    changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
-    if changed:
-        log.record("team_changed", actor=actor, data={"team_id": team.id, **changed})
-    db.session.commit()
+    with transaction(lost_race=f"another team was called {name} at the same moment"):
+        team.name, team.timezone, team.holiday_country = name, timezone, country
+        team.hours, team.workdays = hours, workdays
+        after = {k: getattr(team, k) for k in fields}
+        changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+        if changed:
+            log.record("team_changed", actor=actor, data={"team_id": team.id, **changed})
     return team

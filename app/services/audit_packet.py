@@ -30,6 +30,7 @@ from app.services.audit import GENESIS, append_event, chain_hash
 from app.services.evidence import store
 from app.services.packet_content import case_content, event_content, memo_content
 from app.services.packet_signing import signed
+from app.services.transactions import transaction
 from workflows.errors import InvalidInput, NotPermitted
 
 
@@ -55,8 +56,8 @@ def audit_packet(ref: str, user: User, now: datetime | None = None) -> tuple[str
     """Build the dispute's packet (zip) for a user who may see it; the download is audited."""
     if not user.can("download_audit_packets"):
         raise NotPermitted("audit packets are for the billing team and finance")
-    name, body = _packet(ref, user, now or utcnow())
-    db.session.commit()
+    with transaction():
+        name, body = _packet(ref, user, now or utcnow())
     return name, body
 
 
@@ -76,19 +77,15 @@ def audit_sample(refs: list[str], user: User, now: datetime | None = None) -> tu
         raise InvalidInput({"refs": f"a sample holds at most {MAX_SAMPLE} disputes"})
     now = now or utcnow()
     out = io.BytesIO()
-    try:
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as sample:
-            for ref in sorted(refs, key=lambda r: parse_ref(r) or 0):  # cases locked in one order
-                name, body = _packet(ref, user, now)
-                sample.writestr(name, body)
-            sample.writestr("sample.json", json.dumps(
-                {"disputes": refs, "generated_at": now.isoformat(), "generated_by": user.email},
-                indent=2,
-            ))  # fmt: skip
-    except Exception:
-        db.session.rollback()  # nothing of a refused sample is recorded
-        raise
-    db.session.commit()
+    # One transaction: nothing of a refused sample is recorded.
+    with transaction(), zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as sample:
+        for ref in sorted(refs, key=lambda r: parse_ref(r) or 0):  # cases locked in one order
+            name, body = _packet(ref, user, now)
+            sample.writestr(name, body)
+        sample.writestr("sample.json", json.dumps(
+            {"disputes": refs, "generated_at": now.isoformat(), "generated_by": user.email},
+            indent=2,
+        ))  # fmt: skip
     return f"audit-sample-{now:%Y%m%d-%H%M%S}.zip", out.getvalue()
 
 

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import Notification, User
 from app.models.types import utcnow
 from app.queries.counting import Count, capped_count
+from app.services.transactions import LOST_RACE, transaction
 from workflows.errors import NotFound
 
 PAGE = 50
@@ -48,17 +49,17 @@ def mark_read(user: User, notice_id: int | None, now: datetime | None = None) ->
     if notice is None or notice.user_id != user.id:
         raise NotFound("no such notice of yours")
     if notice.read_at is None:
-        notice.read_at = now or utcnow()
-        db.session.commit()
+        with transaction(lost_race=LOST_RACE):
+            notice.read_at = now or utcnow()
     return notice
 
 
 def mark_all_read(user: User, now: datetime | None = None) -> int:
     """Mark every unread notice of the person read; count them."""
-    done = db.session.execute(
-        update(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        .values(read_at=now or utcnow())
-    ).rowcount
-    db.session.commit()
+    with transaction(lost_race=LOST_RACE):
+        done = db.session.execute(
+            update(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+            .values(read_at=now or utcnow())
+        ).rowcount
     return done

@@ -13,6 +13,7 @@ from app.queries.close import first_movement_day, month_before, roll_forward, se
 from app.queries.reports import credit_rows
 from app.queries.reserve import month_reserve
 from app.services.facts import books_zone
+from app.services.transactions import transaction
 from workflows.books import month_bounds, parse_month
 from workflows.errors import Conflict, InvalidInput, NotPermitted
 from workflows.permissions import MONTH_SEALERS
@@ -58,7 +59,7 @@ def seal_month(month: str, user: User | None, now: datetime | None = None) -> Se
     started = first_movement_day()
     if started and f"{started:%Y-%m}" <= before and sealed(before) is None:
         raise Conflict(f"months seal in order: seal {before} first")
-    try:
+    with transaction(lost_race=f"{month} was sealed at the same moment"):
         content = {
             "roll_forward": roll_forward(month),
             "reserve": month_reserve(month),  # a later change of policy never rewrites it
@@ -74,11 +75,7 @@ def seal_month(month: str, user: User | None, now: datetime | None = None) -> Se
             content=content,
         )
         db.session.add(seal)
-        db.session.commit()
-        return seal
-    except BaseException:
-        db.session.rollback()
-        raise
+    return seal
 
 
 def verify_seal(seal: SealedMonth) -> bool:

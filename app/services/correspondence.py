@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import Advertiser, BillingContact, CreditMemo, User
 from app.services.mail import compose
 from app.services.notices import enqueue
+from app.services.transactions import LOST_RACE, transaction
 from workflows.codes import a_role
 from workflows.errors import InvalidInput, NotFound, NotPermitted
 from workflows.money import format_amount
@@ -66,16 +67,12 @@ def set_contacts(user: User, advertiser_ref: str, contacts: Any) -> Sequence[Bil
             cleaned[email.strip().lower()] = name.strip()
     if errors:
         raise InvalidInput(errors)
-    try:
+    with transaction(lost_race=LOST_RACE):
         db.session.execute(
             delete(BillingContact).where(BillingContact.advertiser_id == advertiser.id)
         )
         for email, name in cleaned.items():
             db.session.add(BillingContact(advertiser_id=advertiser.id, name=name, email=email))
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return contacts_of(advertiser.id)
 
 

@@ -11,6 +11,7 @@ from app.models import Advertiser, Contract, DeliveryRecord, User
 from app.models.types import utcnow
 from app.queries.scan_scope import invoices_under_contracts, invoices_under_delivery
 from app.services.assurance_scan import scan_invoices
+from app.services.transactions import transaction
 from workflows import feeds
 from workflows.errors import InvalidInput, NotPermitted
 from workflows.feeds import ContractIn, DeliveryIn, FeedRowError
@@ -223,7 +224,7 @@ def _finish(
         db.session.rollback()
     else:
         # what the feed changes about what invoices should have said is scanned with it
-        db.session.flush()
-        scan_invoices(affected(), utcnow())
-        db.session.commit()
+        with transaction(lost_race="the same rows were fed at the same moment"):
+            db.session.flush()
+            scan_invoices(affected(), utcnow())
     return FeedResult(outcomes, dry_run)

@@ -32,6 +32,7 @@ from app.models.disputes import parse_ref
 from app.models.types import utcnow
 from app.services.evidence import display_name, store
 from app.services.notices import enqueue
+from app.services.transactions import LOST_RACE, transaction
 from app.services.triggers import apply_trigger
 from app.services.write_path import change_case
 from workflows.errors import InvalidInput, NotFound, NotPermitted
@@ -106,12 +107,8 @@ def thread(
 
 
 def _save(record: InboundEmail) -> InboundEmail:
-    try:
+    with transaction(lost_race=LOST_RACE):
         db.session.add(record)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return record
 
 

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import Advertiser, Invoice, InvoiceLine, User
 from app.models.types import utcnow
 from app.services.assurance_scan import scan_invoices
+from app.services.transactions import transaction
 from workflows.errors import Conflict, InvalidInput, NotPermitted
 from workflows.money import BadAmount, parse_rate, parse_signed_amount
 
@@ -69,10 +70,10 @@ def create_invoice(
         period_end=period_end,
         lines=rows,
     )
-    db.session.add(invoice)
-    db.session.flush()
-    scan_invoices([invoice.id], utcnow())  # what it found commits with the invoice
-    db.session.commit()
+    with transaction(lost_race=f"invoice {number} was pushed at the same moment"):
+        db.session.add(invoice)
+        db.session.flush()
+        scan_invoices([invoice.id], utcnow())  # what it found commits with the invoice
     return invoice, True
 
 

@@ -15,6 +15,7 @@ from app.models.disputes import format_ref
 from app.services.list_headers import unsubscribe_headers
 from app.services.mail import case_link, compose
 from app.services.notices import enqueue
+from app.services.transactions import LOST_RACE, transaction
 from workflows.errors import InvalidInput
 from workflows.notices import DEFAULT_EMAIL_MODE, EMAIL_MODES, KINDS, notice_title
 
@@ -66,7 +67,7 @@ def set_email_modes(user: User, modes: dict[str, str]) -> None:
     errors |= {k: "immediate, digest or off" for k, m in modes.items() if m not in EMAIL_MODES}
     if errors:
         raise InvalidInput(errors)
-    try:
+    with transaction(lost_race=LOST_RACE):
         known = {
             p.kind: p
             for p in db.session.scalars(
@@ -78,15 +79,11 @@ def set_email_modes(user: User, modes: dict[str, str]) -> None:
                 known[kind].email = mode
             else:
                 db.session.add(NotificationPreference(user_id=user.id, kind=kind, email=mode))
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
 
 
 def send_digests(now: datetime) -> int:
     """Queue one e-mail per person listing the notices waiting for their digest; count them."""
-    try:
+    with transaction(lost_race=LOST_RACE):
         waiting = db.session.scalars(
             select(Notification)
             .where(Notification.digest_pending.is_(True))
@@ -109,10 +106,6 @@ def send_digests(now: datetime) -> int:
                 .where(Notification.id.in_([n.id for n in waiting]))
                 .values(digest_pending=False)
             )
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return len(by_user)
 
 

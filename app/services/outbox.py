@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from app.extensions import db
 from app.models import Outbox
 from app.models.types import utcnow
+from app.services.transactions import LOST_RACE, transaction
 from workflows.notices import retry_delay
 
 LEASE = timedelta(minutes=5)  # longer than any one delivery may take (timeouts are shorter)
@@ -76,7 +77,7 @@ def claim(now: datetime, batch: int) -> Sequence[Outbox]:
         .cte("candidates")
         .prefix_with("MATERIALIZED")  # run the locking LIMIT once (see sla_sweep)
     )
-    try:
+    with transaction(lost_race=LOST_RACE):
         ids = db.session.scalars(
             update(Outbox)
             .where(Outbox.id.in_(select(candidates.c.id)), due)  # re-checked after a wait
@@ -84,10 +85,6 @@ def claim(now: datetime, batch: int) -> Sequence[Outbox]:
             .returning(Outbox.id)
             .execution_options(synchronize_session=False)
         ).all()
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     if not ids:
         return []
     rows = db.session.scalars(select(Outbox).where(Outbox.id.in_(ids)).order_by(Outbox.id)).all()

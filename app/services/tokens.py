@@ -12,7 +12,8 @@ from app.extensions import db
 from app.models import ApiToken, User
 from app.models.types import utcnow
 from app.security import log
-from workflows.errors import InvalidInput, NotFound
+from app.services.transactions import LOST_RACE, transaction
+from workflows.errors import InvalidInput, NotFound, NotPermitted
 from workflows.scopes import (
     DEFAULT_SCOPES,
     DEFAULT_TOKEN_DAYS,
@@ -37,7 +38,10 @@ def issue_token(
     name: str = "",
     actor: User | None = None,
 ) -> tuple[str, ApiToken]:
-    """Create a token and return it with its row; only its hash is kept (commits)."""
+    """Create a token and return it with its row; only its hash is kept (commits). Someone
+    else's token is made only by an admin."""
+    if actor is not None and actor.id != user.id and not actor.can("administer"):
+        raise NotPermitted("only an admin makes a token for someone else")
     try:
         chosen = parse_scopes(scopes) if scopes else DEFAULT_SCOPES
     except ValueError as error:
@@ -53,11 +57,11 @@ def issue_token(
         scopes=" ".join(chosen),
         expires_at=utcnow() + timedelta(days=days),
     )
-    db.session.add(row)
-    db.session.flush()
-    log.record("token_created", actor=actor or user, subject=user,
-               data={"token_id": row.id, "scopes": list(chosen), "days": days})  # fmt: skip
-    db.session.commit()
+    with transaction(lost_race=LOST_RACE):
+        db.session.add(row)
+        db.session.flush()
+        log.record("token_created", actor=actor or user, subject=user,
+                   data={"token_id": row.id, "scopes": list(chosen), "days": days})  # fmt: skip
     return token, row
 
 
@@ -74,8 +78,8 @@ def token_in_use(token: str) -> ApiToken | None:
     if row is None or (row.expires_at is not None and row.expires_at <= now):
         return None
     if row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY:
-        row.last_used_at = now
-        db.session.commit()
+        with transaction(lost_race=LOST_RACE):
+            row.last_used_at = now
     return row
 
 
@@ -86,12 +90,15 @@ def tokens_of(user: User) -> Sequence[ApiToken]:
 
 
 def revoke_token(token_id: int, actor: User, *, any_user: bool = False) -> ApiToken:
-    """Revoke a token of the actor's own (or anyone's, for an admin screen); commits."""
+    """Revoke a token of the actor's own (or, `any_user`, anyone's if the actor is an admin);
+    commits."""
     row = db.session.get(ApiToken, token_id)
-    if row is None or (row.user_id != actor.id and not any_user):
+    theirs = row is not None and row.user_id != actor.id
+    if row is None or (theirs and not (any_user and actor.can("administer"))):
         raise NotFound("no such token of yours")
     if row.revoked_at is None:
-        row.revoked_at = utcnow()
-        log.record("token_revoked", actor=actor, subject=row.user, data={"token_id": row.id})
-        db.session.commit()
+        with transaction(lost_race=LOST_RACE):
+            row.revoked_at = utcnow()
+            log.record("token_revoked", actor=actor, subject=row.user,
+                       data={"token_id": row.id})  # fmt: skip
     return row

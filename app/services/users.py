@@ -6,6 +6,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.extensions import db
 from app.models import Team, User
 from app.services.tokens import issue_token, token_in_use
+from app.services.transactions import transaction
 from workflows.codes import ROLES
 from workflows.errors import InvalidInput
 
@@ -43,8 +44,8 @@ def create_user(
         approval_limit=approval_limit,
         password_hash=generate_password_hash(password, method="scrypt") if password else "",
     )
-    db.session.add(user)
-    db.session.commit()
+    with transaction(lost_race=f"{email} got an account at the same moment"):
+        db.session.add(user)
     return user
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Outbox, User, WebhookSubscription
 from app.models.types import utcnow
+from app.services.transactions import LOST_RACE, transaction
 from app.services.webhook_delivery import allowed_hosts
 from workflows.errors import InvalidInput, NotFound, NotPermitted
 from workflows.webhooks import EVENTS, url_problem
@@ -46,8 +47,8 @@ def create_subscription(
         name=name, url=url, events=events, secret=f"whsec_{secrets.token_hex(24)}", active=True,
         created_by_id=user.id, created_at=utcnow(),
     )  # fmt: skip
-    db.session.add(subscription)
-    db.session.commit()
+    with transaction(lost_race=LOST_RACE):
+        db.session.add(subscription)
     current_app.logger.info("webhook subscription %s created by %s", subscription.id, user.email)
     return subscription
 
@@ -60,14 +61,15 @@ def update_subscription(
     before it signs beside it for WEBHOOK_ROTATION_OVERLAP_HOURS, so the receiver can switch."""
     _admin(user)
     subscription = get_subscription(user, subscription_id)
-    subscription.name, subscription.url, subscription.events = _validated(name, url, events)
-    subscription.active = active
-    if rotate_secret:
-        hours = current_app.config["WEBHOOK_ROTATION_OVERLAP_HOURS"]
-        subscription.previous_secret = subscription.secret
-        subscription.previous_secret_until = utcnow() + timedelta(hours=hours)
-        subscription.secret = f"whsec_{secrets.token_hex(24)}"
-    db.session.commit()
+    checked = _validated(name, url, events)
+    with transaction(lost_race=LOST_RACE):
+        subscription.name, subscription.url, subscription.events = checked
+        subscription.active = active
+        if rotate_secret:
+            hours = current_app.config["WEBHOOK_ROTATION_OVERLAP_HOURS"]
+            subscription.previous_secret = subscription.secret
+            subscription.previous_secret_until = utcnow() + timedelta(hours=hours)
+            subscription.secret = f"whsec_{secrets.token_hex(24)}"
     return subscription
 
 
@@ -100,6 +102,6 @@ def redeliver(user: User, subscription_id: int | None, delivery_id: int | None) 
     row = db.session.get(Outbox, delivery_id) if delivery_id else None
     if row is None or row.subscription_id != subscription.id:
         raise NotFound("no such delivery of this subscription")
-    row.status, row.attempts, row.next_attempt_at = "pending", 0, utcnow()
-    db.session.commit()
+    with transaction(lost_race=LOST_RACE):
+        row.status, row.attempts, row.next_attempt_at = "pending", 0, utcnow()
     return row

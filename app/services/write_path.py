@@ -6,9 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 from app.models import ChainHead, Dispute, User
@@ -17,9 +15,8 @@ from app.queries.access import get_visible_dispute
 from app.services.audit import append_events, chain_head
 from app.services.facts import settle_facts
 from app.services.notices import Audience, queue_change_notices
-from workflows.errors import PreconditionFailed, StaleCase
-
-STALE_MESSAGE = "this case changed since you loaded it; reload it and try again"
+from app.services.transactions import STALE_MESSAGE, transaction
+from workflows.errors import PreconditionFailed
 
 
 @dataclass
@@ -76,25 +73,6 @@ def keeping_loaded() -> Iterator[None]:
         yield
     finally:
         session.expire_on_commit = kept
-
-
-@contextmanager
-def transaction(*, commit: bool = True) -> Iterator[None]:
-    """Run a use case as one transaction: commit at the end, or roll back whole on any error.
-
-    A lost race (a stale version, a duplicate row) is answered as StaleCase. With commit=False
-    an outer transaction() owns the commit (a use case that changes many cases).
-    """
-    try:
-        yield
-        if commit:
-            db.session.commit()
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()
-        raise StaleCase(STALE_MESSAGE) from None
-    except BaseException:
-        db.session.rollback()
-        raise
 
 
 @contextmanager

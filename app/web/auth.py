@@ -19,10 +19,11 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.security import log
 from app.security.sessions import SIGNED_IN_AT, end_all_sessions, end_session, start_session
 from app.security.throttle import current_throttle
+from app.services.transactions import transaction
 from app.services.users import authenticate
 from app.web.params import EdgeText
 from workflows.edge import MAX_EMAIL
@@ -94,16 +95,15 @@ def login():  # noqa: ANN201
             current_throttle().clear(email)
             start_session(user)
             return redirect(safe_next(request.args.get("next")))
-        if lockout is None:
-            log.record("sign_in_failed", subject=user, email=email)
-            lockout = current_throttle().failed(email)
-            if lockout:
-                log.record(
-                    "locked_out", subject=user, email=email, data={"seconds": lockout.retry_after}
-                )
-        else:
-            log.record("sign_in_locked", email=email, data={"seconds": lockout.retry_after})
-        db.session.commit()
+        with transaction():  # the security log of the refusal
+            if lockout is None:
+                log.record("sign_in_failed", subject=user, email=email)
+                lockout = current_throttle().failed(email)
+                if lockout:
+                    log.record("locked_out", subject=user, email=email,
+                               data={"seconds": lockout.retry_after})  # fmt: skip
+            else:
+                log.record("sign_in_locked", email=email, data={"seconds": lockout.retry_after})
         refused = "That email and password do not match an active account."
         if lockout:
             refused = (

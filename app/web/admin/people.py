@@ -21,6 +21,7 @@ from app.services.admin import (
     update_user,
 )
 from app.services.tokens import revoke_token, tokens_of
+from app.services.transactions import transaction
 from app.web.admin.blueprint import admin_required, bp
 from workflows.codes import ROLES
 from workflows.errors import DomainError, InvalidInput
@@ -143,10 +144,10 @@ def unlock(user_id: int):  # noqa: ANN201
 @admin_required
 def sign_out(user_id: int):  # noqa: ANN201
     person = _user(user_id)
-    ended = end_all_sessions(person)
-    log.record("signed_out_everywhere", actor=current_user, subject=person,
-               data={"sessions": ended})  # fmt: skip
-    db.session.commit()
+    with transaction():
+        ended = end_all_sessions(person)
+        log.record("signed_out_everywhere", actor=current_user, subject=person,
+                   data={"sessions": ended})  # fmt: skip
     flash(f"Ended {ended} session(s) of {person.email}.", "info")
     return redirect(url_for("admin.user", user_id=person.id))
 
