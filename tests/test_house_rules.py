@@ -1,6 +1,7 @@
 """House rules read from the source: a pure domain, no import cycles, one writer per machine."""
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -327,3 +328,37 @@ def test_every_write_commits_through_the_one_transaction_helper():
         for line in commits(path.read_text())
     ]
     assert found == []
+
+
+# Who may do what, restated in a template: the signed-in person's role compared, or a tuple of
+# role names. (Showing a role, or selecting a person's role in a form, is no rule.)
+TEMPLATE_ROLE_RULE = re.compile(
+    r"current_user\.role\s*(==|!=|\bin\b|\bnot in\b)|\(\s*['\"]("
+    + "|".join(ROLE_NAMES)
+    + r")['\"]\s*,"
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ('{% if current_user.role in ("approver", "admin") %}', True),
+        ("{{ 'x' if current_user.role == 'viewer' else 'y' }}", True),
+        ('{% if current_user.role != "integration" %}', True),
+        ('{% if current_user.can("read_close") %}', False),
+        ("{{ current_user.name }} · {{ current_user.role }}", False),
+        ("<option {% if person.role == r %}selected{% endif %}>", False),
+    ],
+)
+def test_the_template_role_scanner_spots_a_role_rule(source, found):
+    assert bool(TEMPLATE_ROLE_RULE.search(source)) is found
+
+
+def test_templates_ask_capabilities_never_role_names():
+    copied = [
+        f"{path.relative_to(ROOT).as_posix()}:{n}"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for n, text in enumerate(path.read_text().splitlines(), start=1)
+        if TEMPLATE_ROLE_RULE.search(text)
+    ]
+    assert copied == [], "ask current_user.can(...) instead"

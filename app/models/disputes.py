@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models.billing import Advertiser, Invoice, InvoiceLine
 from app.models.people import Team, User
 from app.models.types import UtcDateTime, as_id, utcnow
+from workflows import waits
 from workflows.dispute import OPEN_STATES, Facts
 from workflows.sla import TICKING
 
@@ -151,6 +152,12 @@ class Dispute(db.Model):
     def facts_loaders() -> tuple[ORMOption, ...]:
         """The loader options for what `facts()` reads, for a batch that fires triggers."""
         return selectinload(Dispute.evidence), selectinload(Dispute.credit_memos)
+
+    @property
+    def returned_from_approval(self) -> bool:
+        """Back under investigation because its last credit memo was rejected (a badge)."""
+        last = self.credit_memos[-1].status if self.credit_memos else None
+        return waits.returned_from_approval(self.state, last)
 
     def facts(self) -> Facts:
         """Return what the workflow needs to know about this dispute."""

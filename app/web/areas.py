@@ -23,7 +23,7 @@ from app.queries.exceptions import exceptions_of_dispute
 from app.queries.listing import load_dispute
 from app.services.watching import may_watch
 from app.web.form_errors import beside_fields
-from app.web.panels import credit_panel, evidence_panel, evidence_waits
+from app.web.panels import credit_panel, evidence_panel
 from app.web.people import person
 from workflows.codes import CREDIT_OUTCOMES, GL_REASONS, ROOT_CAUSES
 from workflows.dispute import TRANSITIONS, selectable_outcomes
@@ -34,6 +34,7 @@ from workflows.errors import (
     StaleCase,
 )
 from workflows.money import REPORTING_CURRENCY
+from workflows.waits import evidence_waits
 
 AREAS = ("header", "actions", "comparison", "evidence", "credit", "timeline")
 HIDDEN_FIELDS = ("trigger", "version")
@@ -46,7 +47,7 @@ EXTRAS: dict[str, Extra] = {
         "found_by_scan": exceptions_of_dispute(d) if current_user.can("read_exceptions") else ()
     },
     "actions": lambda d, view: {
-        "evidence_waits": evidence_waits(d, current_user, utcnow()),
+        "evidence_waits": evidence_waits(current_user.as_actor(), d.facts(), utcnow()),
         **_credit_lines(d, view),
     },
     "comparison": lambda d, view: {"lines": compare_dispute(d)},

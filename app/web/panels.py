@@ -1,7 +1,6 @@
 """What the evidence and credit panels of the dispute page show, asked of the services."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from flask import current_app
 
@@ -13,8 +12,6 @@ from app.queries.memos import MemoSummary, current_memo, memo_summary, memo_with
 from app.queries.reversals import reversal_refusal
 from app.services.evidence import may_add_evidence, may_remove_evidence
 from workflows import evidence as rules
-from workflows.dispute import TRANSITIONS, Transition, may_fire
-from workflows.guards import EVIDENCE
 from workflows.permissions import reads_internal_comments
 
 
@@ -49,23 +46,6 @@ def evidence_panel(dispute: Dispute, user: User) -> EvidencePanel:
         suggested_kind=unmet[0].kinds[0] if unmet else None,
         max_bytes=current_app.config["MAX_EVIDENCE_BYTES"],
     )
-
-
-def evidence_waits(dispute: Dispute, user: User, now: datetime) -> list[tuple[Transition, list]]:
-    """List the triggers the user could fire now but for missing evidence, with what is missing."""
-    actor, facts = user.as_actor(), dispute.facts()
-    waits = []
-    for t in TRANSITIONS:
-        if EVIDENCE not in t.guards or facts.state not in t.sources:
-            continue
-        others = [g for g in t.guards if not g.fields and g is not EVIDENCE]
-        if (
-            may_fire(actor, t, facts)
-            and all(g.holds(facts, {}, now) for g in others)
-            and not EVIDENCE.holds(facts, {}, now)
-        ):
-            waits.append((t, rules.missing(facts.reason_code, facts.evidence_kinds)))
-    return waits
 
 
 @dataclass(frozen=True)
