@@ -184,6 +184,7 @@ def _breach_batch(now: datetime, batch: int) -> tuple[int, int, int] | None:
                 .options(
                     joinedload(Dispute.team),
                     joinedload(Dispute.advertiser),  # the facts' tier
+                    joinedload(Dispute.invoice),  # the facts' billing period
                     selectinload(Dispute.sla_clocks),
                     *Dispute.facts_loaders(),
                 )
