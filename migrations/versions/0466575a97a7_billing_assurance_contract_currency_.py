@@ -128,7 +128,10 @@ def downgrade():
     op.drop_index('ix_disputes_problem_id', table_name='disputes')
     if op.get_bind().dialect.name != 'sqlite':
         op.drop_constraint('fk_disputes_problem_id_problems', 'disputes', type_='foreignkey')
-    op.drop_column('disputes', 'problem_id')  # SQLite 3.35+ drops a column in place
+        op.drop_column('disputes', 'problem_id')
+    else:  # SQLite drops no column a foreign key names: the table is copied without it
+        with op.batch_alter_table('disputes', recreate='always') as batch_op:
+            batch_op.drop_column('problem_id')
 
     with op.batch_alter_table('contracts', schema=None) as batch_op:
         batch_op.drop_column('currency')
