@@ -26,6 +26,8 @@ class CreditMemo(db.Model):
     __tablename__ = "credit_memos"
     __table_args__ = (
         Index("ix_credit_memos_invoice_created", "invoice_id", "created_at"),
+        # A month's memos (the credits report, the close, the journal) by their issue time.
+        Index("ix_credit_memos_issued_at", "issued_at"),
         # The approvals inbox: the pending memos oldest first, a page at a time.
         Index(
             "ix_credit_memos_pending_created",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Advertiser, CreditMemo, Dispute, DisputeFactState, Invoice, SlaClock, User
@@ -168,6 +169,9 @@ def drill_down(
         page = page.where(query.c.id < before)
     ids = db.session.scalars(page).all()
     disputes = db.session.scalars(
-        select(Dispute).where(Dispute.id.in_(ids[:PAGE])).order_by(Dispute.id.desc())
+        select(Dispute)
+        .where(Dispute.id.in_(ids[:PAGE]))
+        .options(joinedload(Dispute.advertiser))  # each row names its advertiser
+        .order_by(Dispute.id.desc())
     ).all()
     return DrillPage(list(disputes), count, amount, ids[PAGE - 1] if len(ids) > PAGE else None)

@@ -4,14 +4,17 @@ A page whose statements grew with its rows (a lazy load per row) or with the tab
 that scans) is what makes a page slow at a million disputes; bench/ measures the time.
 """
 
+from datetime import timedelta
 from itertools import count, cycle
 
 import pytest
 
 from app.models import Dispute
+from app.models.types import utcnow
 from tests.factories import Cast, Factory
 from tests.web.helpers import Web
 from tests.web.test_queue_queries import FEW, MANY, grow, queries_for
+from workflows.books import books_day
 
 MOST = 10  # statements a page may send, whatever it shows
 _names = count(1)
@@ -50,3 +53,17 @@ def test_a_list_page_sends_at_most_ten_statements(web: Web, make: Factory, cast:
     for state in ("filed", "investigating", "escalated"):
         make.dispute(cast, state, assignee=cast.analyst)
     assert queries_for(web(who), page) <= MOST
+
+
+def test_a_dashboard_drill_down_sends_as_many_statements_for_40_cases_as_for_3(
+    web: Web, make: Factory, cast: Cast
+):
+    rows: list[Dispute] = []
+    filed = lambda: make.dispute(cast, "filed", advertiser=make.advertiser(cast.team))  # noqa: E731
+    grow(filed, rows, FEW)
+    today = books_day(utcnow())
+    since = f"from={today - timedelta(days=7)}&to={today}"
+    client, path = web(cast.approver), f"/dashboard/cases?measure=filed&{since}"
+    few = queries_for(client, path, expect_rows=FEW)
+    grow(filed, rows, MANY)
+    assert queries_for(client, path, expect_rows=MANY) == few <= MOST
