@@ -175,16 +175,14 @@ def _decoded(part: EmailMessage) -> str:
 def _attachments(dispute: Dispute, message: EmailMessage, receiver: User, now: datetime) -> list:
     """Check each attachment as an upload is checked; keep those that pass as evidence."""
     results, files = [], store()
-    for part in message.iter_attachments():
-        name = display_name(part.get_filename())
-        content = part.get_payload(decode=True) or b""
+    for name, declared, content in _files_of(message):
         outcome: dict = {"filename": name}
         try:
             limit = current_app.config["MAX_EVIDENCE_BYTES"]
             with files.staging(io.BytesIO(content), limit) as staged:
                 if staged.size == 0:
                     raise Refused("the file is empty")
-                kind = recognise(staged.path, name, part.get_content_type())
+                kind = recognise(staged.path, name, declared)
                 same = db.session.scalar(select(Evidence.id).where(
                     Evidence.dispute_id == dispute.id, Evidence.sha256 == staged.sha256,
                     Evidence.removed_at.is_(None)))  # fmt: skip
@@ -206,6 +204,37 @@ def _attachments(dispute: Dispute, message: EmailMessage, receiver: User, now: d
             outcome["refused"] = str(error)
         results.append(outcome)
     return results
+
+
+def _files_of(message: EmailMessage) -> list[tuple[str, str, bytes]]:
+    """Each file a message carries, as (name, declared type, bytes): its attachments, a
+    forwarded message as an .eml of its own, and the images shown inline in its HTML."""
+    found, seen = [], set()
+    for n, part in enumerate(message.iter_attachments(), start=1):
+        seen.add(id(part))
+        if part.get_content_type() == "message/rfc822":  # a forward: the message, whole
+            inner = part.get_content()
+            name = part.get_filename() or f"forwarded-{n}.eml"
+            found.append((display_name(name), "message/rfc822", inner.as_bytes()))
+            continue
+        found.append((display_name(part.get_filename()), part.get_content_type(),
+                      part.get_payload(decode=True) or b""))  # fmt: skip
+    inline = [p for p in _own_parts(message) if p.get_content_maintype() == "image"
+              and id(p) not in seen]  # fmt: skip
+    for n, part in enumerate(inline, start=1):
+        name = part.get_filename() or f"inline-image-{n}.{part.get_content_subtype()}"
+        found.append((display_name(name), part.get_content_type(),
+                      part.get_payload(decode=True) or b""))  # fmt: skip
+    return found
+
+
+def _own_parts(part: EmailMessage) -> list[EmailMessage]:
+    """The message's parts, not those of a message forwarded inside it (that is its .eml)."""
+    if part.get_content_type() == "message/rfc822":
+        return []
+    if not part.is_multipart():
+        return [part]
+    return [p for sub in part.iter_parts() for p in _own_parts(sub)]
 
 
 def attach_from_triage(user: User, inbound_id: int | None, ref: str) -> InboundEmail:

@@ -94,3 +94,25 @@ def test_a_batch_goes_on_past_a_message_it_cannot_read(case, cast, app, tmp_path
     result = app.test_cli_runner().invoke(args=["inbound", "read", str(unreadable), str(good)])
     assert "1-unreadable.eml: refused" in result.output and "unknown charset" in result.output
     assert f"2-good.eml: threaded → {case.ref}" in result.output
+
+
+def test_a_forwarded_message_and_an_inline_image_are_kept_as_evidence(case, cast, api: Api):
+    from email.message import EmailMessage
+
+    from tests.evidence_samples import png
+
+    forwarded = EmailMessage()
+    forwarded["From"], forwarded["Subject"] = "ops@agency.example", "the signed IO"
+    forwarded.set_content("Signed IO below; rate 6.50.")
+    outer = EmailMessage()
+    outer["From"], outer["To"] = f"Pat <{CONTACT}>", "disputes@billing.example"
+    outer["Subject"], outer["Message-ID"] = f"Fwd: [{case.ref}] IO", "<fwd-1@mail.example>"
+    outer.set_content("See the forward, and the screenshot.")
+    outer.add_alternative('<p>See <img src="cid:shot1"></p>', subtype="html")
+    outer.get_payload()[1].add_related(png(), maintype="image", subtype="png", cid="<shot1>")
+    outer.add_attachment(forwarded)  # as Gmail and Apple Mail forward "as attachment"
+    answer = post_reply(api, cast, outer.as_bytes())
+    assert answer.status_code == 201, answer.get_json()
+    files = {f["filename"]: f for f in answer.get_json()["attachments"]}
+    assert set(files) == {"forwarded-1.eml", "inline-image-1.png"}
+    assert all("evidence_id" in f for f in files.values()), files
