@@ -38,6 +38,7 @@ def http_error(error: HTTPException) -> Response:
 
 
 from app.api import adjudication, catalog, credits, disputes, evidence, openapi, tokens  # noqa: E402,F401
+from app.api import bulk as _bulk  # noqa: E402,F401
 from app.api import comparison as _comparison  # noqa: E402,F401
 from app.api import correspondence as _correspondence  # noqa: E402,F401
 from app.api import exceptions as _exceptions  # noqa: E402,F401

@@ -49,6 +49,7 @@ class Operation:
 OPERATIONS: list[Operation] = []
 TAGS = {  # the reference page groups operations by the module that holds them
     "app.api.disputes": "Disputes",
+    "app.api.bulk": "Disputes",
     "app.api.evidence": "Evidence",
     "app.api.credits": "Credit memos",
     "app.api.catalog": "Advertisers and invoices",

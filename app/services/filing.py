@@ -35,6 +35,10 @@ from workflows.money import (
 from workflows.permissions import may_file
 
 
+class KeyReused(Conflict):
+    """An idempotency key sent again with another request."""
+
+
 @dataclass(frozen=True)
 class Filing:
     """What someone asks to dispute."""
@@ -61,32 +65,39 @@ def file_dispute(
         edge.check_text("invoice_number", filing.invoice_number, edge.MAX_INVOICE_NUMBER,
                         single_line=True)  # fmt: skip
     with transaction():
-        invoice = db.session.scalar(
-            select(Invoice)
-            .where(Invoice.number == filing.invoice_number)
-            .options(
-                selectinload(Invoice.lines),
-                joinedload(Invoice.advertiser, innerjoin=True).joinedload(Advertiser.team),
-            )
-            .with_for_update(of=Invoice)  # filings on one invoice take turns (PostgreSQL)
+        return file_in(user, filing, idempotency_key, now)
+
+
+def file_in(
+    user: User, filing: Filing, idempotency_key: str | None = None, now: datetime | None = None
+) -> Dispute:
+    """File inside the caller's transaction (a bulk upload files many in one)."""
+    invoice = db.session.scalar(
+        select(Invoice)
+        .where(Invoice.number == filing.invoice_number)
+        .options(
+            selectinload(Invoice.lines),
+            joinedload(Invoice.advertiser, innerjoin=True).joinedload(Advertiser.team),
         )
-        if idempotency_key and (replay := _replay(user, idempotency_key, filing)):
-            return replay
-        amount, lines = _validate(filing, invoice)
-        _refuse_overlap(invoice, lines)
-        now = now or utcnow()
-        dispute = _new_dispute(user, filing, invoice, amount, lines, now)
-        with create_case(dispute, user, now, commit=False) as change:
-            _record_filing(change, invoice, lines)
-        if idempotency_key:  # the case has its id now: it went in with its events
-            db.session.add(
-                IdempotencyKey(
-                    user_id=user.id,
-                    key=idempotency_key,
-                    request_hash=filing.fingerprint(),
-                    dispute_id=dispute.id,
-                )
+        .with_for_update(of=Invoice)  # filings on one invoice take turns (PostgreSQL)
+    )
+    if idempotency_key and (replay := _replay(user, idempotency_key, filing)):
+        return replay
+    amount, lines = _validate(filing, invoice)
+    _refuse_overlap(invoice, lines)
+    now = now or utcnow()
+    dispute = _new_dispute(user, filing, invoice, amount, lines, now)
+    with create_case(dispute, user, now, commit=False) as change:
+        _record_filing(change, invoice, lines)
+    if idempotency_key:  # the case has its id now: it went in with its events
+        db.session.add(
+            IdempotencyKey(
+                user_id=user.id,
+                key=idempotency_key,
+                request_hash=filing.fingerprint(),
+                dispute_id=dispute.id,
             )
+        )
     return dispute
 
 
@@ -97,7 +108,7 @@ def _replay(user: User, key: str, filing: Filing) -> Dispute | None:
     if known is None:
         return None
     if known.request_hash != filing.fingerprint():
-        raise Conflict("this Idempotency-Key was already used with a different request")
+        raise KeyReused("this Idempotency-Key was already used with a different request")
     return db.session.get(Dispute, known.dispute_id)
 
 

@@ -203,6 +203,7 @@ COVERED_ELSEWHERE = {
     ("GET", "/open-items"): "test_api_open_items.py",
     ("GET", "/journal"): "test_api_journal.py",
     ("GET", "/reserve"): "test_api_reserve.py",
+    ("POST", "/disputes/bulk"): "test_api_bulk.py",
     ("GET", "/rebills/pending"): "test_api_rebill.py",
     ("POST", "/credit-memos/{}/rebill"): "test_api_rebill.py",
     ("GET", "/reserve/journal"): "test_api_reserve.py",
