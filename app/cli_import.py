@@ -1,4 +1,4 @@
-"""`flask import contracts|delivery FILE.csv [--dry-run]`: the feeds from a CSV file."""
+"""`flask import contracts|delivery|fx-rates FILE.csv [--dry-run]`: the feeds from a CSV file."""
 
 import csv
 import io
@@ -7,7 +7,8 @@ from typing import Any, BinaryIO
 import click
 
 from app.services.feeds import FeedResult, import_contracts, import_delivery
-from workflows.errors import InvalidInput
+from app.services.fx import record_rates
+from workflows.errors import DomainError, InvalidInput
 from workflows.spreadsheet import blank, decode_text
 
 CONTRACT_HEAD = (
@@ -120,4 +121,27 @@ def _run(action: Any, name: str, lines: list[str]) -> None:
             place = f"line {lines[int(index) - 1]}" if index.isdecimal() else where
             click.echo(f"{place}: {message}", err=True)
         raise click.ClickException("nothing imported") from None
+    _report(result)
+
+
+FX_COLUMNS = ("currency", "effective_on", "rate", "source")
+
+
+@import_group.command("fx-rates")
+@click.argument("file", type=click.File("rb"))
+@click.option("--dry-run", is_flag=True, help="Check the file and print what would change.")
+def import_fx_command(file: BinaryIO, dry_run: bool) -> None:
+    """Import dated FX rates: currency, effective_on, rate (USD per unit), source."""
+    rows = _rows(file, FX_COLUMNS)
+    lines = [r.pop("_line") for r in rows]
+    try:
+        result = record_rates(None, rows, dry_run=dry_run)
+    except InvalidInput as error:
+        for where, message in error.errors.items():
+            index, _, field = where.partition(".")
+            place = f"line {lines[int(index) - 1]}" if index.isdecimal() else where
+            click.echo(f"{place}: {field + ' ' if field else ''}{message}", err=True)
+        raise click.ClickException("nothing imported") from None
+    except DomainError as error:
+        raise click.ClickException(f"{error.detail}; nothing imported") from None
     _report(result)

@@ -106,3 +106,24 @@ def test_a_bad_row_after_a_blank_one_is_named_by_its_real_line(app, tmp_path):
     path.write_text("\n".join([lines[0], lines[1], "", lines[2]]) + "\n")
     refused = app.test_cli_runner().invoke(args=["import", "delivery", str(path)])
     assert "line 4: invalid_units is more than delivered_units" in refused.output
+
+
+def test_fx_rates_import_from_csv_and_a_rate_on_file_is_never_rewritten(app, tmp_path):
+    from app.models import FxRate
+
+    path = tmp_path / "fx.csv"
+    path.write_text("currency,effective_on,rate,source\nCAD,2026-12-01,0.7125,ECB\n"
+                    "MXN,2026-12-01,0.0551,ECB\n")  # fmt: skip
+    runner = app.test_cli_runner()
+    done = runner.invoke(args=["import", "fx-rates", str(path)])
+    assert done.exit_code == 0, done.output
+    assert "CAD 2026-12-01: created" in done.output
+    kept = db.session.scalar(select(FxRate.rate_micros).where(
+        FxRate.currency == "CAD", FxRate.source == "ECB"))  # fmt: skip
+    assert kept == 712_500
+    path.write_text("currency,effective_on,rate,source\nCAD,2026-12-01,0.7200,ECB\n")
+    refused = runner.invoke(args=["import", "fx-rates", str(path)])
+    assert refused.exit_code == 1 and "is not rewritten" in refused.output
+    path.write_text("currency,effective_on,rate,source\nCAD,2026-12-02,abc,ECB\n")
+    bad = runner.invoke(args=["import", "fx-rates", str(path)])
+    assert "line 2: rate" in bad.output and "nothing imported" in bad.output
