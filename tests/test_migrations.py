@@ -62,7 +62,10 @@ def _round_trip(url: str) -> None:
                               text=True, timeout=300)  # fmt: skip
         assert done.returncode == 0, f"db {' '.join(step)}: {done.stderr[-2000:]}"
     engine = sqlalchemy.create_engine(url)
-    with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        assert compare_metadata(context, db.metadata) == []
-    engine.dispose()
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            differences = compare_metadata(context, db.metadata)
+    finally:
+        engine.dispose()  # before the database is dropped, whatever the comparison found
+    assert differences == []
