@@ -6,13 +6,14 @@ from flask import Response, g, request
 
 from app.api.fields import Answer, Email, Request, line
 from app.api.params import REF
+from app.api.problems import UnsupportedMediaType
 from app.api.registry import operation, reply
 from app.extensions import db
 from app.models import Advertiser
 from app.queries.listing import visible_advertisers
 from app.services.correspondence import contacts_of, find_advertiser, set_contacts
 from app.services.inbound_mail import receive
-from workflows.errors import InvalidInput, NotFound
+from workflows.errors import NotFound
 
 RAW_TYPES = ("message/rfc822", "text/plain", "application/octet-stream")
 
@@ -75,11 +76,11 @@ def contacts_replace(ref: str, body: Contacts) -> Response:
 @operation(
     "POST", "/inbound-email", scope="integration",
     summary="A raw RFC 822 message (message/rfc822): 201 threaded to its case, 202 triage",
-    answers={201: Inbound, 202: Inbound}, refusals=(403, 409, 413, 422),
+    answers={201: Inbound, 202: Inbound}, refusals=(403, 409, 413, 415, 422), raw_body=RAW_TYPES,
 )  # fmt: skip
 def inbound_email() -> Response:
     if request.mimetype not in RAW_TYPES:
-        raise InvalidInput({"body": "send the raw message as Content-Type: message/rfc822"})
+        raise UnsupportedMediaType({"body": "send the raw message as Content-Type: message/rfc822"})
     record = receive(request.get_data(cache=False), g.user)
     answer = Inbound(
         id=record.id, status=record.status, reason=record.reason or None,

@@ -111,6 +111,9 @@ def _operation(op: Operation) -> dict[str, Any]:
     if op.body is not None:
         content = {"application/json": {"schema": _ref(op.body)}}
         spec["requestBody"] = {"required": True, "content": content}
+    if op.raw_body:  # bytes as they are, such as a raw e-mail
+        binary = {"schema": {"type": "string", "format": "binary"}}
+        spec["requestBody"] = {"required": True, "content": dict.fromkeys(op.raw_body, binary)}
     if op.form is not None:
         form = op.form.model_json_schema(ref_template=REF_TEMPLATE)
         form["properties"] = {"file": {"type": "string", "format": "binary"}} | form["properties"]

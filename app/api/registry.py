@@ -44,6 +44,7 @@ class Operation:
     path_params: dict[str, dict[str, Any]] = field(default_factory=dict)
     description: str = ""
     tag: str = ""
+    raw_body: tuple[str, ...] = ()  # media types of a body taken as it is (bytes)
 
 
 OPERATIONS: list[Operation] = []
@@ -80,6 +81,7 @@ def operation(
     headers: tuple[str, ...] = (),
     path_params: dict[str, dict[str, Any]] | None = None,
     description: str = "",
+    raw_body: tuple[str, ...] = (),
 ) -> Callable:
     """Register a view as an operation; it gets `body=` and `query=` already checked."""
     refused = set(refusals) | ({401, 429} if scope != "public" else set())
@@ -95,7 +97,7 @@ def operation(
         endpoint = f"api.{view.__name__}"
         op = Operation(
             method.upper(), rule, endpoint, summary, scope, responses, body, query, form,
-            headers, path_params or {}, description, TAGS.get(view.__module__, "API"),
+            headers, path_params or {}, description, TAGS.get(view.__module__, "API"), raw_body,
         )  # fmt: skip
         OPERATIONS.append(op)
 

@@ -154,7 +154,7 @@ def test_a_body_that_is_not_a_message_is_refused_and_nothing_is_stored(cast, api
         "POST", "/inbound-email", data=b"", headers={"Content-Type": "message/rfc822"}
     )
     as_json = api(cast.integration).post("/inbound-email", {"raw": "x"})
-    assert (empty.status_code, as_json.status_code) == (422, 422)
+    assert (empty.status_code, as_json.status_code) == (422, 415)  # JSON is not a message
     assert db.session.scalar(select(InboundEmail.id)) is None
 
 
