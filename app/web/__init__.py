@@ -55,6 +55,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(correspondence.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(import_module("app.web.team_lockouts").bp)
+    app.register_blueprint(import_module("app.web.bulk_upload").bp)
     app.register_blueprint(import_module("app.web.exceptions").bp)
     app.register_blueprint(import_module("app.web.problems").bp)
     for insight in ("dashboard", "close"):  # issue 11's pages

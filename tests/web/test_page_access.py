@@ -20,6 +20,7 @@ PAGES = {
     "/queue": WORKERS,
     "/team": frozenset({"lead"}),
     "/disputes/new": WORKERS,
+    "/disputes/import": WORKERS,
     "/disputes/new/invoices": WORKERS,
     "/disputes/new/lines": WORKERS,
     "/track": EVERYONE,
