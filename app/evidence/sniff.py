@@ -3,6 +3,7 @@
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 HEAD_BYTES = 8192
 MAX_UNZIPPED = 200 * 1024 * 1024  # a workbook that inflates past this is a zip bomb
@@ -62,11 +63,11 @@ def _by_content(path: Path, head: bytes) -> FileType | None:
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
     if head.startswith(b"PK\x03\x04"):
-        return XLSX if _is_workbook(path) else None
+        return XLSX if is_workbook(path) else None
     return _text_type(head)
 
 
-def _is_workbook(path: Path) -> bool:
+def is_workbook(path: Path | BinaryIO) -> bool:
     """Check the zip's directory only: never inflate a file that may be a bomb."""
     try:
         with zipfile.ZipFile(path) as archive:

@@ -1,12 +1,14 @@
-"""Bulk intake on the web: an analyst uploads a CSV of disputed lines (the API's rows), checks
-it with a dry run, and files it; every bad row is named by its line in the file."""
+"""Bulk intake on the web: an analyst uploads a CSV or an Excel workbook of disputed lines (the
+API's rows), checks it with a dry run, and files it; every bad row is named by its line."""
 
 import csv
 import io
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user
+from openpyxl import load_workbook
 
+from app.evidence.sniff import is_workbook
 from app.services.bulk_intake import file_bulk
 from app.web.rendering import requires
 from workflows.errors import DomainError, InvalidInput
@@ -41,8 +43,17 @@ def upload():  # noqa: ANN201
     except DomainError as error:
         return _page(None, {"file": error.detail}, batch_ref, 409)
     # A dry run carries the checked file on, so filing it needs no second upload.
-    checked = decode_text(data)[0] if dry_run else ""
+    checked = _as_csv(rows) if dry_run else ""
     return _page({"cases": filed, "dry_run": dry_run, "content": checked}, {}, batch_ref, 200)
+
+
+def _as_csv(rows: list[dict]) -> str:
+    """The checked rows as CSV text (whatever the upload was), to file them with one click."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
 
 
 def _uploaded(upload, content: str | None) -> bytes:  # noqa: ANN001
@@ -59,19 +70,15 @@ def _read(data: bytes) -> tuple[list[dict], list[int], dict[str, str]]:
     whose line number is not one."""
     if len(data) > MAX_BYTES:
         raise InvalidInput({"file": f"at most {MAX_BYTES // 1024 // 1024} MB"})
-    try:
-        text, _ = decode_text(data)
-    except ValueError as error:
-        raise InvalidInput({"file": str(error)}) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
+    found, fields = _xlsx_rows(data) if data.startswith(b"PK\x03\x04") else _csv_rows(data)
+    missing = [c for c in COLUMNS if c not in fields]
     if missing:
-        raise InvalidInput({"file": "the CSV lacks columns: " + ", ".join(missing)})
+        raise InvalidInput({"file": "the file lacks columns: " + ", ".join(missing)})
     rows, lines, problems = [], [], {}
-    for row in reader:
+    for line, row in found:
         if blank(row):
             continue
-        lines.append(reader.line_num)
+        lines.append(line)
         cells = {c: (row.get(c) or "").strip() for c in COLUMNS}
         number = cells["line_no"]
         ok = number.isascii() and number.isdigit() and len(number) <= 6
@@ -79,6 +86,35 @@ def _read(data: bytes) -> tuple[list[dict], list[int], dict[str, str]]:
             problems[f"rows[{len(lines)}]"] = "line_no must be a line number such as 2"
         rows.append(cells | {"line_no": int(number) if ok else 0})
     return rows, lines, problems
+
+
+def _csv_rows(data: bytes) -> tuple[list[tuple[int, dict]], tuple[str, ...]]:
+    try:
+        text, _ = decode_text(data)
+    except ValueError as error:
+        raise InvalidInput({"file": str(error)}) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    fields = tuple(reader.fieldnames or ())
+    return [(reader.line_num, row) for row in reader], fields
+
+
+def _xlsx_rows(data: bytes) -> tuple[list[tuple[int, dict]], tuple[str, ...]]:
+    """The first sheet's rows as text, numbered by their row in the sheet (an .xlsx file is
+    opened only after its zip directory says it is a workbook and not a bomb)."""
+    if not is_workbook(io.BytesIO(data)):
+        raise InvalidInput({"file": "neither a CSV file nor an Excel workbook (.xlsx)"})
+    sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    values = sheet.iter_rows(values_only=True)
+    fields = tuple(_cell(v) for v in next(values, ()))
+    rows = [(n, dict(zip(fields, map(_cell, row), strict=False)))
+            for n, row in enumerate(values, start=2)]  # fmt: skip
+    return rows, fields
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a line number typed into Excel
+    return "" if value is None else str(value)
 
 
 def _at_line(key: str, lines: list[int]) -> str:

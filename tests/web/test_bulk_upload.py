@@ -57,3 +57,24 @@ def test_a_bad_row_is_named_by_its_line_and_nothing_is_filed(web: Web, make, cas
     assert answer.status_code == 422 and "Nothing was filed." in page
     assert "line 2:" in page and "line 5:" in page  # the rows' own lines (a blank one between)
     assert db.session.scalar(select(func.count(Dispute.id))) == 0
+
+
+def test_an_excel_workbook_imports_like_a_csv(web: Web, make, cast):
+    from openpyxl import Workbook
+
+    body, first = _csv(make, cast)
+    book = Workbook()
+    sheet = book.active
+    for line in body.splitlines():
+        cells = line.split(",")
+        if len(cells) > 2 and cells[1].isdigit():  # Excel keeps numbers as numbers
+            cells[1], cells[2] = int(cells[1]), float(cells[2])
+        sheet.append(cells)
+    saved = io.BytesIO()
+    book.save(saved)
+    data = {"batch_ref": "AG-X", "file": (io.BytesIO(saved.getvalue()), "lines.xlsx")}
+    answer = web(cast.analyst).post("/disputes/import", data=data,
+                                    content_type="multipart/form-data")  # fmt: skip
+    page = text(answer)
+    assert answer.status_code == 200 and "Filed 2 cases." in page, page[-800:]
+    assert db.session.scalar(select(func.count(Dispute.id))) == 2
