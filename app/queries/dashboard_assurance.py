@@ -4,18 +4,20 @@ Accuracy is measured on what the scan compared: invoices whose billing period st
 period, and the amounts of their lines. A line counts against accuracy while its exception is
 open or was corrected (credit, rebill, dispute); a line closed as billed correctly, or
 cleared by a later scan, does not. Amounts of every currency are shown in the reporting
-currency unless one currency is chosen.
+currency unless one currency is chosen: an invoice's amounts (and its exceptions') at the rate
+in force on its billing period's first day, a dispute's at the rate it froze at filing.
 """
 
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from app.extensions import db
 from app.models import Advertiser, BillingException, Dispute, Invoice, InvoiceLine
+from app.queries.fx import converter
 from app.queries.insight_filters import InsightFilters
 from app.queries.problems import problem_figures
 from app.queries.widgets import Widget, code, count, money, percent, text
@@ -45,25 +47,30 @@ def _scope(query, f: InsightFilters):  # noqa: ANN001, ANN202
     return query
 
 
-def _amount(by_currency: dict[str, int], f: InsightFilters) -> int:
-    return sum(v if f.currency else to_reporting(v, c) for c, v in by_currency.items())
+def _amount(by_key: dict[tuple[str, date], int], f: InsightFilters) -> int:
+    """Sum amounts keyed by (currency, the day whose rate applies) in the reporting currency,
+    or as they are when the filters chose one currency."""
+    if f.currency:
+        return sum(int(v) for v in by_key.values())  # PostgreSQL's sums come back numeric
+    to_usd = converter()
+    return sum(to_usd(int(v), c, day) for (c, day), v in by_key.items())
 
 
 def scan_accuracy(f: InsightFilters) -> Widget:
     """Invoices and amounts the scan found no billing error in, over all it scanned."""
     base = (
-        select(Invoice.currency, func.count(func.distinct(Invoice.id)),
+        select(Invoice.currency, Invoice.period_start, func.count(func.distinct(Invoice.id)),
                func.sum(InvoiceLine.amount))
         .join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
         .join(Advertiser, Advertiser.id == Invoice.advertiser_id)
         .where(Invoice.scanned_at.is_not(None), InvoiceLine.kind == "charge",
                Invoice.period_start >= f.start, Invoice.period_start <= f.end)
-        .group_by(Invoice.currency)
+        .group_by(Invoice.currency, Invoice.period_start)
     )  # fmt: skip
-    scanned = {c: (n, amount or 0) for c, n, amount in db.session.execute(_scope(base, f))}
+    scanned = {(c, d): (n, a or 0) for c, d, n, a in db.session.execute(_scope(base, f))}
     wrong_q = base.join(BillingException, and_(BillingException.invoice_line_id == InvoiceLine.id,
                                                ERRORS))  # fmt: skip
-    wrong = {c: (n, amount or 0) for c, n, amount in db.session.execute(_scope(wrong_q, f))}
+    wrong = {(c, d): (n, a or 0) for c, d, n, a in db.session.execute(_scope(wrong_q, f))}
     invoices = sum(n for n, _ in scanned.values())
     bad_invoices = sum(n for n, _ in wrong.values())
     amount = _amount({c: a for c, (_, a) in scanned.items()}, f)
@@ -91,19 +98,20 @@ def found_first(f: InsightFilters) -> Widget:
     start, end = _instants(f)
     found: dict = defaultdict(lambda: [0, defaultdict(int)])
     query = (
-        select(BillingException.kind, BillingException.currency, func.count(),
-               func.sum(func.abs(func.coalesce(BillingException.variance, 0))))
+        select(BillingException.kind, BillingException.currency, Invoice.period_start,
+               func.count(), func.sum(func.abs(func.coalesce(BillingException.variance, 0))))
         .join(Advertiser, Advertiser.id == BillingException.advertiser_id)
+        .join(Invoice, Invoice.id == BillingException.invoice_id)
         .where(BillingException.found_at >= start, BillingException.found_at < end)
-        .group_by(BillingException.kind, BillingException.currency)
+        .group_by(BillingException.kind, BillingException.currency, Invoice.period_start)
     )  # fmt: skip
     if f.team_id:
         query = query.where(Advertiser.team_id == f.team_id)
     if f.currency:
         query = query.where(BillingException.currency == f.currency)
-    for kind, currency, n, amount in db.session.execute(query):
+    for kind, currency, day, n, amount in db.session.execute(query):
         found[kind][0] += n
-        found[kind][1][currency] += amount or 0
+        found[kind][1][currency, day] += amount or 0
     filed_q = (
         select(Dispute.currency, func.count(), func.sum(Dispute.disputed_amount))
         .where(Dispute.filed_at >= start, Dispute.filed_at < end,
@@ -114,7 +122,8 @@ def found_first(f: InsightFilters) -> Widget:
         filed_q = filed_q.where(Dispute.team_id == f.team_id)
     if f.currency:
         filed_q = filed_q.where(Dispute.currency == f.currency)
-    filed = {c: (n, a or 0) for c, n, a in db.session.execute(filed_q)}
+    # A dispute's amount is converted at the rate it froze (its reporting amount) already.
+    filed_n, filed_amount = _filed(filed_q, f)
     at_risk = open_overbilling(f)
     widget = Widget("found_first", "Found by the scan, filed by advertisers",
                     ["Measure", "Lines or cases", "Amount"], chart="bar", series=(2,))  # fmt: skip
@@ -124,8 +133,7 @@ def found_first(f: InsightFilters) -> Widget:
          _amount(_merge(v[1] for v in found.values()), f), {"status": "any"}),
         ("… of them over-billing", found["overbilled"][0],
          _amount(found["overbilled"][1], f), {"status": "any", "kind": "overbilled"}),
-        ("Disputes filed by advertisers", sum(n for n, _ in filed.values()),
-         _amount({c: a for c, (_, a) in filed.items()}, f), None),
+        ("Disputes filed by advertisers", filed_n, filed_amount, None),
         ("Open over-billing not yet disputed", at_risk[0], at_risk[1],
          {"status": "open", "kind": "overbilled"}),
     ):  # fmt: skip
@@ -137,8 +145,26 @@ def found_first(f: InsightFilters) -> Widget:
     return widget
 
 
-def _merge(dicts) -> dict[str, int]:  # noqa: ANN001
-    out: dict[str, int] = defaultdict(int)
+def _filed(query, f: InsightFilters) -> tuple[int, int]:  # noqa: ANN001
+    """How many disputes and their amount: as filed for one currency, else at frozen rates."""
+    frozen = func.sum(func.coalesce(Dispute.reporting_amount, 0))
+    unfrozen = func.sum(case((Dispute.reporting_amount.is_(None), Dispute.disputed_amount),
+                             else_=0))  # fmt: skip
+    n, amount = 0, 0
+    for currency, count_, as_filed, usd, bare in db.session.execute(
+        query.add_columns(frozen, unfrozen)
+    ):
+        n += count_
+        amount += (
+            (as_filed or 0)
+            if f.currency
+            else int(usd or 0) + to_reporting(int(bare or 0), currency)
+        )
+    return n, amount
+
+
+def _merge(dicts) -> dict[tuple[str, date], int]:  # noqa: ANN001
+    out: dict[tuple[str, date], int] = defaultdict(int)
     for d in dicts:
         for k, v in d.items():
             out[k] += v
@@ -148,18 +174,20 @@ def _merge(dicts) -> dict[str, int]:  # noqa: ANN001
 def open_overbilling(f: InsightFilters) -> tuple[int, int]:
     """Open over-billing the scan found that no dispute carries yet: revenue at risk too."""
     query = (
-        select(BillingException.currency, func.count(), func.sum(BillingException.variance))
+        select(BillingException.currency, Invoice.period_start, func.count(),
+               func.sum(BillingException.variance))
         .join(Advertiser, Advertiser.id == BillingException.advertiser_id)
+        .join(Invoice, Invoice.id == BillingException.invoice_id)
         .where(BillingException.status == "open", BillingException.kind == "overbilled",
                BillingException.dispute_id.is_(None))
-        .group_by(BillingException.currency)
+        .group_by(BillingException.currency, Invoice.period_start)
     )  # fmt: skip
     if f.team_id:
         query = query.where(Advertiser.team_id == f.team_id)
     if f.currency:
         query = query.where(BillingException.currency == f.currency)
     rows = list(db.session.execute(query))
-    return sum(n for _, n, _ in rows), _amount({c: a or 0 for c, _, a in rows}, f)
+    return sum(n for _, _, n, _ in rows), _amount({(c, d): a or 0 for c, d, _, a in rows}, f)
 
 
 def top_problems(f: InsightFilters, limit: int = 10) -> Widget:

@@ -1,5 +1,8 @@
 """Dated FX rates: which rate was in force for a currency on a books' day."""
 
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 from typing import NamedTuple
 
@@ -8,7 +11,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import FxRate
 from workflows.errors import Conflict
-from workflows.money import RATE_DIGITS, REPORTING_CURRENCY
+from workflows.money import RATE_DIGITS, REPORTING_CURRENCY, convert, to_reporting
 
 
 class Rate(NamedTuple):
@@ -41,3 +44,36 @@ def rates(currency: str | None = None, limit: int = 500) -> list[FxRate]:
     if currency:
         query = query.where(FxRate.currency == currency)
     return list(db.session.scalars(query))
+
+
+def rates_in_force() -> Callable[[str, date], int | None]:
+    """`rate_on` from every rate on file read once (a small table), for a report or a rebuild
+    that converts many amounts: the rate (micros) of a currency on a day, None without one."""
+    kept: dict[str, list[tuple[date, int]]] = defaultdict(list)
+    for currency, day, micros in db.session.execute(
+        select(FxRate.currency, FxRate.effective_on, FxRate.rate_micros).order_by(
+            FxRate.currency, FxRate.effective_on
+        )
+    ):
+        kept[currency].append((day, micros))
+
+    def rate(currency: str, day: date) -> int | None:
+        if currency == REPORTING_CURRENCY:
+            return 10**RATE_DIGITS
+        found = kept.get(currency, [])
+        at = bisect_right(found, (day, float("inf"))) - 1
+        return found[at][1] if at >= 0 else None
+
+    return rate
+
+
+def converter() -> Callable[[int, str, date], int]:
+    """Convert an amount of a currency at the rate in force on a day (the standing rate when
+    none is on file), reading the rates once."""
+    rate = rates_in_force()
+
+    def to_usd(amount: int, currency: str, day: date) -> int:
+        micros = rate(currency, day)
+        return convert(amount, micros) if micros is not None else to_reporting(amount, currency)
+
+    return to_usd

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import BillingException, Dispute, Problem, ProblemEvent, User
+from app.models import BillingException, Dispute, Invoice, Problem, ProblemEvent, User
+from app.queries.fx import converter
 from workflows.errors import NotFound, NotPermitted
 from workflows.money import to_reporting
 
@@ -54,24 +55,27 @@ def problem_figures(only: int | None = None) -> list[ProblemFigures]:
     """Every problem's figures (or one's), for a reader already let through (the dashboard's)."""
     which = Problem.id.is_not(None) if only is None else Problem.id == only
     problems = {p.id: ProblemFigures(p) for p in db.session.scalars(select(Problem).where(which))}
-    for pid, amount, currency, filed in db.session.execute(
-        select(Dispute.problem_id, Dispute.disputed_amount, Dispute.currency, Dispute.filed_at)
+    to_usd = converter()
+    for pid, amount, usd, currency, filed in db.session.execute(
+        select(Dispute.problem_id, Dispute.disputed_amount, Dispute.reporting_amount,
+               Dispute.currency, Dispute.filed_at)
         .where(Dispute.problem_id.in_(problems))
     ):  # fmt: skip
         f = problems[pid]
         f.disputes += 1
-        f.money += to_reporting(amount, currency)
+        f.money += usd if usd is not None else to_reporting(amount, currency)  # frozen at filing
         f.after_fix += _after(f.problem.fix_shipped_on, filed)
-    for pid, variance, currency, found, dispute_id in db.session.execute(
+    for pid, variance, currency, found, dispute_id, billed_from in db.session.execute(
         select(BillingException.problem_id, BillingException.variance, BillingException.currency,
-               BillingException.found_at, BillingException.dispute_id)
+               BillingException.found_at, BillingException.dispute_id, Invoice.period_start)
+        .join(Invoice, Invoice.id == BillingException.invoice_id)
         .where(BillingException.problem_id.in_(problems))
     ):  # fmt: skip
         f = problems[pid]
         f.exceptions += 1
         f.after_fix += _after(f.problem.fix_shipped_on, found)
         if dispute_id is None and variance and variance > 0:  # a disputed one counts once
-            f.money += to_reporting(variance, currency)
+            f.money += to_usd(variance, currency, billed_from)  # the invoice's period's rate
     return sorted(problems.values(), key=lambda f: (-f.money, -f.after_fix, f.problem.id))
 
 

@@ -4,16 +4,14 @@ Cases are read in batches, a few statements each, and a batch's contributions ar
 into one upsert; the write path's `settle_facts` adds the same contributions case by case.
 """
 
-from bisect import bisect_right
-from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from datetime import date
+from collections.abc import Iterator, Sequence
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Dispute, DisputeFact, DisputeFactState, FactRollup, FxRate, Invoice
+from app.models import Dispute, DisputeFact, DisputeFactState, FactRollup, Invoice
+from app.queries.fx import rates_in_force
 from app.services.billed_facts import billed_facts
 from app.services.facts import (
     Facts,
@@ -25,7 +23,6 @@ from app.services.facts import (
     settle_facts,
     stored_contribution,
 )
-from workflows.money import RATE_DIGITS, REPORTING_CURRENCY
 
 Contribution = tuple[int, str, Facts]  # a case's id, product and contribution
 
@@ -65,26 +62,6 @@ def billed(batch: int) -> Facts:
                              rate(invoice.currency, day))  # fmt: skip
         fold_facts(total, facts)
     return total
-
-
-def rates_in_force() -> Callable[[str, date], int | None]:
-    """`billing_rate` from every rate on file read once (a small table), for a whole rebuild."""
-    kept: dict[str, list[tuple[date, int]]] = defaultdict(list)
-    for currency, day, micros in db.session.execute(
-        select(FxRate.currency, FxRate.effective_on, FxRate.rate_micros).order_by(
-            FxRate.currency, FxRate.effective_on
-        )
-    ):
-        kept[currency].append((day, micros))
-
-    def rate(currency: str, day: date) -> int | None:
-        if currency == REPORTING_CURRENCY:
-            return 10**RATE_DIGITS
-        found = kept.get(currency, [])
-        at = bisect_right(found, (day, float("inf"))) - 1
-        return found[at][1] if at >= 0 else None
-
-    return rate
 
 
 def recompute(batch: int = 2000) -> Facts:

@@ -52,3 +52,25 @@ def test_top_problems_rank_by_money(api, cast):
     rows = _widgets(api, cast.approver)["top_problems"]
     assert [r[0] for r in rows] == [f"{big.ref} Amendments", f"{small.ref} Small"]
     assert rows[0][2:] == [1, "800.00", "no fix yet"]
+
+
+def test_assurance_amounts_in_cad_convert_at_the_rate_of_the_billing_period(api, cast):
+    from app.services.fx import record_rates
+    from tests.assurance_support import START, contract
+
+    import_cad = contract(cast, "4.00", currency="CAD")
+    from app.services.feeds import import_contracts, import_delivery
+    from tests.assurance_support import delivery
+
+    import_contracts(cast.integration, [import_cad])
+    import_delivery(cast.integration, [delivery("D-1", "CMP-A", 1_000_000),
+                                       delivery("D-2", "CMP-B", 800_000)])  # fmt: skip
+    # The period's own rate, not the standing 0.73 seeded for all time.
+    record_rates(cast.integration, [{"currency": "CAD", "effective_on": START.isoformat(),
+                                     "rate": "0.5000", "source": "ECB"}])  # fmt: skip
+    push(cast, "INV-C1", currency="CAD")
+    rows = _widgets(api, cast.lead)
+    # 8,000.00 CAD billed, its wrong line 4,000.00 CAD: at 0.50, 4,000.00 and 2,000.00 USD.
+    assert rows["scan_accuracy"] == [[1, 0, 0.0, "4000.00", "2000.00", 50.0]]
+    found = {r[0]: r[1:] for r in rows["found_first"]}
+    assert found["Exceptions found by the scan"] == [1, "400.00"]  # 800.00 CAD at 0.50
