@@ -61,9 +61,6 @@ def file_dispute(
     """Validate and file a dispute in one transaction; replay a known Idempotency-Key."""
     if not may_file(user.as_actor()):
         raise NotPermitted(f"{a_role(user.role)} cannot file disputes")
-    if isinstance(filing.invoice_number, str):  # it is looked up before the rest is checked
-        edge.check_text("invoice_number", filing.invoice_number, edge.MAX_INVOICE_NUMBER,
-                        single_line=True)  # fmt: skip
     with transaction():
         return file_in(user, filing, idempotency_key, now)
 
@@ -72,6 +69,9 @@ def file_in(
     user: User, filing: Filing, idempotency_key: str | None = None, now: datetime | None = None
 ) -> Dispute:
     """File inside the caller's transaction (a bulk upload files many in one)."""
+    if isinstance(filing.invoice_number, str):  # it is looked up before the rest is checked
+        edge.check_text("invoice_number", filing.invoice_number, edge.MAX_INVOICE_NUMBER,
+                        single_line=True)  # fmt: skip
     invoice = db.session.scalar(
         select(Invoice)
         .where(Invoice.number == filing.invoice_number)

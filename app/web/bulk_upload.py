@@ -103,11 +103,16 @@ def _xlsx_rows(data: bytes) -> tuple[list[tuple[int, dict]], tuple[str, ...]]:
     opened only after its zip directory says it is a workbook and not a bomb)."""
     if not is_workbook(io.BytesIO(data)):
         raise InvalidInput({"file": "neither a CSV file nor an Excel workbook (.xlsx)"})
-    sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    values = sheet.iter_rows(values_only=True)
-    fields = tuple(_cell(v) for v in next(values, ()))
-    rows = [(n, dict(zip(fields, map(_cell, row), strict=False)))
-            for n, row in enumerate(values, start=2)]  # fmt: skip
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        values = sheet.iter_rows(values_only=True)
+        fields = tuple(_cell(v) for v in next(values, ()))
+        rows = [(n, dict(zip(fields, map(_cell, row), strict=False)))
+                for n, row in enumerate(values, start=2)]  # fmt: skip
+    except Exception:  # noqa: BLE001 - a damaged workbook is the file's problem, named so
+        raise InvalidInput(
+            {"file": "the workbook cannot be read: save it again in Excel"}
+        ) from None
     return rows, fields
 
 

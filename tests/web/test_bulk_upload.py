@@ -78,3 +78,19 @@ def test_an_excel_workbook_imports_like_a_csv(web: Web, make, cast):
     page = text(answer)
     assert answer.status_code == 200 and "Filed 2 cases." in page, page[-800:]
     assert db.session.scalar(select(func.count(Dispute.id))) == 2
+
+
+def test_a_damaged_workbook_or_a_nul_in_a_cell_is_refused_plainly(web: Web, make, cast):
+    import zipfile
+
+    saved = io.BytesIO()
+    with zipfile.ZipFile(saved, "w") as fake:  # a workbook's directory, not a workbook's XML
+        fake.writestr("[Content_Types].xml", "<broken")
+        fake.writestr("xl/workbook.xml", "<broken")
+    data = {"batch_ref": "AG-Z", "file": (io.BytesIO(saved.getvalue()), "lines.xlsx")}
+    answer = web(cast.analyst).post("/disputes/import", data=data,
+                                    content_type="multipart/form-data")  # fmt: skip
+    assert answer.status_code == 422 and "cannot be read" in text(answer)
+    nul = HEAD + "INV-\x00,1,10.00,USD,other,x\n"
+    refused = _post(web(cast.analyst), nul, "AG-N", dry=True)
+    assert refused.status_code == 422 and "line 2:" in text(refused)
