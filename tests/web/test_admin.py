@@ -15,7 +15,8 @@ from tests.web.helpers import Web, csv_body, text
 
 ROLES = ("analyst", "lead", "approver", "viewer", "admin")
 PAGES = ["/admin/", "/admin/users", "/admin/users/{user}", "/admin/teams", "/admin/tokens",
-         "/admin/policies", "/admin/security-log", "/admin/access-review.csv"]  # fmt: skip
+         "/admin/policies", "/admin/security-log", "/admin/access-review.csv",
+         "/admin/books"]  # fmt: skip
 FORMS = {
     "/admin/users": {"email": "new@test.example", "role": "analyst", "timezone": "UTC"},
     "/admin/users/{user}": {"role": "analyst", "timezone": "UTC", "approval_limit": "0"},
@@ -31,6 +32,8 @@ FORMS = {
         "workday": ["0", "1", "2", "3", "4"],
     },
     "/admin/tokens/{token}/revoke": {},
+    "/admin/books/reserve": {"bands": "*, 0, 10"},
+    "/admin/books/gl/makegood": {"debit_account": "4950 X", "credit_account": "1200 AR"},
 }
 
 

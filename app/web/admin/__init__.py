@@ -1,6 +1,6 @@
-"""Admin screens: people, teams, tokens, the security log, read-only policies, access review."""
+"""Admin screens: people, teams, tokens, the books, the security log, policies, access review."""
 
-from app.web.admin import people, policies, teams  # noqa: F401  (their routes join bp)
+from app.web.admin import books, people, policies, teams  # noqa: F401  (their routes join bp)
 from app.web.admin.blueprint import bp
 
 __all__ = ["bp"]
