@@ -1,11 +1,11 @@
 # make run: set up and serve the demo on SQLite · make test: every check, SQLite and PostgreSQL
 VENV ?= .venv
 PY := $(VENV)/bin/python
-FLASK := $(VENV)/bin/flask --app wsgi
+FLASK := $(VENV)/bin/disputedesk
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint test-sqlite test-postgres fuzz
+.PHONY: install run test lint test-sqlite test-postgres fuzz compose-smoke
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -49,3 +49,8 @@ test-postgres: install
 # A long schemathesis run over every API operation (FUZZ_EXAMPLES per operation; FUZZ_SEED pins it).
 fuzz: install
 	env -u TEST_DATABASE_URL FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest -p no:randomly tests/api/test_schemathesis.py $(PYTEST_ARGS)
+
+# Build the image and start compose.yaml (two web instances behind a proxy, worker, sweep,
+# PostgreSQL, Redis), check it through the proxy, then remove it. Needs Docker with compose.
+compose-smoke:
+	bash deploy/smoke.sh

@@ -24,11 +24,11 @@ from sqlalchemy import select, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app import create_app  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.models import BillingException  # noqa: E402
-from app.services.assurance_scan import scan_everything  # noqa: E402
 from bench.sla_sweep import SERVER, analyze, report, throwaway_database  # noqa: E402
+from disputedesk.app import create_app  # noqa: E402
+from disputedesk.app.extensions import db  # noqa: E402
+from disputedesk.app.models import BillingException  # noqa: E402
+from disputedesk.app.services.assurance_scan import scan_everything  # noqa: E402
 
 TEAMS, LINES_PER_INVOICE, LINES_PER_ADVERTISER, OFF_EVERY = 20, 4, 400, 50
 
@@ -109,7 +109,7 @@ def run(server: str, lines: int) -> None:
     with throwaway_database(server) as url:
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}})
         with app.app_context():
-            upgrade(directory=str(ROOT / "migrations"))
+            upgrade(directory=str(ROOT / "disputedesk" / "migrations"))
             version = db.session.scalar(text("SHOW server_version"))
             print(f"PostgreSQL {version}, Python {platform.python_version()}, "
                   f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}\n")  # fmt: skip

@@ -15,14 +15,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select, text
 
-from app.extensions import db
-from app.models import User
-from app.queries.close import roll_forward
-from app.queries.dashboard import dashboard
-from app.queries.insight_filters import parse_filters
 from bench.facts import fill_facts
 from bench.seed import bench_app, seed, sqlalchemy_url
-from workflows.books import books_day, month_of
+from disputedesk.app.extensions import db
+from disputedesk.app.models import User
+from disputedesk.app.queries.close import roll_forward
+from disputedesk.app.queries.dashboard import dashboard
+from disputedesk.app.queries.insight_filters import parse_filters
+from disputedesk.workflows.books import books_day, month_of
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/disputedesk_bench_insight"
 ZONE = "America/Chicago"

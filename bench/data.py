@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
-from app.models.disputes import NO_CLOCK, queue_band
-from app.services.audit import chain_hash, head_mac
-from workflows.codes import GL_REASONS, PRODUCTS, REASON_CODES, ROOT_CAUSES
-from workflows.money import priority_for, to_reporting
-from workflows.sla import TARGETS, TICKING, WARN_AT
+from disputedesk.app.models.disputes import NO_CLOCK, queue_band
+from disputedesk.app.services.audit import chain_hash, head_mac
+from disputedesk.workflows.codes import GL_REASONS, PRODUCTS, REASON_CODES, ROOT_CAUSES
+from disputedesk.workflows.money import priority_for, to_reporting
+from disputedesk.workflows.sla import TARGETS, TICKING, WARN_AT
 
 TEAMS, ANALYSTS_PER_TEAM, APPROVERS, VIEWERS = 20, 10, 6, 20
 LINES_PER_INVOICE = 3

@@ -6,9 +6,9 @@ line per case; business-day turnaround left out): what `flask insight rebuild` d
 
 from sqlalchemy import func, select, text
 
-from app.extensions import db
-from app.models import DisputeFact
-from workflows.insight import CUBOIDS, DAY_GRAIN
+from disputedesk.app.extensions import db
+from disputedesk.app.models import DisputeFact
+from disputedesk.workflows.insight import CUBOIDS, DAY_GRAIN
 
 ZONE = "America/Chicago"
 

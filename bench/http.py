@@ -21,10 +21,10 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import User
-from app.services.users import create_token
 from bench.seed import PASSWORD
+from disputedesk.app.extensions import db
+from disputedesk.app.models import User
+from disputedesk.app.services.users import create_token
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS, CLAIMERS, MAX_REQUESTS = 8, 16, 20_000
@@ -41,7 +41,7 @@ def start_gunicorn(url: str, port: int) -> subprocess.Popen:
     env = os.environ | {"DATABASE_URL": url, "SECRET_KEY": "bench-" + os.urandom(8).hex()}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)  # fmt: skip
+         "--log-level", "warning", "disputedesk.wsgi:app"], cwd=ROOT, env=env)  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

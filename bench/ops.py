@@ -15,8 +15,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from app.extensions import db
-from app.models import (
+from bench.floors import FLOORS
+from bench.seed import PASSWORD
+from disputedesk.app.extensions import db
+from disputedesk.app.models import (
     Advertiser,
     CreditMemo,
     Dispute,
@@ -25,14 +27,12 @@ from app.models import (
     InvoiceLine,
     User,
 )
-from app.models.disputes import format_ref
-from app.models.types import utcnow
-from app.services.facts_rebuild import contributions, record_states
-from app.services.sla_sweep import sweep
-from app.services.users import create_token
-from bench.floors import FLOORS
-from bench.seed import PASSWORD
-from workflows.dispute import OPEN_STATES
+from disputedesk.app.models.disputes import format_ref
+from disputedesk.app.models.types import utcnow
+from disputedesk.app.services.facts_rebuild import contributions, record_states
+from disputedesk.app.services.sla_sweep import sweep
+from disputedesk.app.services.users import create_token
+from disputedesk.workflows.dispute import OPEN_STATES
 
 OPEN = ("filed", "investigating", "escalated")
 

@@ -22,11 +22,11 @@ from sqlalchemy import func, insert, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a module (-m): bench/http.py would shadow http
 
-from app import create_app  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.models import Outbox, User  # noqa: E402
-from app.models.types import utcnow  # noqa: E402
-from app.services.channels import deliver_all  # noqa: E402
+from disputedesk.app import create_app  # noqa: E402
+from disputedesk.app.extensions import db  # noqa: E402
+from disputedesk.app.models import Outbox, User  # noqa: E402
+from disputedesk.app.models.types import utcnow  # noqa: E402
+from disputedesk.app.services.channels import deliver_all  # noqa: E402
 from tests.comms.mailbox import smtp_server  # noqa: E402
 
 SERVER = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -49,7 +49,7 @@ def main() -> None:
             app = create_app({"SQLALCHEMY_DATABASE_URI": url, "MAIL_SERVER": "127.0.0.1",
                               "MAIL_PORT": box.port})  # fmt: skip
             with app.app_context():
-                upgrade(directory=str(ROOT / "migrations"))
+                upgrade(directory=str(ROOT / "disputedesk" / "migrations"))
                 users = [User(email=f"u{i}@bench.test", role="analyst") for i in range(20)]
                 db.session.add_all(users)
                 db.session.flush()

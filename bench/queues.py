@@ -20,10 +20,10 @@ from sqlalchemy import select, text
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sla_sweep import GENERATE, ROOT, SERVER, analyze, throwaway_database  # noqa: E402
 
-from app import create_app  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.models import Dispute, User  # noqa: E402
-from app.queries.queues import QueueFilters, my_queue, team_queue, team_workload  # noqa: E402
+from disputedesk.app import create_app  # noqa: E402
+from disputedesk.app.extensions import db  # noqa: E402
+from disputedesk.app.models import Dispute, User  # noqa: E402
+from disputedesk.app.queries.queues import QueueFilters, my_queue, team_queue, team_workload  # noqa: E402
 
 RUNS = 7
 
@@ -61,7 +61,7 @@ def run(server: str, disputes: int) -> None:
     with throwaway_database(server) as url:
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}})
         with app.app_context():
-            upgrade(directory=str(ROOT / "migrations"))
+            upgrade(directory=str(ROOT / "disputedesk" / "migrations"))
             started = time.perf_counter()
             for statement in GENERATE:
                 if "INSERT INTO events" not in statement:  # the queues never read the trail

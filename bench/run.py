@@ -13,13 +13,13 @@ import psycopg
 from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import make_url
 
-from app.extensions import db
-from app.models import Dispute
-from app.models.types import utcnow
-from app.services.sla_sweep import sweep
 from bench.floors import WRITES, Sql
 from bench.ops import Op, add_fresh_invoices, operations, pick_sample, record_contributions
 from bench.seed import bench_app, sqlalchemy_url
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute
+from disputedesk.app.models.types import utcnow
+from disputedesk.app.services.sla_sweep import sweep
 
 MAX_RUNS = 500
 HEADER = ("| operation | median ms | p95 ms | req/s | statements | floor median ms | ratio |\n"

@@ -17,12 +17,12 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 
-from app import create_app
-from app.extensions import db
-from app.models import Dispute
-from app.services.facts_rebuild import rebuild as rebuild_facts
 from bench import data
 from bench.facts import fill_facts
+from disputedesk.app import create_app
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute
+from disputedesk.app.services.facts_rebuild import rebuild as rebuild_facts
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-password"
@@ -66,7 +66,7 @@ def seed(url: str, disputes: int, now: datetime, *, quiet: bool = False) -> dict
     app = bench_app(sqlalchemy_url(url))
     shape = data.Shape(disputes, now)
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
+        upgrade(directory=str(ROOT / "disputedesk" / "migrations"))
         writer = Writer()
         password = generate_password_hash(PASSWORD, method="scrypt")
         writer.write("teams", data.teams())

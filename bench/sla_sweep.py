@@ -27,9 +27,9 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app import create_app  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.services.sla_sweep import SweepResult, sweep  # noqa: E402
+from disputedesk.app import create_app  # noqa: E402
+from disputedesk.app.extensions import db  # noqa: E402
+from disputedesk.app.services.sla_sweep import SweepResult, sweep  # noqa: E402
 
 SERVER = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 TEAMS, ANALYSTS_PER_TEAM, ADVERTISERS = 20, 10, 2000
@@ -120,7 +120,7 @@ def run(server: str, disputes: int, due: int) -> None:
     with throwaway_database(server) as url:
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}})
         with app.app_context():
-            upgrade(directory=str(ROOT / "migrations"))
+            upgrade(directory=str(ROOT / "disputedesk" / "migrations"))
             version = db.session.scalar(text("SHOW server_version"))
             print(f"PostgreSQL {version}, Python {platform.python_version()}, "
                   f"{os.cpu_count()} cores\n")  # fmt: skip

@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from app.services.feeds import import_contracts, import_delivery
-from app.services.invoices import InvoiceLineInput, create_invoice
+from disputedesk.app.services.feeds import import_contracts, import_delivery
+from disputedesk.app.services.invoices import InvoiceLineInput, create_invoice
 
 START, END = date(2026, 10, 1), date(2026, 10, 31)
 

@@ -3,14 +3,14 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from app.extensions import db
-from app.models import Dispute
-from app.queries.memos import current_memo
-from app.services.approvals import decide
-from app.services.assignment import assign
-from app.services.filing import Filing, file_dispute
-from app.services.triggers import fire_trigger
-from workflows.money import format_amount
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute
+from disputedesk.app.queries.memos import current_memo
+from disputedesk.app.services.approvals import decide
+from disputedesk.app.services.assignment import assign
+from disputedesk.app.services.filing import Filing, file_dispute
+from disputedesk.app.services.triggers import fire_trigger
+from disputedesk.workflows.money import format_amount
 
 CHICAGO = ZoneInfo("America/Chicago")
 CREDIT = {"outcome": "credit_partial", "root_cause": "rate_card_error", "note": "late IO",

@@ -19,7 +19,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from app.extensions import db
+from disputedesk.app.extensions import db
 
 TIMEOUT = 30  # seconds; a request that waits this long on a lock is a deadlock, not a race
 

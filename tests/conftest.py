@@ -15,8 +15,8 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from app import create_app
-from app.extensions import db, limiter
+from disputedesk.app import create_app
+from disputedesk.app.extensions import db, limiter
 from tests.factories import Factory
 
 
@@ -60,7 +60,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     )
     app.test_client_class = IsolatedClient
     with app.app_context():
-        upgrade(directory=str(Path(__file__).parent.parent / "migrations"))
+        upgrade(directory=str(Path(__file__).parent.parent / "disputedesk" / "migrations"))
         yield app
         db.session.remove()
         db.engine.dispose()
@@ -128,8 +128,8 @@ def books(make: Factory, cast) -> dict:  # noqa: ANN001
 @pytest.fixture
 def chart(cast) -> None:  # noqa: ANN001
     """A GL account for every GL reason (the journal refuses a reason without one)."""
-    from app.services.gl_accounts import map_gl_account
-    from workflows.codes import GL_REASONS
+    from disputedesk.app.services.gl_accounts import map_gl_account
+    from disputedesk.workflows.codes import GL_REASONS
 
     for n, reason in enumerate(GL_REASONS):
         map_gl_account(reason, f"49{n}0 {reason}", "1200 Accounts receivable", cast.admin)

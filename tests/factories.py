@@ -9,15 +9,15 @@ from typing import Any
 
 from werkzeug.security import generate_password_hash
 
-from app.extensions import db
-from app.models import Advertiser, Dispute, Invoice, InvoiceLine, Team, User
-from app.services.assignment import assign
-from app.services.evidence import upload_evidence
-from app.services.filing import Filing, file_dispute
-from app.services.triggers import fire_trigger
-from app.services.users import create_token, create_user, find_or_create_team
-from workflows.evidence import REQUIRED
-from workflows.money import format_amount
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Advertiser, Dispute, Invoice, InvoiceLine, Team, User
+from disputedesk.app.services.assignment import assign
+from disputedesk.app.services.evidence import upload_evidence
+from disputedesk.app.services.filing import Filing, file_dispute
+from disputedesk.app.services.triggers import fire_trigger
+from disputedesk.app.services.users import create_token, create_user, find_or_create_team
+from disputedesk.workflows.evidence import REQUIRED
+from disputedesk.workflows.money import format_amount
 
 PASSWORD = "correct horse battery"
 

@@ -11,10 +11,10 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import Event
-from app.services.facts import books_zone
-from workflows.books import month_of
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Event
+from disputedesk.app.services.facts import books_zone
+from disputedesk.workflows.books import month_of
 
 REOPENING = ("reopen", "reverse_credit")
 
@@ -58,7 +58,7 @@ def reference_flows() -> dict[tuple[str, str, str], int]:
 
 def assert_close_matches_the_trail(months: tuple[str, ...]) -> None:
     """Every flow line of each month's close, per currency, equals the trail's."""
-    from app.queries.close import FLOWS, roll_forward
+    from disputedesk.app.queries.close import FLOWS, roll_forward
 
     trail = reference_flows()
     for month in months:

@@ -5,13 +5,13 @@ from collections import defaultdict
 
 from sqlalchemy import and_, func, or_, select, update
 
-from app.extensions import db
-from app.models import Advertiser, CreditMemo, Dispute, Event, SlaClock, User
-from app.models.types import utcnow
-from app.services.facts import books_zone
-from app.services.users import user_for_token
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Advertiser, CreditMemo, Dispute, Event, SlaClock, User
+from disputedesk.app.models.types import utcnow
+from disputedesk.app.services.facts import books_zone
+from disputedesk.app.services.users import user_for_token
+from disputedesk.workflows.books import month_of, parse_month, previous_month
 from tests.ledger_reference import assert_close_matches_the_trail, reference_flows
-from workflows.books import month_of, parse_month, previous_month
 
 OPEN = ("filed", "investigating", "escalated")
 
@@ -115,7 +115,7 @@ def test_audit_checkpoint_writes_a_signed_file_that_verify_holds_the_trail_to(ap
 
 
 def test_insight_check_holds_the_facts_and_rollups_to_the_raw_rows_and_names_a_gap(app, make):
-    from app.models import FactRollup
+    from disputedesk.app.models import FactRollup
 
     cast = make.cast()
     make.dispute(cast, "investigating")

@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
-from app.extensions import db
-from app.models import Contract, DeliveryRecord
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Contract, DeliveryRecord
 
 HEADER = (
     "advertiser_ref,reference,version,tolerance_bp,delivery_source,effective_from,effective_to,"
@@ -109,7 +109,7 @@ def test_a_bad_row_after_a_blank_one_is_named_by_its_real_line(app, tmp_path):
 
 
 def test_fx_rates_import_from_csv_and_a_rate_on_file_is_never_rewritten(app, tmp_path):
-    from app.models import FxRate
+    from disputedesk.app.models import FxRate
 
     path = tmp_path / "fx.csv"
     path.write_text("currency,effective_on,rate,source\nCAD,2026-12-01,0.7125,ECB\n"

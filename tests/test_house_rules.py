@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-WEB_OR_ORM = ("flask", "sqlalchemy", "app")
+WEB_OR_ORM = ("flask", "sqlalchemy")
 
 
 def python_files(*folders: str) -> list[Path]:
@@ -25,10 +25,11 @@ def imported_modules(tree: ast.AST) -> Iterator[str]:
 
 def is_web_or_orm(module: str) -> bool:
     top = module.split(".")[0]
-    return top in WEB_OR_ORM or top.startswith("flask_")
+    in_app = module == "disputedesk.app" or module.startswith("disputedesk.app.")
+    return in_app or top in WEB_OR_ORM or top.startswith("flask_")
 
 
-@pytest.mark.parametrize("path", python_files("workflows"), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", python_files("disputedesk/workflows"), ids=lambda p: p.name)
 def test_the_workflow_domain_imports_neither_web_nor_orm_nor_app(path):
     tree = ast.parse(path.read_text(), filename=str(path))
     assert [m for m in imported_modules(tree) if is_web_or_orm(m)] == []
@@ -119,10 +120,10 @@ def test_the_state_write_scanner_spots_every_form_of_assignment(source, found):
 def test_only_the_workflow_writes_a_dispute_state():
     writes = {
         (path.relative_to(ROOT).as_posix(), where)
-        for path in python_files("app", "workflows")
+        for path in python_files("disputedesk/app", "disputedesk/workflows")
         for where in state_writes(path.read_text())
     }
-    assert writes == {("workflows/dispute.py", "DisputeFlow.state")}
+    assert writes == {("disputedesk/workflows/dispute.py", "DisputeFlow.state")}
 
 
 def memo_status_writes(source: str) -> list[str]:
@@ -155,10 +156,10 @@ def test_the_memo_status_scanner_spots_every_form_of_write(source, found):
 def test_only_the_memo_machine_writes_a_credit_memo_status():
     writes = {
         (path.relative_to(ROOT).as_posix(), where)
-        for path in python_files("app", "workflows")
+        for path in python_files("disputedesk/app", "disputedesk/workflows")
         for where in memo_status_writes(path.read_text())
     }
-    assert writes == {("workflows/approvals.py", "move_memo")}
+    assert writes == {("disputedesk/workflows/approvals.py", "move_memo")}
 
 
 def module_name(path: Path) -> str:
@@ -229,14 +230,14 @@ def test_the_cycle_finder_finds_modules_that_import_each_other(graph, cycles):
 
 
 def test_no_modules_import_each_other():
-    assert import_cycles(import_graph(("app", "workflows"))) == []
+    assert import_cycles(import_graph(("disputedesk/app", "disputedesk/workflows"))) == []
 
 
 def test_credit_imports_run_from_approvals_through_triggers_to_memo_effects():
-    graph = import_graph(("app", "workflows"))
-    assert "app.services.triggers" in graph["app.services.approvals"]
-    assert "app.services.memo_effects" in graph["app.services.triggers"]
-    assert "app.services.triggers" not in graph["app.services.memo_effects"]
+    graph = import_graph(("disputedesk/app", "disputedesk/workflows"))
+    assert "disputedesk.app.services.triggers" in graph["disputedesk.app.services.approvals"]
+    assert "disputedesk.app.services.memo_effects" in graph["disputedesk.app.services.triggers"]
+    assert "disputedesk.app.services.triggers" not in graph["disputedesk.app.services.memo_effects"]
 
 
 ROLE_NAMES = {"analyst", "lead", "approver", "viewer", "admin", "integration"}
@@ -280,29 +281,29 @@ def test_the_role_rule_scanner_spots_copied_permission_rules(source, found):
 def test_no_role_rule_is_copied_outside_the_workflow_domain():
     copied = {
         f"{path.relative_to(ROOT).as_posix()}:{line}"
-        for path in python_files("app")
+        for path in python_files("disputedesk/app")
         for line in role_rules(path.read_text())
     }
     assert copied == set(), "ask workflows.permissions.can(...) instead"
 
 
-@pytest.mark.parametrize("path", python_files("app/queries"), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", python_files("disputedesk/app/queries"), ids=lambda p: p.name)
 def test_queries_read_without_calling_commands_or_views(path):
     tree = ast.parse(path.read_text(), filename=str(path))
-    outside = ("app.services", "app.web", "app.api")
+    outside = ("disputedesk.app.services", "disputedesk.app.web", "disputedesk.app.api")
     assert [m for m in imported_modules(tree) if m.startswith(outside)] == []
 
 
 # Batch jobs commit a batch (or a row) at a time on purpose; every other write, a dispute's
 # or not, commits through app/services/transactions.py's transaction().
 BATCH_COMMITS = {
-    "app/services/transactions.py": "the helper itself",
-    "app/services/outbox.py": "the worker: each row's delivery, or its failure, on its own",
-    "app/services/facts_rebuild.py": "a rebuild commits each batch of cases",
-    "app/services/sla_sweep.py": "the sweep commits each batch of due clocks",
-    "app/services/assurance_scan.py": "the scan commits each batch of invoices",
-    "app/services/audit_verify.py": "a verification checkpoint after the walk",
-    "app/seed.py": "the demo seed",
+    "disputedesk/app/services/transactions.py": "the helper itself",
+    "disputedesk/app/services/outbox.py": "the worker: each row's delivery, or its failure, alone",
+    "disputedesk/app/services/facts_rebuild.py": "a rebuild commits each batch of cases",
+    "disputedesk/app/services/sla_sweep.py": "the sweep commits each batch of due clocks",
+    "disputedesk/app/services/assurance_scan.py": "the scan commits each batch of invoices",
+    "disputedesk/app/services/audit_verify.py": "a verification checkpoint after the walk",
+    "disputedesk/app/seed.py": "the demo seed",
 }
 
 
@@ -323,7 +324,7 @@ def test_the_commit_scanner_spots_a_commit():
 def test_every_write_commits_through_the_one_transaction_helper():
     found = [
         f"{path.relative_to(ROOT).as_posix()}:{line}"
-        for path in python_files("app")
+        for path in python_files("disputedesk/app")
         if path.relative_to(ROOT).as_posix() not in BATCH_COMMITS
         for line in commits(path.read_text())
     ]
@@ -357,7 +358,7 @@ def test_the_template_role_scanner_spots_a_role_rule(source, found):
 def test_templates_ask_capabilities_never_role_names():
     copied = [
         f"{path.relative_to(ROOT).as_posix()}:{n}"
-        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for path in sorted((ROOT / "disputedesk" / "templates").rglob("*.html"))
         for n, text in enumerate(path.read_text().splitlines(), start=1)
         if TEMPLATE_ROLE_RULE.search(text)
     ]

@@ -19,7 +19,7 @@ WORKERS, LIMIT, CALLS = 3, 5, 15
 
 
 def _flask(env: dict, *args: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "disputedesk", *args], cwd=ROOT,
                           env=env, capture_output=True, text=True, timeout=180)  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
@@ -62,9 +62,9 @@ def test_a_tokens_budget_is_one_across_workers_sharing_redis(tmp_path):
     sock = tmp_path / "g.sock"
     log = (tmp_path / "stderr.log").open("wb")
     server = subprocess.Popen(  # the access log names the worker that answered (its pid)
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+        [sys.executable, "-m", "gunicorn", "-c", "python:disputedesk.gunicorn_conf",
          "-w", str(WORKERS), "--bind", f"unix:{sock}", "--access-logformat", "%(p)s %(U)s",
-         "wsgi:app"],
+         "disputedesk.wsgi:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
     )  # fmt: skip
     try:

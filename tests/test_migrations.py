@@ -10,7 +10,7 @@ import sqlalchemy
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from app.extensions import db
+from disputedesk.app.extensions import db
 from tests.conftest import _throwaway_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +32,7 @@ def test_the_migrations_have_one_head():
     from alembic.script import ScriptDirectory
 
     config = Config()
-    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config.set_main_option("script_location", str(ROOT / "disputedesk" / "migrations"))
     heads = ScriptDirectory.from_config(config).get_heads()
     assert len(heads) == 1, f"more than one head: {heads}; merge them"
 
@@ -56,7 +56,7 @@ def test_every_migration_downgrades_and_upgrades_again(tmp_path):
 
 def _round_trip(url: str) -> None:
     env = {**os.environ, "DATABASE_URL": url}
-    flask = [sys.executable, "-m", "flask", "--app", "wsgi", "db"]
+    flask = [sys.executable, "-m", "flask", "--app", "disputedesk.wsgi", "db"]
     for step in (["upgrade"], ["downgrade", "base"], ["upgrade"]):
         done = subprocess.run([*flask, *step], cwd=ROOT, env=env, capture_output=True,
                               text=True, timeout=300)  # fmt: skip

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from app.ops import health
-from app.ops.logs import json_handler
+from disputedesk.app.ops import health
+from disputedesk.app.ops.logs import json_handler
 from tests.web.helpers import Web
 
 
@@ -69,8 +69,8 @@ def test_metrics_expose_latency_by_route_outbox_depth_open_disputes_and_sweeps(c
 
 
 def test_the_outbox_depth_counts_only_what_is_still_to_be_sent_and_dead_is_its_own_gauge(client):
-    from app.extensions import db
-    from app.models import Outbox
+    from disputedesk.app.extensions import db
+    from disputedesk.app.models import Outbox
 
     db.session.add_all([
         Outbox(kind="sla_warning", payload={}, status="pending"),
@@ -116,8 +116,8 @@ def _get(sock: Path, path: str) -> bytes:
 
 
 def test_gunicorn_names_no_server_version_and_logs_only_json(tmp_path):
-    """Serve the real wsgi app with gunicorn.conf.py: the raw answer's headers, every line
-    the server and the app log, and the metrics directory it starts with."""
+    """Serve the real wsgi app with the packaged gunicorn settings: the raw answer's headers,
+    every line the server and the app log, and the metrics directory it starts with."""
     root = Path(__file__).resolve().parent.parent
     sock, metrics = tmp_path / "g.sock", tmp_path / "metrics"
     metrics.mkdir()
@@ -126,8 +126,8 @@ def test_gunicorn_names_no_server_version_and_logs_only_json(tmp_path):
            "PROMETHEUS_MULTIPROC_DIR": str(metrics)}  # fmt: skip
     log = (tmp_path / "stderr.log").open("wb")
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(root / "gunicorn.conf.py"), "-w", "1",
-         "--bind", f"unix:{sock}", "wsgi:app"],
+        [sys.executable, "-m", "gunicorn", "-c", "python:disputedesk.gunicorn_conf", "-w", "1",
+         "--bind", f"unix:{sock}", "disputedesk.wsgi:app"],
         cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=log,
     )  # fmt: skip
     try:
@@ -153,12 +153,12 @@ def test_gunicorn_names_no_server_version_and_logs_only_json(tmp_path):
 
 def test_a_command_line_run_reuses_its_metric_files(tmp_path):
     """Cron runs a command every minute: its metrics are written under the command's name."""
-    from app.ops.metrics import process_identity
+    from disputedesk.app.ops.metrics import process_identity
 
-    assert process_identity(["flask", "--app", "wsgi", "sla", "sweep", "--at", "2026-02-02T09:00"],
+    assert process_identity(["disputedesk", "sla", "sweep", "--at", "2026-02-02T09:00"],
                             server=False) == "cli-sla-sweep"  # fmt: skip
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
-    script = "from app.ops.metrics import SWEEP_SECONDS; SWEEP_SECONDS.observe(0.2)"
+    script = "from disputedesk.app.ops.metrics import SWEEP_SECONDS; SWEEP_SECONDS.observe(0.2)"
     for _ in range(3):
         subprocess.run([sys.executable, "-c", script, "sla", "sweep"], env=env, check=True,
                        cwd=Path(__file__).resolve().parent.parent, timeout=120)  # fmt: skip

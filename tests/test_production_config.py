@@ -2,8 +2,8 @@
 
 import pytest
 
-from app import create_app
-from app.security.settings import InsecureConfiguration, production_problems
+from disputedesk.app import create_app
+from disputedesk.app.security.settings import InsecureConfiguration, production_problems
 
 SAFE = {
     "ENVIRONMENT": "production",

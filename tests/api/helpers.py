@@ -7,9 +7,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from app.extensions import db
-from app.models import Dispute, Event, Invoice, User
-from app.models.disputes import parse_ref
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute, Event, Invoice, User
+from disputedesk.app.models.disputes import parse_ref
 from tests.factories import Factory
 
 PREFIX = "/api/v1"

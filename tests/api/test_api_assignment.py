@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.extensions import db
+from disputedesk.app.extensions import db
 from tests.api.helpers import (
     Api,
     assert_problem,

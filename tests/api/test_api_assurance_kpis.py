@@ -4,11 +4,11 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import BillingException
-from app.services.exceptions import link_problem, resolve_billed_correctly
-from app.services.filing import Filing, file_dispute
-from app.services.problems import open_problem
+from disputedesk.app.extensions import db
+from disputedesk.app.models import BillingException
+from disputedesk.app.services.exceptions import link_problem, resolve_billed_correctly
+from disputedesk.app.services.filing import Filing, file_dispute
+from disputedesk.app.services.problems import open_problem
 from tests.assurance_support import push, with_terms
 
 
@@ -55,11 +55,11 @@ def test_top_problems_rank_by_money(api, cast):
 
 
 def test_assurance_amounts_in_cad_convert_at_the_rate_of_the_billing_period(api, cast):
-    from app.services.fx import record_rates
+    from disputedesk.app.services.fx import record_rates
     from tests.assurance_support import START, contract
 
     import_cad = contract(cast, "4.00", currency="CAD")
-    from app.services.feeds import import_contracts, import_delivery
+    from disputedesk.app.services.feeds import import_contracts, import_delivery
     from tests.assurance_support import delivery
 
     import_contracts(cast.integration, [import_cad])

@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import update
 
-from app.extensions import db
-from app.models import ApiToken, Dispute, Invoice
+from disputedesk.app.extensions import db
+from disputedesk.app.models import ApiToken, Dispute, Invoice
 from tests.api.helpers import PREFIX, Api, assert_problem, case_snapshot, filing, stored_counts
 from tests.factories import Cast, Factory
 

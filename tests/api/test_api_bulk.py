@@ -4,8 +4,8 @@ invoice's lines of one reason code), validated whole, all or nothing, idempotent
 import pytest
 from sqlalchemy import func, select
 
-from app.extensions import db
-from app.models import Dispute, Event
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute, Event
 from tests.api.helpers import assert_problem, stored_counts
 from tests.api.test_api_posting import PEOPLE
 

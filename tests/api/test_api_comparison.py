@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from app.extensions import db
-from app.models import Contract, DeliveryRecord
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Contract, DeliveryRecord
 from tests.api.helpers import Api
 from tests.factories import Cast, Factory
 

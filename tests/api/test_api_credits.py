@@ -5,10 +5,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from app.extensions import db
-from app.models import CreditMemo, Dispute, User
-from app.services.approvals import decide
-from app.services.triggers import fire_trigger
+from disputedesk.app.extensions import db
+from disputedesk.app.models import CreditMemo, Dispute, User
+from disputedesk.app.services.approvals import decide
+from disputedesk.app.services.triggers import fire_trigger
 from tests.api.helpers import assert_problem, case_snapshot, stored_counts
 
 PARTIAL = {"outcome": "credit_partial", "root_cause": "rate_card_error", "note": "rate was wrong",

@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
+from disputedesk.workflows.edge import MAX_JSON_BYTES, MAX_TEXT
 from tests.api.helpers import Api, assert_problem, case_snapshot, filing, stored_counts
 from tests.factories import Cast, Factory
-from workflows.edge import MAX_JSON_BYTES, MAX_TEXT
 
 NUL = "a\u0000b"
 TOO_LONG = "x" * (MAX_TEXT + 1)

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import BillingException, Outbox
+from disputedesk.app.extensions import db
+from disputedesk.app.models import BillingException, Outbox
 from tests.api.helpers import assert_problem
 from tests.assurance_support import push, with_terms
 

@@ -5,8 +5,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from app.extensions import db
-from app.models import Contract, DeliveryRecord
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Contract, DeliveryRecord
 from tests.api.helpers import Api
 from tests.factories import Cast
 

@@ -8,17 +8,17 @@ import zipfile
 import pytest
 from sqlalchemy import delete, func, select
 
-from app.extensions import db
-from app.models import Dispute, FxRate
-from app.queries.close import roll_forward
-from app.services.approvals import decide
-from app.services.assignment import assign
-from app.services.filing import Filing, file_dispute
-from app.services.triggers import fire_trigger
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute, FxRate
+from disputedesk.app.queries.close import roll_forward
+from disputedesk.app.services.approvals import decide
+from disputedesk.app.services.assignment import assign
+from disputedesk.app.services.filing import Filing, file_dispute
+from disputedesk.app.services.triggers import fire_trigger
+from disputedesk.workflows.errors import Conflict
 from tests.api.helpers import assert_problem
 from tests.api.test_api_posting import PEOPLE
 from tests.close_books import CREDIT, at
-from workflows.errors import Conflict
 
 NOVEMBER = {"currency": "CAD", "effective_on": "2026-11-01", "rate": "0.7125", "source": "ECB"}
 

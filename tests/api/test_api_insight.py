@@ -6,13 +6,13 @@ import zipfile
 
 import pytest
 
-from app.extensions import db
-from app.models import Event
-from app.queries.close import roll_forward
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Event
+from disputedesk.app.queries.close import roll_forward
+from disputedesk.workflows.money import format_amount
 from tests.api.helpers import Api, assert_problem, stored_counts
 from tests.factories import Cast, Factory
 from tests.web.helpers import case_with_memo
-from workflows.money import format_amount
 
 
 @pytest.fixture

@@ -4,11 +4,11 @@ reconciled to the close's credited line to the cent; the mapping is the admin's.
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import GlAccount, SecurityEvent
-from app.queries.close import roll_forward
-from app.queries.memos import current_memo
-from app.services.reversals import reverse_memo
+from disputedesk.app.extensions import db
+from disputedesk.app.models import GlAccount, SecurityEvent
+from disputedesk.app.queries.close import roll_forward
+from disputedesk.app.queries.memos import current_memo
+from disputedesk.app.services.reversals import reverse_memo
 from tests.api.helpers import assert_problem
 from tests.api.test_api_posting import PEOPLE
 from tests.close_books import at

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from app.extensions import db
-from app.models import Contract, DeliveryRecord, Event
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Contract, DeliveryRecord, Event
 from tests.api.helpers import assert_problem, case_snapshot, stored_counts
 
 RESOLVE = {"outcome": "credit_partial", "root_cause": "rate_card_error", "note": "rate was wrong",

@@ -4,11 +4,11 @@ releases it; the feed says what is held and left to collect, and webhooks say wh
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import Outbox
-from app.services.assignment import assign
-from app.services.filing import Filing, file_dispute
-from app.services.triggers import fire_trigger
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Outbox
+from disputedesk.app.services.assignment import assign
+from disputedesk.app.services.filing import Filing, file_dispute
+from disputedesk.app.services.triggers import fire_trigger
 from tests.api.helpers import assert_problem
 from tests.api.test_api_posting import PEOPLE
 from tests.close_books import UPHELD

@@ -2,10 +2,10 @@
 
 import pytest
 
-from app.extensions import db
-from app.models import CreditMemo, Event
-from app.services.approvals import decide
-from app.services.triggers import fire_trigger
+from disputedesk.app.extensions import db
+from disputedesk.app.models import CreditMemo, Event
+from disputedesk.app.services.approvals import decide
+from disputedesk.app.services.triggers import fire_trigger
 from tests.api.helpers import assert_problem, stored_counts
 
 CREDIT = {"outcome": "credit_partial", "root_cause": "rate_card_error", "note": "rate was wrong",

@@ -5,10 +5,10 @@ invoice's number, and keeps that number on the memo and the timeline."""
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import CreditMemo, Event, Outbox
-from app.services.approvals import decide
-from app.services.triggers import fire_trigger
+from disputedesk.app.extensions import db
+from disputedesk.app.models import CreditMemo, Event, Outbox
+from disputedesk.app.services.approvals import decide
+from disputedesk.app.services.triggers import fire_trigger
 from tests.api.helpers import assert_problem, stored_counts
 from tests.api.test_api_posting import CREDIT, PEOPLE
 
@@ -84,7 +84,7 @@ def test_a_memo_without_rebill_or_not_issued_is_refused(api, make, cast):
 
 def test_the_corrected_invoice_cannot_be_the_original_or_another_advertisers(api, make, cast, memo):
     original = memo.invoice_id
-    from app.models import Invoice
+    from disputedesk.app.models import Invoice
 
     number = db.session.get(Invoice, original).number
     same = api(cast.integration).post(f"/credit-memos/{memo.id}/rebill", {"invoice_number": number})

@@ -5,11 +5,11 @@ sealed month's reserve kept as it was sealed."""
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import ReserveBand, SecurityEvent
-from app.services.close import seal_month
-from app.services.gl_accounts import map_gl_account
-from app.services.reserve_policy import set_reserve_policy
+from disputedesk.app.extensions import db
+from disputedesk.app.models import ReserveBand, SecurityEvent
+from disputedesk.app.services.close import seal_month
+from disputedesk.app.services.gl_accounts import map_gl_account
+from disputedesk.app.services.reserve_policy import set_reserve_policy
 from tests.api.helpers import assert_problem
 from tests.api.test_api_posting import PEOPLE
 from tests.close_books import at

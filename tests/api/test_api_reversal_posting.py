@@ -3,9 +3,9 @@ a memo reversed before the ERP posted it is still listed, so the ERP books both.
 
 import pytest
 
-from app.extensions import db
-from app.models import Event, Reversal
-from app.services.reversals import reverse_memo
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Event, Reversal
+from disputedesk.app.services.reversals import reverse_memo
 from tests.api.helpers import assert_problem, stored_counts
 from tests.api.test_api_posting import PEOPLE, POSTED, issued_memo
 

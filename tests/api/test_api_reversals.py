@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from app.models.types import utcnow
-from app.services.audit_verify import find_broken_events
+from disputedesk.app.models.types import utcnow
+from disputedesk.app.services.audit_verify import find_broken_events
 from tests.api.helpers import assert_problem, case_snapshot, stored_counts
 from tests.api.test_api_credits import PARTIAL
 

@@ -8,15 +8,15 @@ import pytest
 from flask import Flask
 from sqlalchemy import update
 
-import app.api  # noqa: F401  (registers every operation in the registry)
-from app.api.registry import OPERATIONS
-from app.extensions import db
-from app.models import ApiToken
-from app.models.types import utcnow
-from app.services.tokens import issue_token
+import disputedesk.app.api  # noqa: F401  (registers every operation in the registry)
+from disputedesk.app.api.registry import OPERATIONS
+from disputedesk.app.extensions import db
+from disputedesk.app.models import ApiToken
+from disputedesk.app.models.types import utcnow
+from disputedesk.app.services.tokens import issue_token
+from disputedesk.workflows.scopes import SCOPES
 from tests.api.helpers import Api, assert_problem
 from tests.web.helpers import case_with_memo
-from workflows.scopes import SCOPES
 
 PUBLIC = {"api.openapi"}
 # The registry declares each operation's token scope (public ones need no token).
@@ -95,7 +95,7 @@ def test_a_revoked_token_gets_401_at_once(api: Api, cast):
 
 
 def test_a_token_of_a_deactivated_user_gets_401(api: Api, cast):
-    from app.services.accounts import deactivate
+    from disputedesk.app.services.accounts import deactivate
 
     token, _ = issue_token(cast.analyst)
     deactivate(cast.analyst, actor=cast.admin)
@@ -128,7 +128,7 @@ def test_tokens_default_to_every_scope_and_ninety_days(cast):
 
 @pytest.mark.parametrize(("scopes", "days"), [("read admin", None), ("", 400), ("read", 0)])
 def test_bad_token_requests_are_refused(cast, scopes, days):
-    from workflows.errors import InvalidInput
+    from disputedesk.workflows.errors import InvalidInput
 
     with pytest.raises(InvalidInput):
         issue_token(cast.analyst, scopes=scopes or None, days=days)

@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 
+from disputedesk.workflows.dispute import BY_TRIGGER
 from tests.api.helpers import Api, assert_problem, case_snapshot, filing, stored_counts
 from tests.factories import ROUTES, Cast, Factory
-from workflows.dispute import BY_TRIGGER
 
 RESOLUTION = {"outcome": "no_credit", "root_cause": "no_error_found", "note": "billing upheld"}
 # Every field any trigger asks for, filled in well.

@@ -2,8 +2,8 @@
 
 import pytest
 
-from app.extensions import db
-from app.models import Approval, CreditMemo, Dispute
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Approval, CreditMemo, Dispute
 from tests.api.test_api_credits import PARTIAL
 from tests.concurrency import call, postgres_only, race, served
 

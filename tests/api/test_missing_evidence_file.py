@@ -8,9 +8,9 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from app.extensions import db
-from app.models import Event, Evidence
-from app.services.evidence import store
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Event, Evidence
+from disputedesk.app.services.evidence import store
 from tests.api.helpers import assert_problem
 from tests.web.helpers import Web
 

@@ -10,11 +10,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
-from app.api.registry import scope_of
+from disputedesk.app.api.registry import scope_of
+from disputedesk.workflows.codes import REASON_CODES
+from disputedesk.workflows.dispute import BY_TRIGGER, STATES
+from disputedesk.workflows.edge import MAX_TEXT
 from tests.api.helpers import PREFIX, Api
-from workflows.codes import REASON_CODES
-from workflows.dispute import BY_TRIGGER, STATES
-from workflows.edge import MAX_TEXT
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 

@@ -9,8 +9,8 @@ import urllib.request
 
 from sqlalchemy import func, select, text
 
-from app.extensions import db
-from app.models import Comment, Event
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Comment, Event
 from tests.concurrency import TIMEOUT, Reply, call, postgres_only, race, served
 
 pytestmark = postgres_only

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
-from app.api.openapi import document
-from app.extensions import db
+from disputedesk.app.api.openapi import document
+from disputedesk.app.extensions import db
 from tests.factories import Cast, Factory
 
 ROLES = ("analyst", "lead", "approver", "viewer", "integration")

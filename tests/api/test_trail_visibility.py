@@ -4,9 +4,9 @@ import io
 
 import pytest
 
-from app.services.comments import add_comment
-from app.services.evidence import open_download, remove_evidence, upload_evidence
-from app.services.triggers import fire_trigger
+from disputedesk.app.services.comments import add_comment
+from disputedesk.app.services.evidence import open_download, remove_evidence, upload_evidence
+from disputedesk.app.services.triggers import fire_trigger
 from tests import evidence_samples as samples
 from tests.api.helpers import Api
 from tests.web.helpers import Web

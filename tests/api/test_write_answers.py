@@ -5,10 +5,10 @@ It also sends few statements, and as many for a case with a long history as for 
 
 import pytest
 
-from app.extensions import db
-from app.models import DisputeFactState
-from app.models.disputes import parse_ref
-from app.services.facts import product_of
+from disputedesk.app.extensions import db
+from disputedesk.app.models import DisputeFactState
+from disputedesk.app.models.disputes import parse_ref
+from disputedesk.app.services.facts import product_of
 from tests.api.helpers import Api, filing
 from tests.api.test_api_triggers import LIFECYCLE
 from tests.conftest import is_postgres

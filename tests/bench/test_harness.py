@@ -9,9 +9,9 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from app.extensions import limiter
 from bench.run import run
 from bench.seed import seed
+from disputedesk.app.extensions import limiter
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -5,12 +5,12 @@ from email.message import EmailMessage
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import Dispute, Event, Evidence, InboundEmail, Outbox
-from app.services.approvals import decide
-from app.services.channels import deliver_all
-from app.services.correspondence import set_contacts
-from app.services.triggers import fire_trigger
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute, Event, Evidence, InboundEmail, Outbox
+from disputedesk.app.services.approvals import decide
+from disputedesk.app.services.channels import deliver_all
+from disputedesk.app.services.correspondence import set_contacts
+from disputedesk.app.services.triggers import fire_trigger
 from tests.api.helpers import Api
 from tests.evidence_samples import pdf
 from tests.web.helpers import CREDIT, Web, memo_of, text

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import BillingContact
+from disputedesk.app.extensions import db
+from disputedesk.app.models import BillingContact
 from tests.api.helpers import Api
 from tests.web.helpers import Web
 

@@ -4,10 +4,10 @@ are read or refused by name without stopping a batch, HTML is read as text."""
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import Dispute, Event
-from app.services.correspondence import set_contacts
-from app.services.triggers import fire_trigger
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute, Event
+from disputedesk.app.services.correspondence import set_contacts
+from disputedesk.app.services.triggers import fire_trigger
 from tests.api.helpers import Api
 from tests.comms.test_correspondence import CONTACT, post_reply
 from tests.web.helpers import Web, text

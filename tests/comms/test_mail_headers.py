@@ -5,12 +5,12 @@ import re
 
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import NotificationPreference
-from app.services.assignment import assign
-from app.services.channels import deliver_all
-from app.services.correspondence import set_contacts
-from app.services.triggers import fire_trigger
+from disputedesk.app.extensions import db
+from disputedesk.app.models import NotificationPreference
+from disputedesk.app.services.assignment import assign
+from disputedesk.app.services.channels import deliver_all
+from disputedesk.app.services.correspondence import set_contacts
+from disputedesk.app.services.triggers import fire_trigger
 from tests.api.helpers import Api
 from tests.web.helpers import Web, text
 

@@ -2,15 +2,15 @@
 
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import Outbox, Watch
-from app.services.approvals import decide
-from app.services.assignment import assign
-from app.services.comments import add_comment
-from app.services.triggers import fire_trigger
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Outbox, Watch
+from disputedesk.app.services.approvals import decide
+from disputedesk.app.services.assignment import assign
+from disputedesk.app.services.comments import add_comment
+from disputedesk.app.services.triggers import fire_trigger
+from disputedesk.workflows.notices import handle_of
 from tests.factories import Cast
 from tests.web.helpers import case_with_memo, memo_of
-from workflows.notices import handle_of
 
 
 def told(kind: str) -> list[int]:

@@ -5,14 +5,14 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import Notification
-from app.services import bell
-from app.services.assignment import assign
-from app.services.channels import deliver_all
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Notification
+from disputedesk.app.services import bell
+from disputedesk.app.services.assignment import assign
+from disputedesk.app.services.channels import deliver_all
+from disputedesk.workflows.notices import KINDS, handle_of
 from tests.factories import Cast
 from tests.web.helpers import HX, Web, section, text
-from workflows.notices import KINDS, handle_of
 
 ROLES = ("analyst", "lead", "approver", "viewer", "admin")
 EVERYONE = frozenset(ROLES)

@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import Outbox
-from app.services.channels import deliver_all
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Outbox
+from disputedesk.app.services.channels import deliver_all
 from tests.web.helpers import Web, text
 
 ROLES = ("analyst", "lead", "approver", "viewer", "admin")

@@ -7,14 +7,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.extensions import db
-from app.models import Notification, Outbox
-from app.models.types import utcnow
-from app.services.assignment import assign
-from app.services.channels import channels, deliver_all
-from app.services.mail import message_id, send_email_row
-from app.services.notice_delivery import send_digests, set_email_modes
-from app.services.outbox import LEASE, claim, deliver_pending
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Notification, Outbox
+from disputedesk.app.models.types import utcnow
+from disputedesk.app.services.assignment import assign
+from disputedesk.app.services.channels import channels, deliver_all
+from disputedesk.app.services.mail import message_id, send_email_row
+from disputedesk.app.services.notice_delivery import send_digests, set_email_modes
+from disputedesk.app.services.outbox import LEASE, claim, deliver_pending
 from tests.comms.mailbox import Mailbox
 
 

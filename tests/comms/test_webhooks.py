@@ -3,17 +3,17 @@
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import Outbox
-from app.services.channels import deliver_all
-from app.services.sla_sweep import sweep
-from app.services.triggers import fire_trigger
-from app.services.webhooks import create_subscription
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Outbox
+from disputedesk.app.services.channels import deliver_all
+from disputedesk.app.services.sla_sweep import sweep
+from disputedesk.app.services.triggers import fire_trigger
+from disputedesk.app.services.webhooks import create_subscription
+from disputedesk.workflows.errors import InvalidInput, NotPermitted
+from disputedesk.workflows.webhooks import EVENTS
 from tests.comms.receiver import Receiver
 from tests.services.sla_support import chicago, investigating_at
 from tests.web.helpers import Web, case_with_memo, text
-from workflows.errors import InvalidInput, NotPermitted
-from workflows.webhooks import EVENTS
 
 ROLES = ("analyst", "lead", "approver", "viewer", "admin")
 
@@ -185,7 +185,7 @@ def test_admins_add_and_edit_a_subscription_and_bad_input_saves_nothing(web: Web
     wrong = web(cast.admin).post(edit, data=form | {"events": ["dispute.exploded"]})
     assert wrong.status_code == 422
     assert web(cast.admin).get("/admin/webhooks/999").status_code == 404
-    from app.models import WebhookSubscription
+    from disputedesk.app.models import WebhookSubscription
 
     [saved] = db.session.scalars(select(WebhookSubscription))
     assert (saved.events, saved.active) == (["sla.breached"], False)
@@ -209,8 +209,8 @@ def test_a_rotated_secret_overlaps_with_the_old_one_then_the_old_one_stops(
 ):
     from datetime import timedelta
 
-    from app.models.types import utcnow
-    from app.services.webhooks import update_subscription
+    from disputedesk.app.models.types import utcnow
+    from disputedesk.app.services.webhooks import update_subscription
 
     subscription = subscribe(cast, receiver, ["dispute.assigned"])
     old = subscription.secret

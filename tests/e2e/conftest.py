@@ -11,7 +11,7 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
-from app.models import User
+from disputedesk.app.models import User
 from tests.e2e.helpers import WIDE
 from tests.factories import PASSWORD
 

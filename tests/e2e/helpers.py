@@ -5,7 +5,7 @@ from typing import Any
 
 from playwright.sync_api import Locator, Page
 
-from app.extensions import db
+from disputedesk.app.extensions import db
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"  # git ignores it
 WIDE = {"width": 1440, "height": 900}

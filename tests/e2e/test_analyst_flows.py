@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from app.models import Dispute
+from disputedesk.app.models import Dispute
 from tests.e2e.helpers import fresh, open_action, settled
 
 P1, P3 = 12_000_000, 150_000

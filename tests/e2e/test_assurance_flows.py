@@ -6,9 +6,9 @@ import re
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import BillingException, Dispute
-from app.queries.memos import current_memo
+from disputedesk.app.extensions import db
+from disputedesk.app.models import BillingException, Dispute
+from disputedesk.app.queries.memos import current_memo
 from tests.assurance_support import push, with_terms
 from tests.e2e.helpers import NARROW, SCREENSHOTS, WIDE, fresh, open_action, settled
 from tests.factories import PASSWORD

@@ -4,8 +4,8 @@ from datetime import date
 
 from playwright.sync_api import Page, expect
 
-from app.extensions import db
-from app.models import Contract, DeliveryRecord
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Contract, DeliveryRecord
 
 
 def test_a_lead_sees_which_contract_priced_the_line_and_the_ambiguity(page: Page, sign_in, make):

@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from app.models import User
+from disputedesk.app.models import User
 from tests.e2e.conftest import TIMEOUT_MS
 from tests.e2e.helpers import WIDE
 from tests.factories import PASSWORD, Cast, Factory

@@ -5,9 +5,9 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from app.models import Dispute
-from app.models.types import utcnow
-from app.queries.memos import current_memo
+from disputedesk.app.models import Dispute
+from disputedesk.app.models.types import utcnow
+from disputedesk.app.queries.memos import current_memo
 from tests import evidence_samples as samples
 from tests.e2e.helpers import fresh, open_action, settled
 

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from playwright.sync_api import Page, expect
 
-from app.services.triggers import fire_trigger
+from disputedesk.app.services.triggers import fire_trigger
 
 
 def test_a_lead_clicks_a_pareto_bar_and_lands_on_the_matching_cases(page: Page, sign_in, make):

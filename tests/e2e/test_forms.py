@@ -5,8 +5,8 @@ import re
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
-from app.extensions import db
-from app.models import Dispute
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute
 
 
 def disputes_stored() -> int:

@@ -4,9 +4,9 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from app.models import CreditMemo, Dispute
-from app.queries.memos import current_memo
-from app.services.triggers import fire_trigger
+from disputedesk.app.models import CreditMemo, Dispute
+from disputedesk.app.queries.memos import current_memo
+from disputedesk.app.services.triggers import fire_trigger
 from tests.e2e.helpers import WIDE, fresh, open_action
 from tests.factories import PASSWORD
 from tests.web.helpers import case_with_memo
@@ -81,7 +81,9 @@ def test_a_stale_sign_in_asks_the_password_in_place_and_the_approval_keeps_its_c
     cast = make.cast()
     case = case_with_memo(make, cast)
     sign_in(cast.lead)
-    monkeypatch.setattr("app.web.auth.FRESH_SECONDS", -1)  # every sign-in is now too old
+    monkeypatch.setattr(
+        "disputedesk.app.web.auth.FRESH_SECONDS", -1
+    )  # every sign-in is now too old
     page.goto(f"/disputes/{case.ref}")
     credit = page.locator("#case-credit")
     credit.get_by_label("Comment").fill("Small and documented; approved.")
@@ -102,7 +104,9 @@ def test_the_approval_form_says_when_the_fresh_sign_in_window_is_about_to_close(
 ):
     cast = make.cast()
     case = case_with_memo(make, cast)
-    monkeypatch.setattr("app.web.stepup.FRESH_SECONDS", 200)  # the window closes in 3 minutes
+    monkeypatch.setattr(
+        "disputedesk.app.web.stepup.FRESH_SECONDS", 200
+    )  # the window closes in 3 minutes
     sign_in(cast.lead)
     page.goto(f"/disputes/{case.ref}")
     note = page.locator("#case-credit .fresh-note")
@@ -115,7 +119,9 @@ def test_without_javascript_a_stale_sign_in_asks_the_password_and_the_approval_k
     cast = make.cast()
     case = case_with_memo(make, cast)
     context, page = signed_in_without_javascript(browser, live_server, cast.lead)
-    monkeypatch.setattr("app.web.auth.FRESH_SECONDS", -1)  # every sign-in is now too old
+    monkeypatch.setattr(
+        "disputedesk.app.web.auth.FRESH_SECONDS", -1
+    )  # every sign-in is now too old
     page.goto(f"/disputes/{case.ref}")
     credit = page.locator("#case-credit")
     credit.get_by_label("Comment").fill("Small and documented; approved.")

@@ -8,11 +8,11 @@ import pytest
 from playwright.sync_api import Browser, Page
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import Advertiser, CreditMemo, Dispute, User, WebhookSubscription
-from app.seed import DEMO_PASSWORD, TEAM, seed_demo
-from app.services.admin import Profile, invite_user
-from app.services.saved_views import save_view
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Advertiser, CreditMemo, Dispute, User, WebhookSubscription
+from disputedesk.app.seed import DEMO_PASSWORD, TEAM, seed_demo
+from disputedesk.app.services.admin import Profile, invite_user
+from disputedesk.app.services.saved_views import save_view
 from tests.e2e.helpers import NARROW, SCREENSHOTS, WIDE
 
 MISSING = "/no-such-page"

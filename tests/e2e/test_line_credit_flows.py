@@ -6,8 +6,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from app.models import Dispute
-from app.queries.memos import current_memo
+from disputedesk.app.models import Dispute
+from disputedesk.app.queries.memos import current_memo
 from tests.api.test_api_line_credits import priced
 from tests.e2e.helpers import fresh, open_action, settled
 

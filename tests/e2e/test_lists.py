@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Page, Route, expect
 
-from app.models import Dispute
+from disputedesk.app.models import Dispute
 from tests.e2e.helpers import fresh, settled
 
 P1, P3, P4 = 12_000_000, 150_000, 50_000
@@ -12,7 +12,7 @@ P1, P3, P4 = 12_000_000, 150_000, 50_000
 
 def test_track_counts_the_matches_and_pages_through_all_of_them(page: Page, sign_in, make,
                                                                  monkeypatch):  # fmt: skip
-    monkeypatch.setattr("app.queries.tracking.PAGE_SIZE", 3)
+    monkeypatch.setattr("disputedesk.app.queries.tracking.PAGE_SIZE", 3)
     cast = make.cast()
     cases = [make.dispute(cast, "filed") for _ in range(7)]
     sign_in(cast.viewer)
@@ -49,7 +49,7 @@ def test_my_queue_is_sorted_by_priority_and_the_sla_header_resorts_it(page: Page
 def test_a_lead_selects_the_page_then_all_matching_and_reassigns_them(
     page: Page, sign_in, make, monkeypatch
 ):
-    monkeypatch.setattr("app.queries.queues.PAGE_SIZE", 2)
+    monkeypatch.setattr("disputedesk.app.queries.queues.PAGE_SIZE", 2)
     cast = make.cast()
     cases = [make.dispute(cast, "investigating", assignee=cast.analyst) for _ in range(3)]
     sign_in(cast.lead)

@@ -4,10 +4,10 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from app.services.channels import deliver_all
+from disputedesk.app.services.channels import deliver_all
+from disputedesk.workflows.notices import handle_of
 from tests.e2e.helpers import SCREENSHOTS, WIDE, settled
 from tests.factories import PASSWORD
-from workflows.notices import handle_of
 
 
 def test_a_mentioned_analyst_sees_the_bell_rise_and_the_notice_opens_the_case(

@@ -6,14 +6,14 @@ from datetime import date
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from app.extensions import db
-from app.models import Contract, DeliveryRecord, Dispute
-from app.queries.memos import current_memo
-from app.services.approvals import decide
-from app.services.comments import add_comment
-from app.services.evidence import remove_evidence, upload_evidence
-from app.services.saved_views import save_view
-from app.services.triggers import fire_trigger
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Contract, DeliveryRecord, Dispute
+from disputedesk.app.queries.memos import current_memo
+from disputedesk.app.services.approvals import decide
+from disputedesk.app.services.comments import add_comment
+from disputedesk.app.services.evidence import remove_evidence, upload_evidence
+from disputedesk.app.services.saved_views import save_view
+from disputedesk.app.services.triggers import fire_trigger
 from tests import evidence_samples as samples
 from tests.e2e.helpers import NARROW, SCREENSHOTS, WIDE
 from tests.factories import PASSWORD, Cast, Factory

@@ -4,8 +4,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from app.extensions import db
-from app.models import Comment
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Comment
 from tests.e2e.helpers import settled
 
 

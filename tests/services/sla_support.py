@@ -5,13 +5,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from app.extensions import db
-from app.models import Dispute, Event, Outbox, SlaClock
-from app.services.assignment import assign
-from app.services.filing import Filing, file_dispute
-from app.services.triggers import fire_trigger
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute, Event, Outbox, SlaClock
+from disputedesk.app.services.assignment import assign
+from disputedesk.app.services.filing import Filing, file_dispute
+from disputedesk.app.services.triggers import fire_trigger
+from disputedesk.workflows.money import format_amount
 from tests.factories import Cast, Factory
-from workflows.money import format_amount
 
 CHICAGO = ZoneInfo("America/Chicago")
 RESOLVE = {"outcome": "no_credit", "root_cause": "no_error_found", "note": "billing upheld"}

@@ -4,9 +4,9 @@ call changes nothing."""
 import pytest
 from sqlalchemy import func, select
 
-from app.extensions import db
-from app.models import ApiToken, SecurityEvent, User
-from app.services.admin import (
+from disputedesk.app.extensions import db
+from disputedesk.app.models import ApiToken, SecurityEvent, User
+from disputedesk.app.services.admin import (
     Profile,
     deactivate_user,
     invite_user,
@@ -14,8 +14,8 @@ from app.services.admin import (
     update_team,
     update_user,
 )
-from app.services.tokens import issue_token, revoke_token
-from workflows.errors import NotFound, NotPermitted
+from disputedesk.app.services.tokens import issue_token, revoke_token
+from disputedesk.workflows.errors import NotFound, NotPermitted
 
 NOT_ADMINS = ("analyst", "lead", "approver", "viewer")
 

@@ -3,20 +3,20 @@
 import pytest
 from sqlalchemy import func, select
 
-from app.extensions import db
-from app.models import BillingException, Event, ExceptionEvent, Invoice
-from app.models.types import utcnow
-from app.services.assurance_scan import scan_everything
-from app.services.exceptions import (
+from disputedesk.app.extensions import db
+from disputedesk.app.models import BillingException, Event, ExceptionEvent, Invoice
+from disputedesk.app.models.types import utcnow
+from disputedesk.app.services.assurance_scan import scan_everything
+from disputedesk.app.services.exceptions import (
     assign_exceptions,
     claim_exception,
     dispute_exception,
     resolve_billed_correctly,
 )
-from app.services.feeds import import_contracts, import_delivery
-from app.services.filing import Filing, file_dispute
+from disputedesk.app.services.feeds import import_contracts, import_delivery
+from disputedesk.app.services.filing import Filing, file_dispute
+from disputedesk.workflows.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from tests.assurance_support import contract, delivery, push, with_terms
-from workflows.errors import Conflict, InvalidInput, NotFound, NotPermitted
 
 
 @pytest.fixture

@@ -7,17 +7,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, select, update
 
-from app.extensions import db
-from app.models import ChainHead, Dispute, Event, LedgerEntry
-from app.services.audit import GENESIS, canonical, chain_hash, head_mac
-from app.services.audit_verify import (
+from disputedesk.app.extensions import db
+from disputedesk.app.models import ChainHead, Dispute, Event, LedgerEntry
+from disputedesk.app.services.audit import GENESIS, canonical, chain_hash, head_mac
+from disputedesk.app.services.audit_verify import (
     checkpoint,
     checkpoint_file_problem,
     signed_checkpoint,
     verify_trail,
 )
-from app.services.comments import add_comment
-from app.services.triggers import fire_trigger
+from disputedesk.app.services.comments import add_comment
+from disputedesk.app.services.triggers import fire_trigger
 
 
 def _chain(dispute_id: int) -> list[Event]:

@@ -4,10 +4,10 @@ an edit to a disputed amount, a memo's amount, a line credit or a reversal is na
 import pytest
 from sqlalchemy import update
 
-from app.extensions import db
-from app.models import CreditLine, CreditMemo, Dispute, Reversal
-from app.services.reversals import reverse_memo
-from app.services.triggers import fire_trigger
+from disputedesk.app.extensions import db
+from disputedesk.app.models import CreditLine, CreditMemo, Dispute, Reversal
+from disputedesk.app.services.reversals import reverse_memo
+from disputedesk.app.services.triggers import fire_trigger
 from tests.api.test_api_line_credits import priced
 from tests.api.test_api_posting import issued_memo
 from tests.services.test_audit_chain import findings, findings_detail

@@ -7,11 +7,11 @@ import zipfile
 
 import pytest
 
-from app.extensions import db
-from app.models import Dispute, Event
-from app.services.audit_packet import audit_packet
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute, Event
+from disputedesk.app.services.audit_packet import audit_packet
+from disputedesk.workflows.errors import NotFound, NotPermitted
 from tests.web.helpers import case_with_memo
-from workflows.errors import NotFound, NotPermitted
 
 
 def _open(case: Dispute, user) -> zipfile.ZipFile:  # noqa: ANN001
@@ -68,9 +68,9 @@ def test_people_outside_the_case_or_the_billing_team_get_no_packet(make, who, er
 
 
 def test_the_packet_holds_per_line_credits_the_frozen_numbers_posting_reversal_and_rebill(make):
-    from app.services.posting import post_memo
-    from app.services.rebill import record_rebill
-    from app.services.reversals import reverse_memo
+    from disputedesk.app.services.posting import post_memo
+    from disputedesk.app.services.rebill import record_rebill
+    from disputedesk.app.services.reversals import reverse_memo
     from tests.api.test_api_rebill import _rebill_memo
 
     cast = make.cast()

@@ -3,8 +3,8 @@ at 19:00 in Chicago on 31 December sits in the December close and is numbered in
 
 from datetime import UTC, datetime
 
-from app.queries.memos import current_memo
-from app.services.reversals import reverse_memo
+from disputedesk.app.queries.memos import current_memo
+from disputedesk.app.services.reversals import reverse_memo
 from tests.close_books import _credit, _file, at
 
 

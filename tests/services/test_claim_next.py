@@ -5,10 +5,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import Dispute, User
-from app.services.assignment import claim_next
-from workflows.errors import NotPermitted
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute, User
+from disputedesk.app.services.assignment import claim_next
+from disputedesk.workflows.errors import NotPermitted
 
 
 def test_claim_takes_the_most_urgent_then_the_oldest_case_of_my_team(make):

@@ -3,20 +3,20 @@
 import pytest
 from sqlalchemy import delete, func, select, update
 
-from app.extensions import db
-from app.models import CloseMovement, Dispute, DisputeFactState
-from app.queries.close import ALL, closing_from_facts, roll_forward
-from app.queries.memos import current_memo
-from app.services.close import seal_month, verify_seal
-from app.services.facts import stored_facts
-from app.services.facts_rebuild import rebuild, recompute
-from app.services.reversals import reverse_memo
-from app.services.triggers import fire_trigger
+from disputedesk.app.extensions import db
+from disputedesk.app.models import CloseMovement, Dispute, DisputeFactState
+from disputedesk.app.queries.close import ALL, closing_from_facts, roll_forward
+from disputedesk.app.queries.memos import current_memo
+from disputedesk.app.services.close import seal_month, verify_seal
+from disputedesk.app.services.facts import stored_facts
+from disputedesk.app.services.facts_rebuild import rebuild, recompute
+from disputedesk.app.services.reversals import reverse_memo
+from disputedesk.app.services.triggers import fire_trigger
+from disputedesk.workflows.dispute import OPEN_STATES
+from disputedesk.workflows.errors import Conflict
+from disputedesk.workflows.money import to_reporting
 from tests.close_books import UPHELD, _file, at
 from tests.ledger_reference import assert_close_matches_the_trail
-from workflows.dispute import OPEN_STATES
-from workflows.errors import Conflict
-from workflows.money import to_reporting
 
 
 @pytest.fixture

@@ -10,15 +10,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
-from app.extensions import db
-from app.models import CreditMemo, Dispute
-from app.models.types import utcnow
-from app.queries.memos import current_memo
-from app.queries.reports import credit_rows, render
-from app.services.approvals import decide
-from app.services.triggers import fire_trigger
-from workflows.books import month_of
-from workflows.spreadsheet import neutralise
+from disputedesk.app.extensions import db
+from disputedesk.app.models import CreditMemo, Dispute
+from disputedesk.app.models.types import utcnow
+from disputedesk.app.queries.memos import current_memo
+from disputedesk.app.queries.reports import credit_rows, render
+from disputedesk.app.services.approvals import decide
+from disputedesk.app.services.triggers import fire_trigger
+from disputedesk.workflows.books import month_of
+from disputedesk.workflows.spreadsheet import neutralise
 
 
 def _issue(make, cast, amount: str):
@@ -154,7 +154,7 @@ def test_text_that_a_spreadsheet_would_run_is_quoted_and_other_text_kept(text, s
 
 
 def test_the_workbook_types_amounts_rates_days_and_instants(app, make):
-    from app.services.reversals import reverse_memo
+    from disputedesk.app.services.reversals import reverse_memo
 
     cast = make.cast()
     memo = _issue_at(make, cast, datetime(2026, 11, 10, 15, tzinfo=UTC))

@@ -7,10 +7,10 @@ from unittest.mock import patch
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import Contract, DeliveryRecord, Invoice
-from app.queries.comparison import compare_lines
-from app.seed import seed_demo
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Contract, DeliveryRecord, Invoice
+from disputedesk.app.queries.comparison import compare_lines
+from disputedesk.app.seed import seed_demo
 from tests.reference_pricing import reference_expected
 
 NOW = datetime.fromisoformat("2026-11-20T15:00:00+00:00")
@@ -19,7 +19,7 @@ NOW = datetime.fromisoformat("2026-11-20T15:00:00+00:00")
 @pytest.fixture(scope="module")
 def demo(app):
     # seed-demo's billing data exactly; its disputes only read invoices, so they are skipped
-    with patch("app.seed.seed_disputes", return_value=0):
+    with patch("disputedesk.app.seed.seed_disputes", return_value=0):
         seed_demo(NOW)
     invoices = list(db.session.scalars(select(Invoice).order_by(Invoice.id)))
     yield (

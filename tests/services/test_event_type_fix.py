@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text, update
 
-from app.extensions import db
-from app.models import CreditMemo, Event
-from app.services.approvals import decide
-from app.services.triggers import fire_trigger
+from disputedesk.app.extensions import db
+from disputedesk.app.models import CreditMemo, Event
+from disputedesk.app.services.approvals import decide
+from disputedesk.app.services.triggers import fire_trigger
 from tests.api.test_api_posting import CREDIT
 
 
@@ -18,7 +18,8 @@ def cast(make):
     return make.cast()
 
 
-MIGRATION = next((Path(__file__).parents[2] / "migrations/versions").glob("a10e0002post_*.py"))
+VERSIONS = Path(__file__).parents[2] / "disputedesk" / "migrations" / "versions"
+MIGRATION = next(VERSIONS.glob("a10e0002post_*.py"))
 
 
 def migration_fix() -> str:
@@ -38,7 +39,7 @@ def rejected_case(make, cast) -> Event:
 
 
 def verified() -> bool:
-    from app.services.audit_verify import find_broken_events
+    from disputedesk.app.services.audit_verify import find_broken_events
 
     return all(isinstance(e, int) for e in find_broken_events())  # only the count: no findings
 
@@ -50,8 +51,8 @@ def test_a_rejection_is_recorded_as_credit_memo_rejected(make, cast):
 def test_old_misspelt_rows_are_renamed_and_their_hashes_still_verify(make, cast):
     event = rejected_case(make, cast)
     # Write the row as the old code did: the misspelt type, hashed as it was.
-    from app.models import ChainHead
-    from app.services.audit import chain_hash, head_mac
+    from disputedesk.app.models import ChainHead
+    from disputedesk.app.services.audit import chain_hash, head_mac
 
     event.type = "credit_memo_rejectd"
     event.hash = chain_hash(event.prev_hash, event)

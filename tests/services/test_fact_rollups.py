@@ -3,13 +3,13 @@
 import random
 from datetime import date, timedelta
 
-from app.extensions import db
-from app.queries import facts_read
-from app.queries.close import roll_forward
-from app.queries.dashboard import dashboard
-from app.queries.insight_filters import InsightFilters
+from disputedesk.app.extensions import db
+from disputedesk.app.queries import facts_read
+from disputedesk.app.queries.close import roll_forward
+from disputedesk.app.queries.dashboard import dashboard
+from disputedesk.app.queries.insight_filters import InsightFilters
+from disputedesk.workflows.insight import CUBOIDS, cuboid_for, grain_of, rolled_up
 from tests.services.test_facts import START, _step
-from workflows.insight import CUBOIDS, cuboid_for, grain_of, rolled_up
 
 TODAY = date(2026, 12, 20)
 PERIODS = [

@@ -5,19 +5,19 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.extensions import db
-from app.models import Dispute
-from app.queries.memos import current_memo
-from app.services.approvals import decide
-from app.services.assignment import assign
-from app.services.facts import stored_facts, stored_rollups
-from app.services.facts_rebuild import rebuild, recompute
-from app.services.filing import Filing, file_dispute
-from app.services.sla_sweep import sweep
-from app.services.triggers import allowed_triggers, fire_trigger
-from workflows.errors import DomainError
-from workflows.insight import rolled_up
-from workflows.money import format_amount
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute
+from disputedesk.app.queries.memos import current_memo
+from disputedesk.app.services.approvals import decide
+from disputedesk.app.services.assignment import assign
+from disputedesk.app.services.facts import stored_facts, stored_rollups
+from disputedesk.app.services.facts_rebuild import rebuild, recompute
+from disputedesk.app.services.filing import Filing, file_dispute
+from disputedesk.app.services.sla_sweep import sweep
+from disputedesk.app.services.triggers import allowed_triggers, fire_trigger
+from disputedesk.workflows.errors import DomainError
+from disputedesk.workflows.insight import rolled_up
+from disputedesk.workflows.money import format_amount
 
 START = datetime(2026, 10, 26, 14, tzinfo=UTC)  # a week before the clocks go back in Chicago
 ROOTS = ("rate_card_error", "delivery_data_error", "no_error_found")

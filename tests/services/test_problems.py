@@ -5,13 +5,13 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import BillingException, Event, ProblemEvent
-from app.queries.problems import problem_list, problem_view
-from app.services.exceptions import link_problem
-from app.services.problems import change_problem, link_dispute, open_problem
+from disputedesk.app.extensions import db
+from disputedesk.app.models import BillingException, Event, ProblemEvent
+from disputedesk.app.queries.problems import problem_list, problem_view
+from disputedesk.app.services.exceptions import link_problem
+from disputedesk.app.services.problems import change_problem, link_dispute, open_problem
+from disputedesk.workflows.errors import InvalidInput, NotFound, NotPermitted
 from tests.assurance_support import push, with_terms
-from workflows.errors import InvalidInput, NotFound, NotPermitted
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 import redis
 from limits.storage import MemoryStorage, RedisStorage, Storage
 
-from app.security.throttle import SignInThrottle, account_key
+from disputedesk.app.security.throttle import SignInThrottle, account_key
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 

@@ -5,12 +5,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import Dispute, SlaClock
-from app.models.disputes import NO_CLOCK
-from app.queries.clocks import clock_views, nearest_due
-from app.services.sla_sweep import sweep
-from app.services.triggers import fire_trigger
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute, SlaClock
+from disputedesk.app.models.disputes import NO_CLOCK
+from disputedesk.app.queries.clocks import clock_views, nearest_due
+from disputedesk.app.services.sla_sweep import sweep
+from disputedesk.app.services.triggers import fire_trigger
+from disputedesk.workflows.errors import GuardsFailed
+from disputedesk.workflows.sla import DEFAULT_CALENDAR, HOUR, add_business_time, due_at
 from tests.services.sla_support import (
     RESOLVE,
     chicago,
@@ -19,8 +21,6 @@ from tests.services.sla_support import (
     file_at,
     investigating_at,
 )
-from workflows.errors import GuardsFailed
-from workflows.sla import DEFAULT_CALENDAR, HOUR, add_business_time, due_at
 
 DAY = 8 * HOUR
 

@@ -5,11 +5,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
-from app.extensions import db
-from app.models import Dispute, Event, Outbox, SlaClock
-from app.services.audit_verify import find_broken_events
-from app.services.sla_sweep import SweepResult, sweep
-from app.services.triggers import fire_trigger
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute, Event, Outbox, SlaClock
+from disputedesk.app.services.audit_verify import find_broken_events
+from disputedesk.app.services.sla_sweep import SweepResult, sweep
+from disputedesk.app.services.triggers import fire_trigger
 from tests.services.sla_support import (
     chicago,
     clock,

@@ -3,10 +3,10 @@
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import Dispute, Event, Watch
-from app.services.audit_verify import verify_trail
-from app.services.sla_sweep import SweepResult, sweep
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute, Event, Watch
+from disputedesk.app.services.audit_verify import verify_trail
+from disputedesk.app.services.sla_sweep import SweepResult, sweep
 from tests.services.sla_support import chicago, escalations, investigating_at, outbox
 from tests.web.test_queue_queries import counted_queries
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.extensions import db
-from app.models import Dispute, Event, Outbox, SlaClock
-from app.services import sla_sweep
-from app.services.audit_verify import find_broken_events
-from app.services.sla_sweep import SweepResult, sweep
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute, Event, Outbox, SlaClock
+from disputedesk.app.services import sla_sweep
+from disputedesk.app.services.audit_verify import find_broken_events
+from disputedesk.app.services.sla_sweep import SweepResult, sweep
 from tests.conftest import is_postgres
 from tests.services.sla_support import chicago, escalations, investigating_at
 
@@ -82,7 +82,7 @@ def test_kill_9_on_a_running_sweep_then_another_sweep_handles_every_breach_once(
     disputes = [investigating_at(make, cast, MONDAY_9) for _ in range(24)]
     db.session.commit()
     env = os.environ | {"DATABASE_URL": database_url}
-    command = [sys.executable, "-m", "flask", "--app", "wsgi", "sla", "sweep",
+    command = [sys.executable, "-m", "flask", "--app", "disputedesk.wsgi", "sla", "sweep",
                "--now", OVERDUE.isoformat(), "--batch", "2"]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 60

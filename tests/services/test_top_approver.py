@@ -4,13 +4,13 @@ says so; without one it says that nobody can approve it and what an admin can do
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import Approval, CreditMemo, Event
-from app.queries.memos import inbox, memo_summary
-from app.services.admin import Profile, name_top_approver, update_user
-from app.services.approvals import decide
-from app.services.triggers import fire_trigger
-from workflows.errors import InvalidInput, NotPermitted
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Approval, CreditMemo, Event
+from disputedesk.app.queries.memos import inbox, memo_summary
+from disputedesk.app.services.admin import Profile, name_top_approver, update_user
+from disputedesk.app.services.approvals import decide
+from disputedesk.app.services.triggers import fire_trigger
+from disputedesk.workflows.errors import InvalidInput, NotPermitted
 
 CREDIT = {"outcome": "credit_partial", "root_cause": "rate_card_error", "note": "rate was wrong",
           "credit_amount": "20000.00", "gl_reason": "rate_correction"}  # fmt: skip

@@ -4,11 +4,11 @@ its lines already carry, as a line dispute is by its line's."""
 import pytest
 from sqlalchemy import func, select
 
-from app.extensions import db
-from app.models import Dispute
-from app.services.filing import Filing, file_dispute
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute
+from disputedesk.app.services.filing import Filing, file_dispute
+from disputedesk.workflows.errors import InvalidInput
 from tests.close_books import _credit, _file, at
-from workflows.errors import InvalidInput
 
 
 def test_a_whole_invoice_dispute_cannot_ask_more_than_is_left_after_credits(make):

@@ -3,12 +3,12 @@
 import pytest
 from sqlalchemy import func, select
 
-from app.extensions import db
-from app.models import Dispute, Event
-from app.services.assignment import assign
-from app.services.comments import add_comment
-from app.services.triggers import fire_trigger
-from workflows.errors import GuardsFailed, NotFound, NotPermitted, StaleCase
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute, Event
+from disputedesk.app.services.assignment import assign
+from disputedesk.app.services.comments import add_comment
+from disputedesk.app.services.triggers import fire_trigger
+from disputedesk.workflows.errors import GuardsFailed, NotFound, NotPermitted, StaleCase
 
 
 def _events() -> int:
@@ -57,7 +57,7 @@ def test_a_lead_of_another_team_cannot_see_let_alone_change_the_case(make):
 
 
 def test_system_escalation_is_recorded_as_system(make):
-    from app.services.triggers import fire_on
+    from disputedesk.app.services.triggers import fire_on
 
     cast = make.cast()
     dispute = make.dispute(cast, "investigating")

@@ -11,13 +11,22 @@ from flask.testing import FlaskClient
 from flask_login.utils import _create_identifier
 from sqlalchemy import func, select
 
-from app.extensions import db
-from app.models import Approval, Comment, CreditMemo, Dispute, Event, Evidence, User, Watch
-from app.queries.memos import current_memo
-from app.security.sessions import SESSION_ID, new_session_id
-from app.services.approvals import decide
-from app.services.triggers import fire_trigger
-from app.web.auth import FRESH_SECONDS, SIGNED_IN_AT
+from disputedesk.app.extensions import db
+from disputedesk.app.models import (
+    Approval,
+    Comment,
+    CreditMemo,
+    Dispute,
+    Event,
+    Evidence,
+    User,
+    Watch,
+)
+from disputedesk.app.queries.memos import current_memo
+from disputedesk.app.security.sessions import SESSION_ID, new_session_id
+from disputedesk.app.services.approvals import decide
+from disputedesk.app.services.triggers import fire_trigger
+from disputedesk.app.web.auth import FRESH_SECONDS, SIGNED_IN_AT
 from tests.factories import Cast, Factory
 
 HX = {"HX-Request": "true"}

@@ -7,9 +7,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import SecurityEvent, Team, User
-from app.services.tokens import issue_token
+from disputedesk.app.extensions import db
+from disputedesk.app.models import SecurityEvent, Team, User
+from disputedesk.app.services.tokens import issue_token
 from tests.factories import PASSWORD
 from tests.web.helpers import Web, csv_body, text
 
@@ -165,8 +165,8 @@ def test_a_teams_business_hours_set_when_its_clocks_fall_due(web: Web, make, cas
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from app.queries.clocks import calendar_for
-    from workflows.sla import add_business_time
+    from disputedesk.app.queries.clocks import calendar_for
+    from disputedesk.workflows.sla import add_business_time
 
     team = db.session.get(Team, cast.team.id)
     monday = datetime(2026, 12, 7, 9, tzinfo=ZoneInfo("America/Chicago"))
@@ -220,8 +220,8 @@ def test_the_admin_landing_leads_to_webhooks_and_the_outbox(web: Web, cast):
 
 
 def test_a_lead_clears_the_sign_in_lockout_of_someone_on_their_team(web: Web, cast):
-    from app.extensions import limiter
-    from app.security.throttle import SignInThrottle
+    from disputedesk.app.extensions import limiter
+    from disputedesk.app.security.throttle import SignInThrottle
 
     throttle = SignInThrottle(limiter.storage)
     for _ in range(6):

@@ -3,9 +3,9 @@ GL accounts of each reason; a bad line keeps what was typed and changes nothing.
 
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import GlAccount, ReserveBand
-from app.services.reserve_policy import set_reserve_policy
+from disputedesk.app.extensions import db
+from disputedesk.app.models import GlAccount, ReserveBand
+from disputedesk.app.services.reserve_policy import set_reserve_policy
 from tests.web.helpers import Web, text
 
 

@@ -4,8 +4,8 @@ import io
 
 import pytest
 
-from app.services.evidence import remove_evidence, upload_evidence
-from app.services.triggers import fire_trigger
+from disputedesk.app.services.evidence import remove_evidence, upload_evidence
+from disputedesk.app.services.triggers import fire_trigger
 from tests import evidence_samples as samples
 from tests.factories import Cast, Factory
 from tests.web.helpers import (

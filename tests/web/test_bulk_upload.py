@@ -7,8 +7,8 @@ import re
 
 from sqlalchemy import func, select
 
-from app.extensions import db
-from app.models import Dispute
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute
 from tests.web.helpers import Web, text
 
 HEAD = "invoice_number,line_no,amount,currency,reason_code,description\n"

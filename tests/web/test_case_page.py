@@ -5,14 +5,14 @@ from datetime import date
 
 import pytest
 
-from app.extensions import db
-from app.models import Comment, Contract, DeliveryRecord, Watch
-from app.models.types import utcnow
-from app.services.comments import add_comment
-from app.services.triggers import fire_trigger
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Comment, Contract, DeliveryRecord, Watch
+from disputedesk.app.models.types import utcnow
+from disputedesk.app.services.comments import add_comment
+from disputedesk.app.services.triggers import fire_trigger
+from disputedesk.workflows.dispute import allowed_triggers, selectable_outcomes
 from tests.factories import Cast, Factory
 from tests.web.helpers import Web, section, table_rows, text, triggers_offered
-from workflows.dispute import allowed_triggers, selectable_outcomes
 
 # (state the factory walks the case into, whether it has an assignee, whether it awaits info)
 SITUATIONS = {

@@ -5,8 +5,8 @@ import io
 
 import pytest
 
-from app.extensions import db
-from app.models import SealedMonth
+from disputedesk.app.extensions import db
+from disputedesk.app.models import SealedMonth
 from tests.web.helpers import Web, csv_body, table_rows, text
 
 ROLES = ("analyst", "lead", "approver", "viewer", "admin")
@@ -60,8 +60,8 @@ def test_the_close_page_downloads_the_journal_as_csv(web, cast, books, chart):
 
 
 def test_the_page_shows_the_reserve_by_age_and_its_journal(web: Web, cast, books):
-    from app.services.gl_accounts import map_gl_account
-    from app.services.reserve_policy import set_reserve_policy
+    from disputedesk.app.services.gl_accounts import map_gl_account
+    from disputedesk.app.services.reserve_policy import set_reserve_policy
     from tests.api.test_api_reserve import POLICY
 
     set_reserve_policy(POLICY, cast.admin)

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from app.extensions import db
-from app.models import Contract
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Contract
 from tests.api.helpers import Api
 from tests.api.test_api_line_credits import priced
 from tests.factories import Cast
@@ -19,9 +19,9 @@ RESOLVE = {"trigger": "resolve", "outcome": "credit_partial", "root_cause": "rat
 @pytest.fixture
 def case(make, cast):
     """A case disputing 100.00 on a line billed 850.00 whose contract says 800.00."""
-    from app.services.assignment import assign
-    from app.services.filing import Filing, file_dispute
-    from app.services.triggers import fire_trigger
+    from disputedesk.app.services.assignment import assign
+    from disputedesk.app.services.filing import Filing, file_dispute
+    from disputedesk.app.services.triggers import fire_trigger
 
     invoice = make.invoice(cast.advertiser, amounts=(85_000, 30_000))
     priced(invoice, contract_rate=80_000)

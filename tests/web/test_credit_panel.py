@@ -7,11 +7,13 @@ import time
 
 import pytest
 
-from app.models.types import utcnow
-from app.services.assignment import assign
-from app.services.filing import Filing, file_dispute
-from app.services.triggers import fire_trigger
-from app.web.auth import FRESH_SECONDS, SIGNED_IN_AT
+from disputedesk.app.models.types import utcnow
+from disputedesk.app.services.assignment import assign
+from disputedesk.app.services.filing import Filing, file_dispute
+from disputedesk.app.services.triggers import fire_trigger
+from disputedesk.app.web.auth import FRESH_SECONDS, SIGNED_IN_AT
+from disputedesk.workflows.codes import GL_REASONS
+from disputedesk.workflows.dispute import allowed_triggers
 from tests.factories import PASSWORD, Cast, Factory
 from tests.web.helpers import (
     CREDIT,
@@ -25,8 +27,6 @@ from tests.web.helpers import (
     text,
     triggers_offered,
 )
-from workflows.codes import GL_REASONS
-from workflows.dispute import allowed_triggers
 
 ROLES = ("analyst", "lead", "approver", "viewer", "admin")
 OUTSIDERS = ("other_viewer", "other_lead", "other_analyst")

@@ -8,21 +8,21 @@ from datetime import timedelta
 
 import pytest
 
-from app.extensions import db
-from app.models import Dispute
-from app.models.types import utcnow
-from app.queries.dashboard import WIDGETS, dashboard
-from app.queries.drilldown import drill_down, parse_drill
-from app.queries.insight_filters import parse_filters
-from app.queries.memos import current_memo
-from app.services.approvals import decide
-from app.services.assignment import assign
-from app.services.filing import Filing, file_dispute
-from app.services.reversals import reverse_memo
-from app.services.triggers import fire_trigger
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute
+from disputedesk.app.models.types import utcnow
+from disputedesk.app.queries.dashboard import WIDGETS, dashboard
+from disputedesk.app.queries.drilldown import drill_down, parse_drill
+from disputedesk.app.queries.insight_filters import parse_filters
+from disputedesk.app.queries.memos import current_memo
+from disputedesk.app.services.approvals import decide
+from disputedesk.app.services.assignment import assign
+from disputedesk.app.services.filing import Filing, file_dispute
+from disputedesk.app.services.reversals import reverse_memo
+from disputedesk.app.services.triggers import fire_trigger
+from disputedesk.workflows.books import books_day
+from disputedesk.workflows.money import format_amount, parse_amount
 from tests.web.helpers import Web, case_refs, text
-from workflows.books import books_day
-from workflows.money import format_amount, parse_amount
 
 NOW = utcnow().replace(hour=17, minute=0, second=0, microsecond=0)  # 11:00 or noon in Chicago
 TODAY = books_day(NOW)
@@ -190,7 +190,7 @@ def test_the_dashboard_page_links_each_number_to_its_cases(web: Web, cast, month
 def test_a_drill_down_pages_back_through_every_case_behind_the_number(
     web: Web, cast, month, monkeypatch
 ):
-    monkeypatch.setattr("app.queries.drilldown.PAGE", 1)
+    monkeypatch.setattr("disputedesk.app.queries.drilldown.PAGE", 1)
     client, path, seen = web(cast.approver), f"/dashboard/cases?from={START}&measure=filed", []
     while path:
         body = text(client.get(path))

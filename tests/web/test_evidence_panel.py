@@ -8,9 +8,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from app.extensions import db
-from app.models import Dispute, Evidence
-from app.services.evidence import remove_evidence, upload_evidence
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute, Evidence
+from disputedesk.app.services.evidence import remove_evidence, upload_evidence
 from tests import evidence_samples as samples
 from tests.factories import Cast, Factory
 from tests.web.helpers import HX, Web, is_full_page, section, snapshot, text, triggers_offered

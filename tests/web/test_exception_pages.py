@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import BillingException, Outbox, Problem
-from app.services.problems import open_problem
+from disputedesk.app.extensions import db
+from disputedesk.app.models import BillingException, Outbox, Problem
+from disputedesk.app.services.problems import open_problem
 from tests.assurance_support import push, with_terms
 
 ROLES = ("analyst", "lead", "approver", "viewer", "admin")

@@ -3,11 +3,11 @@
 import pytest
 from sqlalchemy import func, select
 
-from app.extensions import db
-from app.models import Dispute
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute
+from disputedesk.workflows.money import format_amount
 from tests.factories import Cast, Factory
 from tests.web.helpers import HX, Web, text
-from workflows.money import format_amount
 
 
 def disputes_stored() -> int:

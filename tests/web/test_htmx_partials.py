@@ -53,7 +53,7 @@ def test_a_history_restore_gets_the_whole_page(web: Web, cast, case):
 
 
 def test_show_more_answers_with_rows_only(web: Web, cast, make, monkeypatch):
-    monkeypatch.setattr("app.queries.queues.PAGE_SIZE", 1)
+    monkeypatch.setattr("disputedesk.app.queries.queues.PAGE_SIZE", 1)
     for _ in range(2):
         make.dispute(cast, "investigating", assignee=cast.analyst)
     client = web(cast.analyst)

@@ -4,13 +4,13 @@ from itertools import product
 
 from sqlalchemy import select
 
-from app.extensions import db
-from app.models import Approval, CreditMemo, Dispute
-from app.queries import inbox as inbox_query
-from app.queries.memos import memo_facts, person
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Approval, CreditMemo, Dispute
+from disputedesk.app.queries import inbox as inbox_query
+from disputedesk.app.queries.memos import memo_facts, person
+from disputedesk.workflows import approvals as matrix
 from tests.factories import Cast, Factory
 from tests.web.helpers import Web, case_refs, case_with_memo, text
-from workflows import approvals as matrix
 
 # (credit, disputed amount in minor units): one memo in each tier of the matrix
 TIER_CREDITS = [("400.00", 100_000), ("3000.00", 500_000), ("30000.00", 5_000_000)]

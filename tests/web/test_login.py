@@ -36,7 +36,7 @@ def test_a_bad_login_says_so_without_saying_which_field(client, make, which):
 
 
 def test_an_inactive_user_cannot_sign_in(client, make, app):
-    from app.extensions import db
+    from disputedesk.app.extensions import db
 
     cast = make.cast()
     cast.analyst.active = False

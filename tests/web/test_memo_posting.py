@@ -1,6 +1,6 @@
 """The printable memo says whether, and as what, the ERP posted it."""
 
-from app.services.posting import post_memo
+from disputedesk.app.services.posting import post_memo
 from tests.api.test_api_posting import POSTED, issued_memo
 from tests.web.helpers import Web, text
 

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from app.models import Dispute
-from app.queries.dashboard import WIDGETS
+from disputedesk.app.models import Dispute
+from disputedesk.app.queries.dashboard import WIDGETS
 from tests.factories import PASSWORD, Cast, Factory
 from tests.web.helpers import Web, snapshot
 

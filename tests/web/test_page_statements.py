@@ -9,12 +9,12 @@ from itertools import count, cycle
 
 import pytest
 
-from app.models import Dispute
-from app.models.types import utcnow
+from disputedesk.app.models import Dispute
+from disputedesk.app.models.types import utcnow
+from disputedesk.workflows.books import books_day
 from tests.factories import Cast, Factory
 from tests.web.helpers import Web
 from tests.web.test_queue_queries import FEW, MANY, grow, queries_for
-from workflows.books import books_day
 
 MOST = 10  # statements a page may send, whatever it shows
 _names = count(1)

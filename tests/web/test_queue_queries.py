@@ -8,11 +8,11 @@ from itertools import cycle
 import pytest
 from sqlalchemy import event
 
-from app.extensions import db
-from app.models import Contract, DeliveryRecord, Dispute
-from app.services.assignment import assign
-from app.services.comments import add_comment
-from app.services.filing import Filing, file_dispute
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Contract, DeliveryRecord, Dispute
+from disputedesk.app.services.assignment import assign
+from disputedesk.app.services.comments import add_comment
+from disputedesk.app.services.filing import Filing, file_dispute
 from tests.factories import Cast, Factory
 from tests.web.helpers import Web, case_refs, text
 

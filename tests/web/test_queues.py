@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from app.extensions import db
-from app.models import Dispute
-from app.queries.memos import current_memo
-from app.services.approvals import decide
-from app.services.triggers import fire_trigger
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute
+from disputedesk.app.queries.memos import current_memo
+from disputedesk.app.services.approvals import decide
+from disputedesk.app.services.triggers import fire_trigger
 from tests.factories import Cast, Factory
 from tests.web.helpers import (
     HX,
@@ -94,7 +94,7 @@ class TestMyQueue:
             assert "Try other filters." in text(answer)
 
     def test_show_more_walks_every_case_once(self, web: Web, make, cast, monkeypatch):
-        monkeypatch.setattr("app.queries.queues.PAGE_SIZE", 2)
+        monkeypatch.setattr("disputedesk.app.queries.queues.PAGE_SIZE", 2)
         cases = [
             make.dispute(cast, "investigating", assignee=cast.analyst, amount=amount)
             for amount in (P3, P1, P4, P2, P3)
@@ -104,7 +104,7 @@ class TestMyQueue:
         assert walk(web(cast.analyst), "/queue", javascript=False) == refs(*urgency)
 
     def test_show_more_keeps_the_filters(self, web: Web, make, cast, monkeypatch):
-        monkeypatch.setattr("app.queries.queues.PAGE_SIZE", 1)
+        monkeypatch.setattr("disputedesk.app.queries.queues.PAGE_SIZE", 1)
         escalated = [make.dispute(cast, "escalated", assignee=cast.analyst) for _ in range(3)]
         make.dispute(cast, "investigating", assignee=cast.analyst)
         assert walk(web(cast.analyst), "/queue?state=escalated") == refs(*escalated)
@@ -289,7 +289,7 @@ class TestTeamQueue:
     def test_all_matching_beyond_the_count_cap_says_it_took_the_first_ones(
         self, web, make, cast, monkeypatch
     ):
-        monkeypatch.setattr("app.web.queues.COUNT_CAP", 2)
+        monkeypatch.setattr("disputedesk.app.web.queues.COUNT_CAP", 2)
         escalated = [make.dispute(cast, "escalated", assignee=cast.analyst) for _ in range(3)]
         client = web(cast.lead)
         sent = {"all_matching": "1", "filter-state": "escalated", "assignee": cast.analyst2.email}
@@ -300,13 +300,15 @@ class TestTeamQueue:
         )
         said = text(client.get(answer.headers["Location"]))
         assert "Those were the first 2 matching cases: reassign again for the rest." in said
-        monkeypatch.setattr("app.web.queues.COUNT_CAP", 3)  # exactly as many as match: no rest
+        monkeypatch.setattr(
+            "disputedesk.app.web.queues.COUNT_CAP", 3
+        )  # exactly as many as match: no rest
         sent["assignee"] = cast.analyst.email
         said = text(client.get(client.post("/team/reassign", data=sent).headers["Location"]))
         assert "Reassigned" in said and "reassign again" not in said
 
     def test_show_more_walks_the_team_queue_once(self, web: Web, make, cast, monkeypatch):
-        monkeypatch.setattr("app.queries.queues.PAGE_SIZE", 2)
+        monkeypatch.setattr("disputedesk.app.queries.queues.PAGE_SIZE", 2)
         make.dispute(cast, "filed")
         make.dispute(cast, "escalated", assignee=cast.analyst)
         for _ in range(3):

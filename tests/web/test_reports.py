@@ -7,16 +7,16 @@ from dataclasses import replace
 
 import pytest
 
-from app.models.types import utcnow
-from app.queries.memos import current_memo
-from app.queries.report_totals import month_totals
-from app.queries.reports import credit_rows, render
-from app.services.reversals import reverse_memo
+from disputedesk.app.models.types import utcnow
+from disputedesk.app.queries.memos import current_memo
+from disputedesk.app.queries.report_totals import month_totals
+from disputedesk.app.queries.reports import credit_rows, render
+from disputedesk.app.services.reversals import reverse_memo
+from disputedesk.workflows.books import month_of
+from disputedesk.workflows.money import parse_amount
 from tests.factories import Cast
 from tests.web.helpers import HX, Web, case_with_memo, csv_body, is_full_page, table_rows, text
 from tests.web.test_queue_queries import queries_for
-from workflows.books import month_of
-from workflows.money import parse_amount
 
 ROLES = ("analyst", "lead", "approver", "viewer", "admin")
 READERS = frozenset({"lead", "approver", "admin"})
@@ -125,7 +125,7 @@ def test_htmx_gets_the_report_alone(web: Web, cast, issued):
 def test_the_list_pages_through_every_memo_while_the_totals_cover_the_month(
     web: Web, cast, issued, monkeypatch
 ):
-    monkeypatch.setattr("app.web.reports.PAGE_SIZE", 2)
+    monkeypatch.setattr("disputedesk.app.web.reports.PAGE_SIZE", 2)
     client = web(cast.approver)
     first = text(client.get(f"/reports?month={this_month()}"))
     assert "3 rows in number order, 2 at a time" in first and "Show more (1 more)" in first
@@ -149,7 +149,7 @@ def test_the_totals_on_screen_add_up_every_row_of_the_export_reversals_included(
 ):
     ours, _ = issued
     reverse_memo(current_memo(ours[0]).id, cast.approver, "credited twice")
-    monkeypatch.setattr("app.web.reports.PAGE_SIZE", 2)
+    monkeypatch.setattr("disputedesk.app.web.reports.PAGE_SIZE", 2)
     rows = credit_rows(this_month(), cast.approver)
     assert [r["reverses"] != "" for r in rows] == [False, False, False, True]
     totals = month_totals(this_month(), cast.approver)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from app.extensions import db
-from app.models import SavedView
+from disputedesk.app.extensions import db
+from disputedesk.app.models import SavedView
 from tests.web.helpers import Web, text
 from tests.web.test_page_access import ROLES
 

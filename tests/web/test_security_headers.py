@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.security.headers import CONTENT_SECURITY_POLICY
+from disputedesk.app.security.headers import CONTENT_SECURITY_POLICY
 from tests.web.helpers import Web
 
 SIGNED_OUT = ["/login", "/api/v1/openapi.json", "/api/v1/disputes", "/no-such-page"]
@@ -37,7 +37,7 @@ def test_hsts_is_sent_over_https_only(client):
 
 
 def test_behind_a_balancer_the_forwarded_scheme_decides(app):
-    from app import create_app
+    from disputedesk.app import create_app
 
     proxied = create_app({**app.config, "PROXY_HOPS": 1})
     answer = proxied.test_client().get("/login", headers={"X-Forwarded-Proto": "https"})

@@ -2,8 +2,8 @@
 
 import pytest
 
-from app.extensions import db
-from app.services.accounts import change_role, deactivate, set_password
+from disputedesk.app.extensions import db
+from disputedesk.app.services.accounts import change_role, deactivate, set_password
 from tests.factories import PASSWORD
 
 

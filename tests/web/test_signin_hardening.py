@@ -6,9 +6,9 @@ import pytest
 import redis
 from sqlalchemy import select
 
-from app.extensions import db, limiter
-from app.models import SecurityEvent
-from app.security.throttle import SignInThrottle
+from disputedesk.app.extensions import db, limiter
+from disputedesk.app.models import SecurityEvent
+from disputedesk.app.security.throttle import SignInThrottle
 from tests.factories import PASSWORD
 
 # Every way seen to smuggle another site into `next`: none may leave this site.

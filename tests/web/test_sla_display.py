@@ -3,10 +3,10 @@
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from app.models.types import utcnow
-from app.services.assignment import assign
-from app.services.filing import Filing, file_dispute
-from app.services.triggers import fire_trigger
+from disputedesk.app.models.types import utcnow
+from disputedesk.app.services.assignment import assign
+from disputedesk.app.services.filing import Filing, file_dispute
+from disputedesk.app.services.triggers import fire_trigger
 from tests.web.helpers import case_refs, text
 
 

@@ -1,7 +1,7 @@
 """An analyst or lead takes an unassigned case of their own team from its page."""
 
-from app.extensions import db
-from app.models import Dispute, Event
+from disputedesk.app.extensions import db
+from disputedesk.app.models import Dispute, Event
 from tests.web.helpers import Web, section, text
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.services.watching import set_watching
+from disputedesk.app.services.watching import set_watching
 from tests.factories import Cast, Factory
 from tests.web.helpers import HX, Web, case_refs, section, show_more_url, text, triggers_offered
 
@@ -67,7 +67,7 @@ def test_a_case_is_found_by_its_reference_or_part_of_it(web: Web, cast, mine, ho
 
 
 def test_track_counts_every_match_and_pages_through_all(web: Web, make, cast, monkeypatch):
-    monkeypatch.setattr("app.queries.tracking.PAGE_SIZE", 2)
+    monkeypatch.setattr("disputedesk.app.queries.tracking.PAGE_SIZE", 2)
     cases = [make.dispute(cast, "filed") for _ in range(5)]
     client = web(cast.viewer)
     body = text(client.get("/track", query_string={"q": "DSP"}))
@@ -81,8 +81,8 @@ def test_track_counts_every_match_and_pages_through_all(web: Web, make, cast, mo
 
 
 def test_a_count_past_the_cap_says_more_than(web: Web, make, cast, monkeypatch):
-    monkeypatch.setattr("app.queries.counting.COUNT_CAP", 2)
-    monkeypatch.setattr("app.queries.tracking.capped_count.__defaults__", (2,))
+    monkeypatch.setattr("disputedesk.app.queries.counting.COUNT_CAP", 2)
+    monkeypatch.setattr("disputedesk.app.queries.tracking.capped_count.__defaults__", (2,))
     for _ in range(3):
         make.dispute(cast, "filed")
     body = text(web(cast.viewer).get("/track", query_string={"q": "DSP"}))

@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from app.services.triggers import fire_trigger
+from disputedesk.app.services.triggers import fire_trigger
+from disputedesk.workflows.errors import InvalidInput
 from tests.factories import PASSWORD
 from tests.web.helpers import HX, Web, snapshot, text
-from workflows.errors import InvalidInput
 
 
 def token(*values: object) -> str:

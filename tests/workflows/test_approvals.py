@@ -2,8 +2,16 @@
 
 import pytest
 
-from workflows.approvals import Memo, Person, eligible, missing, refusal, tier_for, tier_of
-from workflows.money import to_reporting
+from disputedesk.workflows.approvals import (
+    Memo,
+    Person,
+    eligible,
+    missing,
+    refusal,
+    tier_for,
+    tier_of,
+)
+from disputedesk.workflows.money import to_reporting
 
 PREPARER, ASSIGNEE = 1, 2
 LEAD = Person(10, "lead", 1_000_00)

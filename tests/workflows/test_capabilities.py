@@ -2,9 +2,9 @@
 
 import pytest
 
-from workflows.codes import ROLES
-from workflows.dispute import SYSTEM, Actor
-from workflows.permissions import CAPABILITIES, KNOWN, TEAM_SCOPED, can, roles_with
+from disputedesk.workflows.codes import ROLES
+from disputedesk.workflows.dispute import SYSTEM, Actor
+from disputedesk.workflows.permissions import CAPABILITIES, KNOWN, TEAM_SCOPED, can, roles_with
 
 WORKERS = {"analyst", "lead"}
 # Each capability, spelled out as the set of roles that hold it.

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from workflows.comparison import (
+from disputedesk.workflows.comparison import (
     BilledLine,
     ContractTerms,
     ContractUse,

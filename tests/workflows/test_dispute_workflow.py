@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from transitions import Machine, MachineError
 
-from workflows import dispute
-from workflows.dispute import (
+from disputedesk.workflows import dispute
+from disputedesk.workflows.dispute import (
     BY_TRIGGER,
     MACHINE,
     STATES,
@@ -25,14 +25,14 @@ from workflows.dispute import (
     mermaid,
     selectable_outcomes,
 )
-from workflows.errors import (
+from disputedesk.workflows.errors import (
     DomainError,
     GuardsFailed,
     InvalidInput,
     NotPermitted,
     TransitionNotAllowed,
 )
-from workflows.guards import REOPEN_WINDOW
+from disputedesk.workflows.guards import REOPEN_WINDOW
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 YESTERDAY = NOW - timedelta(days=1)

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from workflows.edge import (
+from disputedesk.workflows.edge import (
     BIGINT_MAX,
     MAX_ID,
     MAX_JSON_DEPTH,
@@ -18,7 +18,7 @@ from workflows.edge import (
     parse_month,
     text_problem,
 )
-from workflows.errors import InvalidInput
+from disputedesk.workflows.errors import InvalidInput
 
 KEPT_TEXT = {
     "plain": "billed above the contracted rate",

@@ -2,8 +2,8 @@
 
 import pytest
 
-from workflows.codes import REASON_CODES
-from workflows.evidence import KINDS, REQUIRED, Requirement, checklist, missing
+from disputedesk.workflows.codes import REASON_CODES
+from disputedesk.workflows.evidence import KINDS, REQUIRED, Requirement, checklist, missing
 
 # What the checklist on the case page says is needed, per reason code, with no evidence yet.
 NEEDS = {

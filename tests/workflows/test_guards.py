@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workflows.codes import GL_REASONS, OUTCOMES, REASON_CODES
-from workflows.evidence import REQUIRED
-from workflows.guards import (
+from disputedesk.workflows.codes import GL_REASONS, OUTCOMES, REASON_CODES
+from disputedesk.workflows.evidence import REQUIRED
+from disputedesk.workflows.guards import (
     CREDIT_MEMO,
     EVIDENCE,
     MEMO_APPROVED,
@@ -17,7 +17,7 @@ from workflows.guards import (
     Facts,
     Guard,
 )
-from workflows.money import format_amount
+from disputedesk.workflows.money import format_amount
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 DISPUTED = 1_500_00

@@ -3,14 +3,14 @@
 import random
 from datetime import date, timedelta
 
-from tests.reference_pricing import reference_expected
-from workflows.comparison import (
+from disputedesk.workflows.comparison import (
     BilledLine,
     ContractTerms,
     ContractUse,
     DeliveryRow,
     compare_invoice,
 )
+from tests.reference_pricing import reference_expected
 
 CASES = 20_000
 

@@ -4,8 +4,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from workflows.approvals import MEMO_MOVES, MEMO_START, MEMO_STATUSES, may_move_memo, move_memo
-from workflows.errors import Conflict
+from disputedesk.workflows.approvals import (
+    MEMO_MOVES,
+    MEMO_START,
+    MEMO_STATUSES,
+    may_move_memo,
+    move_memo,
+)
+from disputedesk.workflows.errors import Conflict
 
 MOVES = [(move, status) for move in MEMO_MOVES for status in MEMO_STATUSES]
 

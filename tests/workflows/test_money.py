@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workflows.money import (
+from disputedesk.workflows.money import (
     MAX_UNIT_DIGITS,
     BadAmount,
     format_amount,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from workflows.notices import KINDS, mentioned_handles, notice_title, retry_delay
+from disputedesk.workflows.notices import KINDS, mentioned_handles, notice_title, retry_delay
 
 
 @pytest.mark.parametrize(

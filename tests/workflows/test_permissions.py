@@ -2,10 +2,10 @@
 
 import pytest
 
-from workflows import guards
-from workflows.codes import ROLES
-from workflows.dispute import BY_TRIGGER, SYSTEM, Actor, Facts, may_fire
-from workflows.permissions import (
+from disputedesk.workflows import guards
+from disputedesk.workflows.codes import ROLES
+from disputedesk.workflows.dispute import BY_TRIGGER, SYSTEM, Actor, Facts, may_fire
+from disputedesk.workflows.permissions import (
     can_take_assignment,
     comment_visibilities,
     may_assign,

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workflows.money import (
+from disputedesk.workflows.money import (
     BadAmount,
     format_rate,
     line_amount,

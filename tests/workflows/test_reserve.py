@@ -3,7 +3,14 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workflows.reserve import Band, age_buckets, bucket_label, policy_problems, rate_for, reserve_of
+from disputedesk.workflows.reserve import (
+    Band,
+    age_buckets,
+    bucket_label,
+    policy_problems,
+    rate_for,
+    reserve_of,
+)
 
 BANDS = [Band("*", 0, 1000), Band("*", 60, 4000), Band("invalid_traffic", 30, 7000)]
 

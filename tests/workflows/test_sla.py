@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workflows.sla import (
+from disputedesk.workflows.sla import (
     DEFAULT_CALENDAR,
     TARGETS,
     Calendar,

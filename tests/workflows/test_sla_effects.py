@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from workflows.dispute import BY_TRIGGER
-from workflows.sla import (
+from disputedesk.workflows.dispute import BY_TRIGGER
+from disputedesk.workflows.sla import (
     CLOCK_EFFECTS,
     CLOCKS,
     DEFAULT_CALENDAR,
@@ -124,13 +124,13 @@ def test_business_time_reads_in_days_of_eight_hours(seconds, text):
 
 
 def test_withdraw_stops_every_clock_there_is():
-    from workflows.dispute import EVERY_CLOCK
+    from disputedesk.workflows.dispute import EVERY_CLOCK
 
     assert {clock for _, clock in EVERY_CLOCK} == set(CLOCKS)
 
 
 def test_what_resolve_does_is_one_row_of_the_table():
-    from workflows.dispute import BY_TRIGGER, resolved
+    from disputedesk.workflows.dispute import BY_TRIGGER, resolved
 
     effects = BY_TRIGGER["resolve"].effects
     assert effects.record is resolved and effects.memo == "prepare"

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from workflows.sla import DEFAULT_CALENDAR, Calendar, business_seconds_between
+from disputedesk.workflows.sla import DEFAULT_CALENDAR, Calendar, business_seconds_between
 
 CALENDARS = [
     DEFAULT_CALENDAR,

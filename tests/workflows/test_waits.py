@@ -2,7 +2,7 @@
 
 import pytest
 
-from workflows.waits import returned_from_approval
+from disputedesk.workflows.waits import returned_from_approval
 
 
 @pytest.mark.parametrize(

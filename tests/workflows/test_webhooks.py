@@ -2,7 +2,7 @@
 
 import pytest
 
-from workflows.webhooks import address_problem, host_allowed, sign, sign_all, verify
+from disputedesk.workflows.webhooks import address_problem, host_allowed, sign, sign_all, verify
 
 BODY = b'{"type":"dispute.filed"}'
 
