@@ -78,7 +78,8 @@ def contacts_replace(ref: str, body: Contacts) -> Response:
 @operation(
     "POST", "/inbound-email", scope="integration",
     summary="A raw RFC 822 message (message/rfc822): 201 threaded to its case, 202 triage",
-    answers={201: Inbound, 202: Inbound}, refusals=(403, 409, 413, 415, 422), raw_body=RAW_TYPES[:1],
+    answers={201: Inbound, 202: Inbound}, refusals=(403, 409, 413, 415, 422),
+    raw_body=RAW_TYPES[:1],
 )  # fmt: skip
 def inbound_email() -> Response:
     if request.mimetype not in RAW_TYPES:

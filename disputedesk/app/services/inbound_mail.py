@@ -7,13 +7,12 @@ one of the advertiser's billing contacts. It lands on the timeline as an adverti
 evidence, and a case waiting on the advertiser gets `info_received`, all in one change
 through the write path. An automatic reply (an out-of-office, workflows/mail.py) is put on the
 timeline marked as such and fires nothing: the case keeps waiting. Anything else waits in the
-leads' triage list. Text in a charset Python does not know is read as UTF-8 or Windows-1252,
-or the message is refused by name.
+leads' triage list. How a message is read (its text, quoting, files, winmail.dat) is
+workflows/mail_reading.py.
 """
 
 import email
 import email.policy
-import html
 import io
 import re
 from datetime import datetime
@@ -37,7 +36,7 @@ from disputedesk.app.services.triggers import apply_trigger
 from disputedesk.app.services.write_path import change_case
 from disputedesk.workflows.errors import InvalidInput, NotFound, NotPermitted
 from disputedesk.workflows.mail import auto_reply_reason
-from disputedesk.workflows.spreadsheet import decode_text
+from disputedesk.workflows.mail_reading import Reading, files_of, fold, read_text
 
 REF = re.compile(r"\bDSP-(\d{6,})\b", re.IGNORECASE)
 MESSAGE_ID = re.compile(r"<([^<>@\s]+)@[^<>\s]+>")
@@ -62,23 +61,26 @@ def receive(raw: bytes, receiver: User, now: datetime | None = None) -> InboundE
     dispute = _case_of(message)
     reason = _triage_reason(dispute, sender)
     auto = auto_reply_reason(dict(message.items()), str(message.get("Subject", "")))
+    reading = read_text(message)
     record = InboundEmail(
         message_id=message_id, from_address=sender[:254],
-        subject=str(message.get("Subject", ""))[:500], body=_text_of(message)[:MAX_BODY],
+        subject=str(message.get("Subject", ""))[:500], body=reading.text[:MAX_BODY],
         received_at=now, status="triage" if reason else "threaded", reason=reason or "",
         dispute_id=dispute.id if dispute and not reason else None, attachments=[],
     )  # fmt: skip
     if reason:
         return _save(record)
-    return thread(record, dispute, message, receiver, now, auto_reply=auto)
+    return thread(record, dispute, message, receiver, now, auto_reply=auto, reading=reading)
 
 
 def thread(
     record: InboundEmail, dispute: Dispute, message: EmailMessage | None, receiver: User,
-    now: datetime, auto_reply: str | None = None,
+    now: datetime, auto_reply: str | None = None, reading: Reading | None = None,
 ) -> InboundEmail:  # fmt: skip
     """Put a message on its case: timeline, evidence, info_received; one transaction. An
-    automatic reply (`auto_reply` says why) only goes on the timeline."""
+    automatic reply (`auto_reply` says why) only goes on the timeline. The timeline shows what
+    the sender wrote this time; their signature and quoted text are kept folded."""
+    reading = reading or Reading(record.body, *fold(record.body))
     dispute = db.session.scalars(
         select(Dispute).where(Dispute.id == dispute.id)
         .options(selectinload(Dispute.sla_clocks)).with_for_update(of=Dispute)
@@ -91,7 +93,8 @@ def thread(
         record.attachments = files
         kept = [f["filename"] for f in files if f.get("evidence_id")]
         change.record("advertiser_message", data={
-            "from": record.from_address, "subject": record.subject, "body": record.body,
+            "from": record.from_address, "subject": record.subject,
+            "body": reading.reply[:MAX_BODY], "folded": reading.folded[:MAX_BODY],
             "message_id": record.message_id, "visibility": "account_team", "attachments": files,
             **({"auto_reply": auto_reply} if auto_reply else {}),
         })  # fmt: skip
@@ -148,35 +151,11 @@ def _triage_reason(dispute: Dispute | None, sender: str) -> str | None:
     return None if known else f"{sender} is not a billing contact of the case's advertiser"
 
 
-def _text_of(message: EmailMessage) -> str:
-    part = message.get_body(preferencelist=("plain", "html"))
-    if part is None:
-        return ""
-    try:
-        text = part.get_content()
-    except (LookupError, UnicodeError):  # a charset Python does not know, or a wrong one
-        text = _decoded(part)
-    if part.get_content_type() == "text/html":
-        text = re.sub(r"(?is)<(style|script)\b.*?</\1\s*>", " ", text)
-        text = re.sub(r"(?i)<br\s*/?>|</p\s*>|</div\s*>", "\n", text)
-        text = html.unescape(re.sub(r"<[^>]+>", " ", text))
-    return text.replace("\x00", "").strip()
-
-
-def _decoded(part: EmailMessage) -> str:
-    """The part's bytes as UTF-8, else Windows-1252; refused by name when neither reads."""
-    try:
-        return decode_text(part.get_payload(decode=True) or b"")[0]
-    except ValueError:
-        charset = part.get_content_charset() or "none"
-        raise InvalidInput({"message": f"its text is in an unknown charset ({charset})"}) from None
-
-
 def _attachments(dispute: Dispute, message: EmailMessage, receiver: User, now: datetime) -> list:
     """Check each attachment as an upload is checked; keep those that pass as evidence."""
     results, files = [], store()
-    for name, declared, content in _files_of(message):
-        outcome: dict = {"filename": name}
+    for name, declared, content in files_of(message):
+        outcome: dict = {"filename": display_name(name)}
         try:
             limit = current_app.config["MAX_EVIDENCE_BYTES"]
             with files.staging(io.BytesIO(content), limit) as staged:
@@ -204,37 +183,6 @@ def _attachments(dispute: Dispute, message: EmailMessage, receiver: User, now: d
             outcome["refused"] = str(error)
         results.append(outcome)
     return results
-
-
-def _files_of(message: EmailMessage) -> list[tuple[str, str, bytes]]:
-    """Each file a message carries, as (name, declared type, bytes): its attachments, a
-    forwarded message as an .eml of its own, and the images shown inline in its HTML."""
-    found, seen = [], set()
-    for n, part in enumerate(message.iter_attachments(), start=1):
-        seen.add(id(part))
-        if part.get_content_type() == "message/rfc822":  # a forward: the message, whole
-            inner = part.get_content()
-            name = part.get_filename() or f"forwarded-{n}.eml"
-            found.append((display_name(name), "message/rfc822", inner.as_bytes()))
-            continue
-        found.append((display_name(part.get_filename()), part.get_content_type(),
-                      part.get_payload(decode=True) or b""))  # fmt: skip
-    inline = [p for p in _own_parts(message) if p.get_content_maintype() == "image"
-              and id(p) not in seen]  # fmt: skip
-    for n, part in enumerate(inline, start=1):
-        name = part.get_filename() or f"inline-image-{n}.{part.get_content_subtype()}"
-        found.append((display_name(name), part.get_content_type(),
-                      part.get_payload(decode=True) or b""))  # fmt: skip
-    return found
-
-
-def _own_parts(part: EmailMessage) -> list[EmailMessage]:
-    """The message's parts, not those of a message forwarded inside it (that is its .eml)."""
-    if part.get_content_type() == "message/rfc822":
-        return []
-    if not part.is_multipart():
-        return [part]
-    return [p for sub in part.iter_parts() for p in _own_parts(sub)]
 
 
 def attach_from_triage(user: User, inbound_id: int | None, ref: str) -> InboundEmail:
