@@ -10,7 +10,16 @@ from typing import Any
 from werkzeug.security import generate_password_hash
 
 from disputedesk.app.extensions import db
-from disputedesk.app.models import Advertiser, Dispute, Invoice, InvoiceLine, Team, User
+from disputedesk.app.models import (
+    Advertiser,
+    Dispute,
+    Invoice,
+    InvoiceLine,
+    PortalAccess,
+    Team,
+    User,
+)
+from disputedesk.app.models.types import utcnow
 from disputedesk.app.services.assignment import assign
 from disputedesk.app.services.evidence import upload_evidence
 from disputedesk.app.services.filing import Filing, file_dispute
@@ -84,6 +93,15 @@ class Factory:
         user.password_hash = _password_hash()  # scrypt once per run keeps the suite fast
         db.session.commit()
         return user
+
+    def portal_person(self, *advertisers: Advertiser, inviter: User) -> User:
+        """An advertiser's or agency's person who sees these advertisers in the portal."""
+        person = self.user("advertiser")
+        for advertiser in advertisers:
+            db.session.add(PortalAccess(user_id=person.id, advertiser_id=advertiser.id,
+                                        invited_by_id=inviter.id, invited_at=utcnow()))  # fmt: skip
+        db.session.commit()
+        return person
 
     def advertiser(
         self, team: Team, tier: str = "standard", owner: User | None = None, **kwargs: Any

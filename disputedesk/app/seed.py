@@ -7,7 +7,7 @@ from fractions import Fraction
 from sqlalchemy import select
 
 from disputedesk.app.extensions import db
-from disputedesk.app.models import Advertiser, Contract, Invoice, InvoiceLine, User
+from disputedesk.app.models import Advertiser, Contract, Invoice, InvoiceLine, PortalAccess, User
 from disputedesk.app.models.types import utcnow
 from disputedesk.app.seed_disputes import seed_disputes
 from disputedesk.app.seed_terms import contract_variants, delivery_rows
@@ -27,6 +27,7 @@ USERS = (  # email, role, team, approval limit in USD, name
     ("viewer@demo.test", "viewer", None, 0, "Taylor Brooks"),
     ("sales2@demo.test", "viewer", None, 0, "Riley Diaz"),
     ("integration@demo.test", "integration", None, 0, "Billing system"),
+    ("advertiser@demo.test", "advertiser", None, 0, "Pat Payables"),  # the portal: ADV-0001, -0002
 )
 PRODUCTS = {  # product: (unit kind, rate in micros per unit, per mille for cpm)
     "sponsored_products": ("cpc", 850_000),
@@ -60,6 +61,7 @@ def seed_demo(now: datetime | None = None, scale: float = 1.0) -> str:
         return "demo data already present; nothing to do"
     rng, now = random.Random(2026), now or utcnow()
     invoices = _billing(rng, now.date())
+    _portal_access(now)
     scan_everything(now)  # as if each invoice had been pushed: the scan finds the seeded errors
     disputes = seed_disputes(rng, invoices, now, scale)
     return f"created {len(invoices)} invoices and {disputes} disputes"
@@ -70,6 +72,16 @@ def _users() -> None:
         if not db.session.scalar(select(User.id).where(User.email == email)):
             create_user(email, role, password=DEMO_PASSWORD, team=team,
                         approval_limit=limit * 100, name=name)  # fmt: skip
+
+
+def _portal_access(now: datetime) -> None:
+    """The demo's agency person sees two advertisers in the portal."""
+    person, lead = _user("advertiser@demo.test"), _user("lead@demo.test")
+    for ref in ("ADV-0001", "ADV-0002"):
+        advertiser = db.session.scalar(select(Advertiser).where(Advertiser.ref == ref))
+        db.session.add(PortalAccess(user_id=person.id, advertiser_id=advertiser.id,
+                                    invited_by_id=lead.id, invited_at=now))  # fmt: skip
+    db.session.commit()
 
 
 def _user(email: str) -> User:

@@ -1,6 +1,7 @@
 """The vocabularies of the domain: roles, reason codes, root causes, outcomes."""
 
-ROLES = ("analyst", "lead", "approver", "viewer", "admin", "integration")
+# advertiser: an advertiser's or agency's own people, in the portal only (their accounts' cases).
+ROLES = ("analyst", "lead", "approver", "viewer", "admin", "integration", "advertiser")
 
 REASON_CODES = (
     "rate_mismatch",

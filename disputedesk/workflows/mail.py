@@ -10,6 +10,7 @@ advertiser's answer.
 import re
 from collections.abc import Mapping
 
+YES = ("1", "yes", "true", "on")  # a form's or a body's "send it to the advertiser"
 AUTO_PRECEDENCE = frozenset({"auto_reply", "bulk", "junk", "list"})
 MARKERS = ("x-autoreply", "x-autorespond", "x-autoresponse")
 AUTO_SUBJECT = re.compile(

@@ -11,7 +11,7 @@ from disputedesk.workflows.dispute import Actor, Facts
 TEAM_SCOPED = frozenset({"assign_cases", "remove_team_evidence"})
 
 _WORKER = {
-    "sign_in", "read_notices", "file_disputes", "work_cases", "add_evidence",
+    "sign_in", "use_workspace", "read_notices", "file_disputes", "work_cases", "add_evidence",
     "see_removed_evidence", "read_internal_comments", "comment_internal",
     "comment_account_team", "watch_cases", "track_cases", "see_team_cases",
     "download_audit_packets", "read_exceptions", "work_exceptions",
@@ -23,6 +23,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         | {
             "lead_team",
             "assign_cases",
+            "invite_portal_users",
             "keep_billing_contacts",
             "triage_inbound_email",
             "remove_team_evidence",
@@ -35,6 +36,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "approver": frozenset(
         {
             "sign_in",
+            "use_workspace",
             "be_top_approver",  # an admin may name one for memos beyond every limit
             "read_exceptions",
             "manage_problems",
@@ -58,6 +60,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "viewer": frozenset(
         {
             "sign_in",
+            "use_workspace",
             "read_notices",
             "comment_account_team",
             "watch_cases",
@@ -68,6 +71,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "admin": frozenset(
         {
             "sign_in",
+            "use_workspace",
             "administer",
             "read_notices",
             "read_exceptions",
@@ -98,9 +102,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             "read_open_items",  # collections: what is held from dunning while disputed
             "read_journal",  # the ERP takes the month's GL journal
             "keep_billing_contacts",
+            "invite_portal_users",
             "deliver_inbound_email",
         }
     ),  # fmt: skip
+    # An advertiser's or agency's people: the portal, for the advertisers they were invited to,
+    # and nothing of the workspace (no internal page, no API token).
+    "advertiser": frozenset({"sign_in", "use_portal"}),
 }
 KNOWN = frozenset().union(*CAPABILITIES.values())
 

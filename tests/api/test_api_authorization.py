@@ -224,6 +224,7 @@ COVERED_ELSEWHERE = {
     ("POST", "/credit-memos/{}/reversal"): "test_api_reversals.py",
     ("GET", "/advertisers/{}/contacts"): "tests/comms/test_correspondence_access.py",
     ("POST", "/advertisers/{}/contacts"): "tests/comms/test_correspondence_access.py",
+    ("POST", "/advertisers/{}/portal-users"): "tests/portal/test_portal_api.py",
     ("POST", "/inbound-email"): "tests/comms/test_correspondence_access.py",
     ("GET", "/disputes/{}/audit-packet"): "test_api_insight.py",
     ("GET", "/audit-packets"): "test_api_insight.py",

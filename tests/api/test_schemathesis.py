@@ -39,6 +39,15 @@ CONFIG = schemathesis.Config.from_dict(
         "phases": {"examples": {"enabled": False}},
     }
 )
+# Raw e-mail (message/rfc822) has no schema to generate from: real-shaped messages instead, and
+# the mail program's own saved ones (tests/comms/mail).
+_MESSAGES = [
+    b"From: ap@advertiser.example\r\nTo: disputes@billing.example\r\nSubject: Re: invoice\r\n"
+    b"Message-ID: <fuzz-1@advertiser.example>\r\n\r\nPlease see the attached IO.\r\n",
+    b"From: nobody\r\nSubject: \r\n\r\n",
+    b"not a message at all",
+]
+schemathesis.openapi.media_type("message/rfc822", st.sampled_from(_MESSAGES))
 # The document is generated from the route registry, so it is known before any app exists.
 schema = schemathesis.openapi.from_dict(document(), config=CONFIG)
 

@@ -46,6 +46,7 @@ from disputedesk.app.api import feeds as _feeds  # noqa: E402,F401
 from disputedesk.app.api import insight as _insight  # noqa: E402,F401
 from disputedesk.app.api import journal as _journal  # noqa: E402,F401
 from disputedesk.app.api import open_items as _open_items  # noqa: E402,F401
+from disputedesk.app.api import portal_users as _portal_users  # noqa: E402,F401
 from disputedesk.app.api import posting as _posting  # noqa: E402,F401
 from disputedesk.app.api import rebill as _rebill  # noqa: E402,F401
 from disputedesk.app.api import reserve as _reserve  # noqa: E402,F401

@@ -54,6 +54,7 @@ TAGS = {  # the reference page groups operations by the module that holds them
     "disputedesk.app.api.evidence": "Evidence",
     "disputedesk.app.api.credits": "Credit memos",
     "disputedesk.app.api.catalog": "Advertisers and invoices",
+    "disputedesk.app.api.portal_users": "Advertisers and invoices",
     "disputedesk.app.api.openapi": "This document",
     "disputedesk.app.api.feeds": "Feeds",
     "disputedesk.app.api.posting": "ERP posting",

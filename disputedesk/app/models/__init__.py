@@ -29,7 +29,7 @@ from disputedesk.app.models.insight import (
 )
 from disputedesk.app.models.ledger import FxRate, GlAccount, ReserveBand
 from disputedesk.app.models.notices import Notification, NotificationPreference
-from disputedesk.app.models.people import ApiToken, Team, User
+from disputedesk.app.models.people import ApiToken, PortalAccess, Team, User
 from disputedesk.app.models.security import (
     ChainHead,
     LedgerEntry,
@@ -73,6 +73,7 @@ __all__ = [
     "NotificationPreference",
     "Outbox",
     "PasswordLink",
+    "PortalAccess",
     "Reversal",
     "ReversalSequence",
     "SavedView",

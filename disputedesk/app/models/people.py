@@ -77,3 +77,16 @@ class ApiToken(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class PortalAccess(db.Model):
+    """An advertiser's or agency's person and an advertiser whose cases they see in the portal."""
+
+    __tablename__ = "portal_access"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    advertiser_id: Mapped[int] = mapped_column(
+        ForeignKey("advertisers.id"), primary_key=True, index=True
+    )
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    invited_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -82,13 +82,18 @@ def invite_user(email: str, profile: Profile, actor: User) -> tuple[User, str]:
                     approval_limit=profile.approval_limit, timezone=profile.timezone)  # fmt: skip
         db.session.add(user)
         db.session.flush()
-        token = secrets.token_urlsafe(32)
-        expires = utcnow() + timedelta(hours=SET_PASSWORD_HOURS)
-        db.session.add(PasswordLink(user_id=user.id, token_hash=_digest(token),
-                                    expires_at=expires))  # fmt: skip
+        token = new_password_link(user)
         log.record("user_invited", actor=actor, subject=user,
                    data={"role": user.role, "team": profile.team})  # fmt: skip
     return user, token
+
+
+def new_password_link(user: User) -> str:
+    """Add a one-time set-password link for a new account (in the caller's transaction)."""
+    token = secrets.token_urlsafe(32)
+    expires = utcnow() + timedelta(hours=SET_PASSWORD_HOURS)
+    db.session.add(PasswordLink(user_id=user.id, token_hash=_digest(token), expires_at=expires))
+    return token
 
 
 def use_password_link(token: str, password: str) -> User:

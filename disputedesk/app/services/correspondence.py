@@ -14,6 +14,7 @@ from disputedesk.app.services.notices import enqueue
 from disputedesk.app.services.transactions import LOST_RACE, transaction
 from disputedesk.workflows.codes import a_role
 from disputedesk.workflows.errors import InvalidInput, NotFound, NotPermitted
+from disputedesk.workflows.mail import YES
 from disputedesk.workflows.money import format_amount
 
 if TYPE_CHECKING:
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 
 EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 MAX_CONTACTS = 20
-YES = ("1", "yes", "true", "on")
 TEMPLATES = {"request_info": "advertiser_request_info", "resolve": "advertiser_decision",
              "withdraw": "advertiser_decision", "issue_credit": "advertiser_credit"}  # fmt: skip
 

@@ -89,7 +89,8 @@ def thread(
     with change_case(dispute, None, now) as change:
         record.status, record.dispute_id, record.reason = "threaded", dispute.id, ""
         db.session.add(record)
-        files = _attachments(dispute, message, receiver, now) if message is not None else []
+        sent = files_of(message) if message is not None else []
+        files = keep_files(dispute, sent, receiver, now, "from the advertiser's e-mail")
         record.attachments = files
         kept = [f["filename"] for f in files if f.get("evidence_id")]
         change.record("advertiser_message", data={
@@ -151,11 +152,16 @@ def _triage_reason(dispute: Dispute | None, sender: str) -> str | None:
     return None if known else f"{sender} is not a billing contact of the case's advertiser"
 
 
-def _attachments(dispute: Dispute, message: EmailMessage, receiver: User, now: datetime) -> list:
-    """Check each attachment as an upload is checked; keep those that pass as evidence."""
+def keep_files(
+    dispute: Dispute, sent: list[tuple[str, str, bytes]], uploader: User, now: datetime, note: str
+) -> list[dict]:
+    """Check each file an advertiser sent as an upload is checked; keep those that pass as
+    evidence (inside the caller's change). Answer each file's name and evidence id, or why
+    it was refused."""
     results, files = [], store()
-    for name, declared, content in files_of(message):
-        outcome: dict = {"filename": display_name(name)}
+    for raw_name, declared, content in sent:
+        name = display_name(raw_name)
+        outcome: dict = {"filename": name}
         try:
             limit = current_app.config["MAX_EVIDENCE_BYTES"]
             with files.staging(io.BytesIO(content), limit) as staged:
@@ -173,7 +179,7 @@ def _attachments(dispute: Dispute, message: EmailMessage, receiver: User, now: d
             evidence = Evidence(
                 dispute_id=dispute.id, kind="correspondence", filename=name,
                 content_type=kind.content_type, size=staged.size, sha256=staged.sha256,
-                storage_key=key, note="from the advertiser's e-mail", uploaded_by_id=receiver.id,
+                storage_key=key, note=note, uploaded_by_id=uploader.id,
                 uploaded_at=now,
             )  # fmt: skip
             db.session.add(evidence)

@@ -42,6 +42,8 @@ def issue_token(
     else's token is made only by an admin."""
     if actor is not None and actor.id != user.id and not actor.can("administer"):
         raise NotPermitted("only an admin makes a token for someone else")
+    if user.can("use_portal"):
+        raise NotPermitted("an advertiser's people use the portal: the API is not theirs")
     try:
         chosen = parse_scopes(scopes) if scopes else DEFAULT_SCOPES
     except ValueError as error:
@@ -76,6 +78,8 @@ def token_in_use(token: str) -> ApiToken | None:
     )
     now = utcnow()
     if row is None or (row.expires_at is not None and row.expires_at <= now):
+        return None
+    if row.user.can("use_portal"):  # a portal account never calls the API, however it got one
         return None
     if row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY:
         with transaction(lost_race=LOST_RACE):

@@ -66,6 +66,10 @@ def init_app(app: Flask) -> None:
     for insight in ("dashboard", "close"):  # issue 11's pages
         app.register_blueprint(import_module(f"disputedesk.app.web.{insight}").bp)
     app.register_blueprint(import_module("disputedesk.app.web.close").packets)
+    portal = import_module("disputedesk.app.web.portal")
+    app.register_blueprint(portal.bp)
+    app.register_blueprint(import_module("disputedesk.app.web.portal_invites").bp)
+    app.before_request(portal.keep_portal_people_in_the_portal)
     for template_filter in (localtime, sentence, period, grouped, minor_units, filesize, words):
         app.add_template_filter(template_filter)
     money_filters.register(app)
@@ -93,7 +97,9 @@ PAGES = (  # the main pages and the capability each asks of its visitor, as its 
     ("tracking.search", "Track", "track_cases"),
     ("dashboard.index", "Dashboard", "read_dashboard"),
     ("reports.credits", "Reports", "read_reports"),
-    ("home.workflow", "Workflow", "sign_in"),
+    ("home.workflow", "Workflow", "use_workspace"),
+    ("portal.index", "Our disputes", "use_portal"),
+    ("portal.file", "File a dispute", "use_portal"),
     ("admin.index", "Admin", "administer"),
     ("webhooks_admin.index", "Webhooks", "manage_webhooks"),
     ("correspondence.inbound", "Inbound", "triage_inbound_email"),

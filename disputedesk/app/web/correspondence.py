@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from disputedesk.app.models.types import as_id
+from disputedesk.app.queries.portal import people_of
 from disputedesk.app.services.correspondence import (
     contacts_of,
     find_advertiser,
@@ -39,7 +40,8 @@ def contacts(ref: str):  # noqa: ANN201
             errors, status = error.errors, 422
     known = contacts_of(advertiser.id)
     return render_template("correspondence/contacts.html", advertiser=advertiser,
-                           contacts=known, rows=ROWS, errors=errors), status  # fmt: skip
+                           contacts=known, rows=ROWS, errors=errors,
+                           portal_people=people_of(advertiser)), status  # fmt: skip
 
 
 @bp.get("/inbound")
