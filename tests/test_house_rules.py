@@ -303,7 +303,7 @@ BATCH_COMMITS = {
     "disputedesk/app/services/sla_sweep.py": "the sweep commits each batch of due clocks",
     "disputedesk/app/services/assurance_scan.py": "the scan commits each batch of invoices",
     "disputedesk/app/services/audit_verify.py": "a verification checkpoint after the walk",
-    "disputedesk/app/seed.py": "the demo seed",
+    "disputedesk/app/seed/__init__.py": "the demo seed",
 }
 
 

@@ -1,4 +1,4 @@
-"""Command-line tools: flask --app wsgi …"""
+"""Command-line tools: `disputedesk …` (each group in its own module of this package)."""
 
 import json
 import time
@@ -9,8 +9,8 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from disputedesk.app import assurance_cli, evidence_cli, inbound_cli, insight_cli, outbox_cli
-from disputedesk.app.cli_import import import_group
+from disputedesk.app.cli import assurance, evidence, inbound, insight, outbox
+from disputedesk.app.cli.imports import import_group
 from disputedesk.app.extensions import db
 from disputedesk.app.models import User
 from disputedesk.app.models.disputes import format_ref
@@ -28,11 +28,11 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(audit)
     app.cli.add_command(sla)
     app.cli.add_command(credits)
-    insight_cli.init_app(app)
-    assurance_cli.init_app(app)
-    evidence_cli.init_app(app)
-    app.cli.add_command(outbox_cli.outbox)
-    app.cli.add_command(inbound_cli.inbound)
+    insight.init_app(app)
+    assurance.init_app(app)
+    evidence.init_app(app)
+    app.cli.add_command(outbox.outbox)
+    app.cli.add_command(inbound.inbound)
     app.cli.add_command(import_group)
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from disputedesk.app.extensions import db
 from disputedesk.app.models import Advertiser, Contract, Invoice, InvoiceLine, PortalAccess, User
 from disputedesk.app.models.types import utcnow
-from disputedesk.app.seed_disputes import seed_disputes
-from disputedesk.app.seed_terms import contract_variants, delivery_rows
+from disputedesk.app.seed.disputes import seed_disputes
+from disputedesk.app.seed.terms import contract_variants, delivery_rows
 from disputedesk.app.services.assurance_scan import scan_everything
 from disputedesk.app.services.users import create_user, find_or_create_team
 from disputedesk.workflows.money import line_amount
