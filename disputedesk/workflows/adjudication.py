@@ -144,7 +144,7 @@ def decide_lines(
         over = "; ".join(
             f"line {d.facts.line_no}: {format_amount(d.amount)} > {format_amount(d.facts.proposed)}"
             for d in decision.lines
-            if d.above_proposal
+            if d.above_proposal and d.facts.proposed is not None  # above: there is one
         )
         raise InvalidInput(
             {"justification": f"a credit above the proposal ({over}) needs a written justification"}

@@ -7,8 +7,10 @@ for a reason of setup rather than of missing data: another currency, other units
 without a contract or without delivery rows yet is not an exception: the feed may be late.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from disputedesk.workflows.comparison_types import LineComparison
 from disputedesk.workflows.money import format_amount
@@ -88,7 +90,7 @@ def _grouped(minor: int) -> str:
     return f"{Decimal(format_amount(minor)):,}"
 
 
-def dispute_reason(kind: str, comparison: dict) -> str:
+def dispute_reason(kind: str, comparison: Mapping[str, Any]) -> str:
     """The reason code of a dispute opened on an exception: what made the line wrong.
 
     Billing more units than the contract lets be billed (delivered, valid, within caps and

@@ -5,7 +5,9 @@ currency the first row's; its amount the sum of its lines). Rows keep their orde
 is named by its first row. A line named twice in an upload is refused, as a filing refuses it.
 """
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 MAX_ROWS = 5_000
 
@@ -20,7 +22,7 @@ class Group:
     lines: list[tuple[int, str]] = field(default_factory=list)  # (line_no, amount)
 
 
-def group_rows(rows: list[dict]) -> tuple[list[Group], dict[str, str]]:
+def group_rows(rows: Sequence[Mapping[str, Any]]) -> tuple[list[Group], dict[str, str]]:
     """The cases the rows make, and every row's problem that grouping finds ("rows[3]")."""
     groups: dict[tuple[str, str], Group] = {}
     seen: dict[tuple[str, int], int] = {}

@@ -28,6 +28,7 @@ from disputedesk.workflows.comparison_types import (
     DeliveryUse,
     Flag,
     LineComparison,
+    PricedSegment,
 )
 from disputedesk.workflows.matching import Segment, contract_segments, days, delivered_units
 from disputedesk.workflows.money import format_amount, format_rate, line_amount
@@ -106,10 +107,11 @@ def compare_line(
             f"No contract for {line.product} in effect during {period_start} – {period_end}."
         )
     priced = expected = tolerance = None
-    parts: tuple = ()
+    parts: tuple[PricedSegment, ...] = ()
     if line.kind != "charge":
         missing.append(f"A {line.kind.replace('_', '-')} line is not priced against the contract.")
     elif priceable and split:
+        assert contract is not None  # priceable: there is one
         priced, expected, parts = price_segments(line, period, split, use, flags)
         tolerance = Fraction(expected * contract.tolerance_bp, BP)
     variance = None if expected is None else line.amount - expected
@@ -118,6 +120,7 @@ def compare_line(
         if variance > tolerance:
             proposed = min(variance, line.amount)
         elif variance > 0:
+            assert contract is not None  # a tolerance is the contract's
             flags.append(
                 Flag(
                     "within_tolerance",
@@ -158,7 +161,9 @@ def _units(uses: Sequence[DeliveryUse]) -> Fraction:
     return sum((u.counted_units for u in uses), Fraction(0))
 
 
-def _priceable(line: BilledLine, segments, flags: list[Flag], missing: list[str]) -> bool:
+def _priceable(
+    line: BilledLine, segments: Sequence[Segment], flags: list[Flag], missing: list[str]
+) -> bool:
     ok = True
     for c in {s.contract for s in segments}:
         if c.unit_kind and c.unit_kind != line.unit_kind:
@@ -182,7 +187,7 @@ def _priceable(line: BilledLine, segments, flags: list[Flag], missing: list[str]
     return ok
 
 
-def _line_rate(segments: Sequence[Segment], parts: Sequence) -> Fraction:
+def _line_rate(segments: Sequence[Segment], parts: Sequence[PricedSegment]) -> Fraction:
     """The contracted rate: the segment's, or the day-weighted rate when split."""
     if len(segments) == 1:
         return discounted_rate(segments[0])

@@ -10,9 +10,12 @@ def _number(value: Fraction | None) -> str | None:
     return None if value is None else exact_decimal(value, places=6)
 
 
-def comparison_dict(c: Any) -> dict[str, Any]:
+def _amount(value: int | None) -> str | None:
+    return None if value is None else format_amount(value)
+
+
+def comparison_dict(c: Any) -> dict[str, Any]:  # a LineComparison (whose module imports this)
     """Write a comparison as JSON-safe data; amounts as decimal strings, rates and units exact."""
-    amount = lambda v: None if v is None else format_amount(v)  # noqa: E731
     return {
         "line_no": c.line.line_no,
         "line_id": c.line.line_id,
@@ -23,7 +26,7 @@ def comparison_dict(c: Any) -> dict[str, Any]:
         "billed_units": c.line.billed_units,
         "billed_rate": format_rate(c.line.billed_rate_micros),
         "billed_amount": format_amount(c.line.amount),
-        "invoice_amount_computed": amount(c.invoice_amount_computed),
+        "invoice_amount_computed": _amount(c.invoice_amount_computed),
         "contract": None
         if c.contract is None
         else {
@@ -34,7 +37,7 @@ def comparison_dict(c: Any) -> dict[str, Any]:
             "discount_bp": c.contract.discount_bp,
             "tolerance_bp": c.contract.tolerance_bp,
             "cap_units": c.contract.cap_units,
-            "cap_amount": amount(c.contract.cap_amount),
+            "cap_amount": _amount(c.contract.cap_amount),
             "makegood_units": c.contract.makegood_units,
             "delivery_source": c.contract.delivery_source,
             "currency": c.contract.currency,
@@ -76,8 +79,8 @@ def comparison_dict(c: Any) -> dict[str, Any]:
         ],
         "billable_units": _number(c.billable_units),
         "priced_units": _number(c.priced_units),
-        "expected_amount": amount(c.expected_amount),
-        "variance": amount(c.variance),
+        "expected_amount": _amount(c.expected_amount),
+        "variance": _amount(c.variance),
         "tolerance_amount": _number(
             None if c.tolerance_amount is None else c.tolerance_amount / 100
         ),

@@ -220,7 +220,8 @@ class DisputeFlow:
 
     @property
     def state(self) -> str:
-        return self.record.state
+        state: str = self.record.state
+        return state
 
     @state.setter
     def state(self, value: str) -> None:

@@ -64,7 +64,9 @@ class DeliveryIn:
     invalid_units: int
 
 
-def _text(row: dict[str, Any], field: str, required: bool = True, limit: int = MAX_REFERENCE):
+def _text(
+    row: dict[str, Any], field: str, required: bool = True, limit: int = MAX_REFERENCE
+) -> str:
     value = row.get(field)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -77,19 +79,21 @@ def _text(row: dict[str, Any], field: str, required: bool = True, limit: int = M
     return value.strip()
 
 
-def _int(
-    row: dict[str, Any],
-    field: str,
-    low: int,
-    high: int,
-    default: int | None = None,
-    optional: bool = False,
-) -> int | None:
+def _int(row: dict[str, Any], field: str, low: int, high: int, default: int | None = None) -> int:
+    """The field's whole number, else the default; required when there is no default."""
+    number = _optional_int(row, field, low, high)
+    if number is not None:
+        return number
+    if default is None:
+        raise FeedRowError(f"{field} is required")
+    return default
+
+
+def _optional_int(row: dict[str, Any], field: str, low: int, high: int) -> int | None:
+    """The field's whole number, or None when it is empty."""
     value = row.get(field)
     if value is None or value == "":
-        if default is None and not optional:
-            raise FeedRowError(f"{field} is required")
-        return default
+        return None
     number = None
     if type(value) is int:
         number = value
@@ -113,11 +117,16 @@ def _date(row: dict[str, Any], field: str, default: date | None = None) -> date:
     return day
 
 
-def _choice(row: dict[str, Any], field: str, choices: tuple[str, ...], default: str | None):
-    value = row.get(field) or default
+def _choice(row: dict[str, Any], field: str, choices: tuple[str, ...], default: str | None) -> str:
+    value: object = row.get(field) or default
     if value not in choices:
         raise FeedRowError(f"{field} is one of " + ", ".join(choices))
     return value
+
+
+def _optional_choice(row: dict[str, Any], field: str, choices: tuple[str, ...]) -> str | None:
+    """None when the field is left empty, else one of the choices (or the row is refused)."""
+    return _choice(row, field, choices, None) if row.get(field) else None
 
 
 def _period(start: date, end: date, what: str) -> None:
@@ -142,10 +151,10 @@ def contract_line(row: dict[str, Any], contract_from: date, contract_to: date) -
     line = ContractLineIn(
         product=_choice(row, "product", PRODUCTS, None),
         campaign_ref=_text(row, "campaign_ref", required=False),
-        unit_kind=_choice(row, "unit_kind", (*UNIT_KINDS, None), None),
+        unit_kind=_optional_choice(row, "unit_kind", UNIT_KINDS),
         rate_micros=rate,
         discount_bp=_int(row, "discount_bp", 0, BP, default=0),
-        cap_units=_int(row, "cap_units", 0, MAX_UNITS, optional=True),
+        cap_units=_optional_int(row, "cap_units", 0, MAX_UNITS),
         cap_amount=cap_amount,
         makegood_units=_int(row, "makegood_units", 0, MAX_UNITS, default=0),
         effective_from=_date(row, "effective_from", contract_from),

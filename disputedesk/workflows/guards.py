@@ -1,6 +1,6 @@
 """The facts the workflow judges a dispute by, and the named guards on its transitions."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -46,7 +46,12 @@ class Guard:
         return self.problem(facts, data, now) or ""
 
 
-def _rule(name: str, message: str, test: Callable[..., bool], fields=()) -> Guard:  # noqa: ANN001
+def _rule(
+    name: str,
+    message: str,
+    test: Callable[[Facts, Mapping[str, Any], datetime], bool],
+    fields: Iterable[str] = (),
+) -> Guard:
     return Guard(name, lambda f, d, now: None if test(f, d, now) else message, tuple(fields))
 
 

@@ -75,7 +75,16 @@ def contributions(case: Case, zone: str, calendar: Calendar) -> dict[Key, tuple[
     dims = (case.team_id, case.reason_code, case.product, case.currency, case.tier)
     cause = case.root_cause or ""
 
-    def add(kind: str, day: date, n: int, amount: int, rep: int, root="", label="", bucket=0):  # noqa: ANN001,ANN202
+    def add(
+        kind: str,
+        day: date,
+        n: int,
+        amount: int,
+        rep: int,
+        root: str = "",
+        label: str = "",
+        bucket: int = 0,
+    ) -> None:
         key = (kind, day.isoformat(), *dims, root, label, bucket)
         was = out.get(key, (0, 0, 0))
         out[key] = (was[0] + n, was[1] + amount, was[2] + rep)
@@ -86,8 +95,7 @@ def contributions(case: Case, zone: str, calendar: Calendar) -> dict[Key, tuple[
     if case.state in OPEN_STATES:
         add("open", filed, 1, amount, rep)
         add("open_adv", NO_DAY, 1, amount, rep, bucket=case.advertiser_id)
-    resolved = case.resolved_at and case.state in ("resolved", "credited")
-    if resolved:
+    if case.resolved_at is not None and case.state in ("resolved", "credited"):
         day = books_day(case.resolved_at, zone)
         add("resolved", day, 1, amount, rep, root=cause)
         add("ttr_cal", day, 1, 0, 0, bucket=(day - filed).days)
@@ -99,6 +107,7 @@ def contributions(case: Case, zone: str, calendar: Calendar) -> dict[Key, tuple[
             add("withdrawn", day, 1, amount, rep)
     memo = case.memo
     if case.state == "resolved" and case.outcome in CREDIT_OUTCOMES and memo:
+        assert case.resolved_at is not None  # resolving stamps it
         day = books_day(case.resolved_at, zone)
         add("awaiting_credit", day, 1, memo.amount, memo.reporting_amount, root=cause)
     if case.state == "credited" and memo and memo.issued_at:
@@ -135,7 +144,9 @@ def _business_days(calendar: Calendar, start: datetime, end: datetime) -> int:
     return business_seconds_between(calendar, start, end) // BUSINESS_DAY
 
 
-def difference(new: dict, old: dict) -> dict[Key, tuple[int, int, int]]:
+def difference(
+    new: dict[Key, tuple[int, int, int]], old: dict[Key, tuple[int, int, int]]
+) -> dict[Key, tuple[int, int, int]]:
     """Return new − old per key, leaving out keys whose difference is nothing."""
     out = {}
     for key in new.keys() | old.keys():
@@ -179,9 +190,12 @@ def rolled_up(facts: dict[Key, tuple[int, int, int]]) -> dict[RollupKey, tuple[i
         when = grain_of(kind, date.fromisoformat(key[1])).isoformat()
         for cuboid in CUBOIDS:
             kept = cuboid.split("+")
-            dims = tuple(key[i] if name in kept else "" for name, i in _DIMENSIONS.items())
+            reason, product, currency, tier = (  # a Key's places 3 to 6, as _DIMENSIONS says
+                value if name in kept else ""
+                for name, value in zip(_DIMENSIONS, key[3:7], strict=True)
+            )
             team = key[2] if "team_id" in kept else 0
-            rolled = (cuboid, kind, when, team, *dims, *tail)
+            rolled = (cuboid, kind, when, team, reason, product, currency, tier, *tail)
             was = out.get(rolled, (0, 0, 0))
             out[rolled] = (was[0] + n, was[1] + amount, was[2] + rep)
     return out

@@ -10,8 +10,10 @@ was whether or not it is sealed. What a dispute last posted is kept with it (`Po
     opening + filed − credited − upheld − withdrawn + reopened + reversals ± adjusted = closing
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from disputedesk.workflows.insight import Case
 
@@ -44,14 +46,14 @@ class Posted:
     settled: Settled = field(default_factory=dict)
     reversals: int = 0
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "settled": {k: list(v) for k, v in self.settled.items()},
             "reversals": self.reversals,
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> "Posted":
+    def from_json(cls, data: Mapping[str, Any]) -> "Posted":
         settled = {k: (int(v[0]), int(v[1])) for k, v in data.get("settled", {}).items()}
         return cls(settled, int(data.get("reversals", 0)))
 
@@ -96,13 +98,12 @@ def postings(case: Case, posted: Posted, now: datetime) -> tuple[list[Movement],
     out: list[Movement] = []
     held = posted.settled
     if held and (reversed_now or settled != held):
-        back = tuple(sum(v[i] for v in held.values()) for i in (0, 1))
+        back, back_rep = (sum(v[i] for v in held.values()) for i in (0, 1))
         if reversed_now:
-            out.append(
-                Movement("reversals", reversed_now[-1].reversed_at, *back, "credit reversed")
-            )
+            at = reversed_now[-1].reversed_at
+            out.append(Movement("reversals", at, back, back_rep, "credit reversed"))
         else:
-            out.append(Movement("reopened", now, *back, "reopened"))
+            out.append(Movement("reopened", now, back, back_rep, "reopened"))
         held = {}
     if current and not held:
         out += _settling(*current)

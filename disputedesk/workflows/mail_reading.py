@@ -13,7 +13,8 @@ import html
 import re
 import struct
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
+from typing import cast
 
 from mailparser_reply import EmailReplyParser
 from tnefparse import TNEF
@@ -49,6 +50,7 @@ def fold(text: str) -> tuple[str, str]:
     reply = (first.body or "").strip() if first else ""
     if not reply:
         return text.strip(), ""
+    assert first is not None  # a reply comes from the first of them
     rest = [first.signatures or ""] + [r.content or "" for r in replies[1:]]
     return reply, "\n\n".join(part.strip() for part in rest if part.strip())
 
@@ -58,7 +60,7 @@ def _text_of(message: EmailMessage) -> str:
     if part is None:
         return ""
     try:
-        text = part.get_content()
+        text = cast(str, part.get_content())  # a text part's content is its text
     except (LookupError, UnicodeError):  # a charset Python does not know, or a wrong one
         text = _decoded(part)
     if part.get_content_type() == "text/html":
@@ -75,10 +77,12 @@ def html_to_text(markup: str) -> str:
     return "\n".join(re.sub(r"[ \t\xa0]+", " ", line).strip() for line in text.splitlines())
 
 
-def _decoded(part: EmailMessage) -> str:
+def _decoded(part: MIMEPart) -> str:
     """The part's bytes as UTF-8, else Windows-1252; refused by name when neither reads."""
     try:
-        return decode_text(part.get_payload(decode=True) or b"")[0]
+        payload = part.get_payload(decode=True)  # a body part is never multipart: bytes
+        assert payload is None or isinstance(payload, bytes)
+        return decode_text(payload or b"")[0]
     except ValueError:
         charset = part.get_content_charset() or "none"
         raise InvalidInput({"message": f"its text is in an unknown charset ({charset})"}) from None
@@ -100,20 +104,20 @@ def files_of(message: EmailMessage) -> list[tuple[str, str, bytes]]:
                           part.get_payload(decode=True) or b""))  # fmt: skip
     inline = [p for p in _own_parts(message) if p.get_content_maintype() == "image"
               and id(p) not in seen]  # fmt: skip
-    for n, part in enumerate(inline, start=1):
+    for n, image in enumerate(inline, start=1):
         found.append(
-            (_name(part, n), part.get_content_type(), part.get_payload(decode=True) or b"")
+            (_name(image, n), image.get_content_type(), image.get_payload(decode=True) or b"")
         )
     return found
 
 
-def _name(part: EmailMessage, n: int) -> str:
+def _name(part: MIMEPart, n: int) -> str:
     """A file's own name, else one that says what it was (an image shown inline, say)."""
     kind = "inline-image" if part.get_content_maintype() == "image" else "attachment"
     return part.get_filename() or f"{kind}-{n}.{part.get_content_subtype()}"
 
 
-def _own_parts(part: EmailMessage) -> list[EmailMessage]:
+def _own_parts(part: MIMEPart) -> list[MIMEPart]:
     """The message's parts, not those of a message forwarded inside it (that is its .eml)."""
     if part.get_content_type() == "message/rfc822":
         return []
@@ -147,7 +151,7 @@ def _tnef_body(message: EmailMessage) -> str:
     """The text Outlook put only inside winmail.dat (a message with no text part)."""
     for part in message.iter_attachments():
         if _is_tnef(part) and (unpacked := _tnef(part)) is not None and unpacked.body:
-            body = unpacked.body
+            body = cast(str | bytes, unpacked.body)
             if isinstance(body, bytes):
                 try:
                     body = decode_text(body.rstrip(b"\x00"))[0]

@@ -11,10 +11,11 @@ effect take the neighbouring line (earlier, else later) and are said. Consecutiv
 one winner form a segment; a period with an amendment inside it is split by days.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
+from typing import Any
 
 from disputedesk.workflows.comparison_types import (
     BilledLine,
@@ -46,15 +47,20 @@ class Segment:
         return days(self.start, self.end)
 
 
-def _rank(period: tuple[date, date]):
-    def key(c: ContractTerms) -> tuple:
+_Rank = tuple[bool, date, int, int]
+
+
+def _rank(period: tuple[date, date]) -> Callable[[ContractTerms], _Rank]:
+    def key(c: ContractTerms) -> _Rank:
         covers = c.effective_from <= period[0] and c.effective_to >= period[1]
         return (covers, c.effective_from, c.version, c.id)
 
     return key
 
 
-def winner_on(day: date, period: tuple[date, date], lines: Iterable[ContractTerms]):
+def winner_on(
+    day: date, period: tuple[date, date], lines: Iterable[ContractTerms]
+) -> tuple[ContractTerms | None, list[ContractTerms], list[ContractTerms]]:
     """The line that prices a day, the lines it beat for the same order, and its rivals."""
     in_effect = [c for c in lines if c.effective_from <= day <= c.effective_to]
     if not in_effect:
@@ -93,15 +99,16 @@ def contract_segments(
         and _overlaps(c.effective_from, c.effective_to, period)
     )
     points = _change_points(period, matching)
-    runs: list[list] = []  # [contract or None, start, end]
+    runs: list[list[Any]] = []  # [contract or None, start, end]
     beaten: dict[int, tuple[ContractTerms, ContractTerms]] = {}
     rivals: dict[int, tuple[ContractTerms, ContractTerms]] = {}
     for start, nxt in zip(points, points[1:] + [period[1] + DAY], strict=True):
         won, lost, close = winner_on(start, period, matching)
-        for c in lost:
-            beaten.setdefault(c.id, (won, c))
-        for c in close:
-            rivals.setdefault(c.id, (won, c))
+        if won is not None:  # no line in effect: none lost, no rivals
+            for c in lost:
+                beaten.setdefault(c.id, (won, c))
+            for c in close:
+                rivals.setdefault(c.id, (won, c))
         if runs and runs[-1][0] is won:
             runs[-1][2] = nxt - DAY
         else:
@@ -116,8 +123,8 @@ def contract_segments(
     return tuple(Segment(c, s, e) for c, s, e in runs), matching, flags
 
 
-def _fill_gaps(runs: list[list]) -> list[list]:
-    filled: list[list] = []
+def _fill_gaps(runs: list[list[Any]]) -> list[list[Any]]:
+    filled: list[list[Any]] = []
     for run in runs:
         if run[0] is None and filled:
             filled[-1][2] = run[2]
@@ -130,7 +137,10 @@ def _fill_gaps(runs: list[list]) -> list[list]:
     return filled
 
 
-def _matching_flags(beaten: dict, rivals: dict) -> list[Flag]:
+def _matching_flags(
+    beaten: dict[int, tuple[ContractTerms, ContractTerms]],
+    rivals: dict[int, tuple[ContractTerms, ContractTerms]],
+) -> list[Flag]:
     flags: list[Flag] = []
     superseded = [
         (w, c)

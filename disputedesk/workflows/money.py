@@ -18,7 +18,7 @@ AMOUNT_PATTERN = re.compile(r"-?(?P<units>[0-9]+)(?:\.(?P<cents>[0-9]+))?", re.A
 MAX_UNIT_DIGITS = 13  # fits a BIGINT of minor units with room to add many together
 
 RATE_DIGITS = 6  # rates are integer micros of the currency: 0.8075 is 807_500
-MICROS_PER_MINOR = 10 ** (RATE_DIGITS - MINOR_DIGITS)
+MICROS_PER_MINOR: int = 10 ** (RATE_DIGITS - MINOR_DIGITS)
 MAX_RATE_UNIT_DIGITS = 10  # 9,999,999,999.999999 still fits a BIGINT of micros
 UNITS_PER_RATE = {"cpm": 1000, "cpc": 1, "flat": 1}  # a cpm rate prices a thousand impressions
 

@@ -2,7 +2,7 @@
 
 import random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 
@@ -35,12 +35,12 @@ EMAIL_MODES = ("immediate", "digest", "off")
 DEFAULT_EMAIL_MODE = "immediate"
 
 
-class _Blank(dict):
+class _Blank(dict[str, object]):
     def __missing__(self, key: str) -> str:
         return "…"
 
 
-def notice_title(kind: str, ref: str | None, payload: dict) -> str:
+def notice_title(kind: str, ref: str | None, payload: Mapping[str, object]) -> str:
     """Write the one line a notice of this kind shows."""
     template = KINDS[kind].title if kind in KINDS else kind.replace("_", " ")
     return template.format_map(_Blank(payload, ref=ref or "")).strip(": ")
@@ -54,7 +54,7 @@ def retry_delay(
     Exponential (base, 2·base, 4·base … up to cap) with "equal jitter": a random point in the
     upper half of the step, so retries of a failed batch spread out but never come early.
     """
-    step = min(cap, base * 2 ** max(0, attempt - 1))
+    step: float = min(cap, base * 2 ** max(0, attempt - 1))
     return step / 2 + rand() * step / 2
 
 

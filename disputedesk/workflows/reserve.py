@@ -8,8 +8,9 @@ The month's reserve is the sum over the cases open at its end of open amount × 
 rounded half up to the minor unit; the journal books the change from the month before.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from disputedesk.workflows.codes import REASON_CODES
 
@@ -52,14 +53,14 @@ def bucket_label(bucket: tuple[int, int | None]) -> str:
     return f"{start}+ days" if end is None else f"{start}–{end} days"
 
 
-def policy_problems(rows: Sequence[dict]) -> dict[str, str]:
+def policy_problems(rows: Sequence[Mapping[str, object]]) -> dict[str, str]:
     """Every problem of a proposed policy, keyed by row ("bands.2.rate_bp"); {} when sound."""
     problems: dict[str, str] = {}
     if not rows:
         return {"bands": "a policy needs at least one band"}
     if len(rows) > MAX_BANDS:
         return {"bands": f"at most {MAX_BANDS} bands"}
-    seen: set[tuple[str, int]] = set()
+    seen: set[tuple[object, object]] = set()  # (reason, from_days) as the rows wrote them
     for i, row in enumerate(rows):
         reason, start, rate = row.get("reason"), row.get("from_days"), row.get("rate_bp")
         if reason != ANY_REASON and reason not in REASON_CODES:
@@ -76,5 +77,5 @@ def policy_problems(rows: Sequence[dict]) -> dict[str, str]:
     return problems
 
 
-def _whole(value: object) -> bool:
+def _whole(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)

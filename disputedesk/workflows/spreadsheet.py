@@ -1,5 +1,7 @@
 """Spreadsheet-safe text: a cell from outside must never run as a formula (OWASP CSV injection)."""
 
+from collections.abc import Mapping
+
 # A cell beginning with one of these is read as a formula (or a DDE call) by Excel, LibreOffice
 # and Google Sheets; OWASP's advice is to prefix it with a single quote so it stays text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -29,6 +31,6 @@ def decode_text(data: bytes) -> tuple[str, str]:
         ) from None
 
 
-def blank(row: dict) -> bool:
+def blank(row: Mapping[str, object]) -> bool:
     """Tell whether a CSV row holds nothing (a trailing empty line, a row of commas)."""
     return all(v is None or not str(v).strip() for v in row.values())

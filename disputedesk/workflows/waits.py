@@ -8,9 +8,7 @@ from disputedesk.workflows.dispute import TRANSITIONS, Actor, Facts, Transition,
 from disputedesk.workflows.guards import EVIDENCE
 
 
-def evidence_waits(
-    actor: Actor, facts: Facts, now: datetime
-) -> list[tuple[Transition, list[evidence.Requirement]]]:
+def evidence_waits(actor: Actor, facts: Facts, now: datetime) -> list[tuple[Transition, list[str]]]:
     """The triggers the actor could fire now but for missing evidence, with what is missing."""
     waits = []
     for t in TRANSITIONS:

@@ -100,7 +100,7 @@ def url_problem(url: str, allowed: tuple[str, ...]) -> str | None:
 def address_problem(address: str, allowed: tuple[str, ...], allow_loopback: bool) -> str | None:
     """Say why a resolved address must not be connected to, or None when it may."""
     ip = ipaddress.ip_address(address)
-    if getattr(ip, "ipv4_mapped", None):
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     if ip in METADATA or any(ip in net for net in LINK_LOCAL):
         return f"{ip} is a link-local or metadata address"
