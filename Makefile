@@ -5,7 +5,7 @@ FLASK := $(VENV)/bin/disputedesk
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint test-sqlite test-postgres fuzz compose-smoke
+.PHONY: install run test lint test-sqlite test-postgres test-fast typecheck fuzz compose-smoke
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -29,10 +29,19 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: lint test-sqlite test-postgres
+test: lint typecheck test-sqlite test-postgres
 
 test-sqlite: install
 	env -u TEST_DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+
+# The quick loop while working: lint, types, and the suite on SQLite without the browser, the
+# fuzzing and the tests that start processes (they run in `make test`).
+test-fast: lint typecheck
+	env -u TEST_DATABASE_URL $(PY) -m pytest -q -x -m "not browser and not fuzz and not slow" $(PYTEST_ARGS)
+
+# The rules' package is typed strictly.
+typecheck: install
+	$(VENV)/bin/mypy --strict --follow-imports=silent --ignore-missing-imports disputedesk/workflows
 
 # PostgreSQL: TEST_DATABASE_URL, or the local server; required when CI=true.
 test-postgres: install

@@ -34,6 +34,25 @@ def _throwaway_postgres(server_url: str) -> tuple[str, callable]:
     return url.set(database=name).render_as_string(hide_password=False), drop
 
 
+# Markers by where a test lives, so a run can leave whole kinds out (`make test-fast`):
+# browser (Chromium), fuzz (schemathesis), slow (starts processes: gunicorn, a fresh venv,
+# the CLI, migrations up and down, the bench harness).
+SLOW = {"test_package.py", "test_deploy.py", "test_limits_across_workers.py",
+        "test_migrations.py", "test_sla_sweep_crash.py", "test_generated_client.py",
+        "test_harness.py"}  # fmt: skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = item.path
+        if "e2e" in path.parts:
+            item.add_marker(pytest.mark.browser)
+        if path.name == "test_schemathesis.py":
+            item.add_marker(pytest.mark.fuzz)
+        if path.name in SLOW or "gunicorn" in item.name or "subprocess" in item.name:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server = os.environ.get("TEST_DATABASE_URL")

@@ -10,7 +10,7 @@ from disputedesk.app.services import portal
 
 class PortalInvite(Request):
     email: Email
-    name: line(120) = ""
+    name: line(120) | None = None
 
 
 class PortalInvitation(Answer):
@@ -26,7 +26,7 @@ class PortalInvitation(Answer):
     summary="Give a person the advertiser's cases in the portal (a new account: its link)",
 )  # fmt: skip
 def portal_users_invite(ref: str, body: PortalInvite) -> Response:
-    user, token = portal.invite(g.user, ref, body.email, body.name)
+    user, token = portal.invite(g.user, ref, body.email, body.name or "")
     link = url_for("account.set_password", token=token, _external=True) if token else None
     answer = PortalInvitation(email=user.email, advertiser=ref, new_account=token is not None,
                               set_password_url=link)  # fmt: skip
