@@ -31,6 +31,11 @@ class LineFacts:
     disputed: int  # what this dispute contests on the line
     proposed: int | None  # the comparison's proposed credit; None when it cannot say
     credited_before: int = 0  # by other live memos
+    invoice: str = ""  # the line's invoice number; a case may span several invoices
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return self.invoice, self.line_no
 
     @property
     def left(self) -> int:
@@ -65,44 +70,65 @@ class Decision:
         return any(d.above_proposal for d in self.lines)
 
 
-def _left_text(f: LineFacts) -> str:
+def _label(f: LineFacts, lines: Sequence[LineFacts]) -> str:
+    """`line 3`, or `INV-2 line 3` when the case's lines are on several invoices."""
+    several = len({x.invoice for x in lines}) > 1
+    return f"{f.invoice} line {f.line_no}" if several else f"line {f.line_no}"
+
+
+def _left_text(f: LineFacts, lines: Sequence[LineFacts]) -> str:
     before = f", {format_amount(f.credited_before)} credited before" if f.credited_before else ""
-    return f"line {f.line_no}: at most {format_amount(f.ceiling)} (disputed " + (
+    return f"{_label(f, lines)}: at most {format_amount(f.ceiling)} (disputed " + (
         f"{format_amount(f.disputed)}, billed {format_amount(f.billed)}{before})"
     )
 
 
-def _named(lines: Sequence[LineFacts], given: object) -> list[LineDecision]:
+def _named(lines: Sequence[LineFacts], given: object, lead: str) -> list[LineDecision]:
+    """The line credits named, each by its line number (and its invoice, when it is not the
+    case's own: `lead`)."""
     if not isinstance(given, list) or not given or len(given) > MAX_LINES:
         raise InvalidInput({"line_credits": "a list of {line_no, amount}, one per credited line"})
-    by_no = {f.line_no: f for f in lines}
-    seen: set[int] = set()
+    by_key = {f.key: f for f in lines}
+    seen: set[tuple[str, int]] = set()
     decided = []
     for item in given:
         no = item.get("line_no") if isinstance(item, Mapping) else None
+        invoice = (item.get("invoice_number") if isinstance(item, Mapping) else None) or lead
         if isinstance(no, str) and no.isascii() and no.isdigit():
             no = int(no)
-        if not isinstance(no, int) or isinstance(no, bool) or no not in by_no:
-            nos = ", ".join(str(n) for n in by_no)
-            raise InvalidInput({"line_credits": f"line {no} is not a disputed line ({nos})"})
-        if no in seen:
-            raise InvalidInput({"line_credits": f"name each line once (line {no} twice)"})
-        seen.add(no)
+        key = (invoice, no)
+        if not isinstance(no, int) or isinstance(no, bool) or key not in by_key:
+            nos = ", ".join(_label(f, lines).removeprefix("line ") for f in lines)
+            named = f"{invoice} line {no}" if invoice != lead else f"line {no}"
+            raise InvalidInput({"line_credits": f"{named} is not a disputed line ({nos})"})
+        facts = by_key[key]
+        if key in seen:
+            raise InvalidInput(
+                {"line_credits": f"name each line once ({_label(facts, lines)} twice)"}
+            )
+        seen.add(key)
         try:
             amount = parse_amount(item.get("amount"))
         except BadAmount as error:
-            raise InvalidInput({"line_credits": f"line {no}: amount {error}"}) from None
-        facts = by_no[no]
+            raise InvalidInput(
+                {"line_credits": f"{_label(facts, lines)}: amount {error}"}
+            ) from None
         if amount > facts.ceiling:
-            raise InvalidInput({"line_credits": _left_text(facts)})
+            raise InvalidInput({"line_credits": _left_text(facts, lines)})
         decided.append(LineDecision(facts, amount))
-    return sorted(decided, key=lambda d: d.facts.line_no)
+    order = {f.key: i for i, f in enumerate(in_case_order(lines, lead))}
+    return sorted(decided, key=lambda d: order[d.facts.key])
 
 
-def _filled(lines: Sequence[LineFacts], amount: int) -> list[LineDecision]:
-    """Spread an amount over the lines in line order, each up to what it may take."""
+def in_case_order(lines: Sequence[LineFacts], lead: str = "") -> list[LineFacts]:
+    """The case's own invoice's lines first, then each other invoice's; each in line order."""
+    return sorted(lines, key=lambda f: (f.invoice != lead, f.invoice, f.line_no))
+
+
+def _filled(lines: Sequence[LineFacts], amount: int, lead: str) -> list[LineDecision]:
+    """Spread an amount over the lines in the case's order, each up to what it may take."""
     decided, rest = [], amount
-    for facts in sorted(lines, key=lambda f: f.line_no):
+    for facts in in_case_order(lines, lead):
         take = min(rest, facts.ceiling)
         if take:
             decided.append(LineDecision(facts, take))
@@ -114,11 +140,14 @@ def _filled(lines: Sequence[LineFacts], amount: int) -> list[LineDecision]:
 
 
 def decide_lines(
-    outcome: str, lines: Sequence[LineFacts], data: Mapping[str, Any]
+    outcome: str, lines: Sequence[LineFacts], data: Mapping[str, Any], lead: str = ""
 ) -> Decision | None:
-    """Return the per-line credit a resolve asks for, or None when it names no amount at all."""
+    """Return the per-line credit a resolve asks for, or None when it names no amount at all.
+
+    `lines` come in the case's order; a line credit without an invoice number is on `lead`,
+    the case's own invoice."""
     if data.get("line_credits") is not None:
-        decision = Decision(tuple(_named(lines, data["line_credits"])))
+        decision = Decision(tuple(_named(lines, data["line_credits"], lead)))
         if data.get("credit_amount"):
             try:
                 asked = parse_amount(data["credit_amount"])
@@ -129,20 +158,23 @@ def decide_lines(
                 raise InvalidInput({"credit_amount": f"must be the lines' sum, {total}"})
     elif outcome == "credit_full" and not data.get("credit_amount"):
         if short := [f for f in lines if f.disputed > f.left]:
-            raise InvalidInput({"credit_amount": "; ".join(_left_text(f) for f in short)})
-        decision = Decision(tuple(LineDecision(f, f.disputed) for f in lines if f.disputed))
+            raise InvalidInput({"credit_amount": "; ".join(_left_text(f, lines) for f in short)})
+        decision = Decision(
+            tuple(LineDecision(f, f.disputed) for f in in_case_order(lines, lead) if f.disputed)
+        )
     elif isinstance(data.get("credit_amount"), str):
         try:
             amount = parse_amount(data["credit_amount"])
         except BadAmount:
             return None  # the resolve guard names what is wrong with it
-        decision = Decision(tuple(_filled(lines, amount)))
+        decision = Decision(tuple(_filled(lines, amount, lead)))
     else:
         return None
     justification = data.get("justification")
     if decision.above_proposal and not (isinstance(justification, str) and justification.strip()):
         over = "; ".join(
-            f"line {d.facts.line_no}: {format_amount(d.amount)} > {format_amount(d.facts.proposed)}"
+            f"{_label(d.facts, lines)}: {format_amount(d.amount)} > "
+            f"{format_amount(d.facts.proposed)}"
             for d in decision.lines
             if d.above_proposal and d.facts.proposed is not None  # above: there is one
         )

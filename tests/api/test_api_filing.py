@@ -215,7 +215,9 @@ def test_the_disputed_lines_are_kept_with_their_amounts(
     response = api(cast.analyst).post("/disputes", filing(invoice, "4200.00", lines=lines))
 
     assert response.status_code == 201
-    assert response.get_json()["lines"] == lines
+    assert response.get_json()["lines"] == [
+        line | {"invoice_number": invoice.number} for line in lines
+    ]
 
 
 # The invoice has line 1 billed 5,000.00 and line 2 billed 3,000.00 (8,000.00 in all).

@@ -40,15 +40,15 @@ def test_a_person_files_over_two_invoices_answers_a_request_and_sees_the_credit(
     page.get_by_role("button", name="File the dispute").click()
 
     expect(page.locator(".flash")).to_contain_text("Filed DSP-")
-    filed = db.session.scalars(select(Dispute).where(Dispute.filed_by_id == person.id)).all()
-    assert sorted(d.invoice_id for d in filed) == [first.id, second.id]
-    case = next(d for d in filed if d.invoice_id == first.id)
+    [case] = db.session.scalars(select(Dispute).where(Dispute.filed_by_id == person.id)).all()
+    assert [i.id for i in case.invoices] == [first.id, second.id]  # one case over both
 
     assign(case.ref, cast.lead, cast.analyst.email)
     fire_trigger(case.ref, cast.analyst, "start", {})
     fire_trigger(case.ref, cast.analyst, "request_info",
                  {"note": "Please send the signed IO.", "message_advertiser": "1"})  # fmt: skip
     page.goto(f"/portal/cases/{case.ref}")
+    expect(page.locator("h1")).to_contain_text(f"{first.number}, {second.number}")
     expect(page.locator(".facts")).to_contain_text("waiting for you")
     expect(page.locator(".portal-timeline")).to_contain_text("Please send the signed IO.")
     page.get_by_label("Your message").fill("The signed IO is attached.")

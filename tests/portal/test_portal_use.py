@@ -66,7 +66,7 @@ def _form(*lines: tuple[str, int, str], reason="rate_mismatch", description="bil
     return data
 
 
-def test_filing_over_two_invoices_makes_a_case_per_invoice_in_one_go(web: Web, make, cast, person):
+def test_filing_over_two_invoices_makes_one_case_over_both(web: Web, make, cast, person):
     first, second = make.invoice(cast.advertiser), make.invoice(cast.advertiser)
     answer = web(person).post(
         "/portal/file",
@@ -77,7 +77,9 @@ def test_filing_over_two_invoices_makes_a_case_per_invoice_in_one_go(web: Web, m
     assert answer.status_code == 302
     filed = db.session.scalars(select(Dispute).order_by(Dispute.id)).all()
     assert [(d.invoice_id, d.disputed_amount, len(d.lines)) for d in filed] == [
-        (first.id, 150_000, 2), (second.id, 5_000, 1)]  # fmt: skip
+        (first.id, 155_000, 3)
+    ]  # the older invoice is the case's own
+    assert [i.number for i in filed[0].invoices] == [first.number, second.number]
     assert {(d.intake_channel, d.filed_by_id) for d in filed} == {("portal", person.id)}
     listed = web(person).get("/portal").get_data(as_text=True)
     assert all(d.ref in listed for d in filed)

@@ -48,6 +48,7 @@ def decided_lines(memo: CreditMemo, dispute: Dispute) -> dict[str, Any]:
     return {
         "lines": [
             answers.MemoLine(
+                invoice_number=cl.invoice_line.invoice.number,
                 line_no=cl.invoice_line.line_no,
                 billed=format_amount(cl.invoice_line.amount),
                 expected=frozen.get(cl.invoice_line_id, {}).get("expected"),
@@ -55,7 +56,14 @@ def decided_lines(memo: CreditMemo, dispute: Dispute) -> dict[str, Any]:
                 proposed=None if cl.proposed_amount is None else format_amount(cl.proposed_amount),
                 approved=format_amount(cl.amount),
             )
-            for cl in sorted(memo.lines, key=lambda cl: cl.invoice_line.line_no)
+            for cl in sorted(
+                memo.lines,
+                key=lambda cl: (
+                    cl.invoice_line.invoice_id != memo.invoice_id,
+                    cl.invoice_line.invoice.number,
+                    cl.invoice_line.line_no,
+                ),
+            )  # fmt: skip
         ],
         "above_proposal": memo.above_proposal,
         "justification": memo.justification,

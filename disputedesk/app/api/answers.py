@@ -60,6 +60,7 @@ class AdvertiserBrief(Answer):
 
 
 class DisputeLine(Answer):
+    invoice_number: str = Field(description="the line's invoice: a case may span several")
     line_no: int
     amount: ShownAmount
 
@@ -88,7 +89,11 @@ class Dispute(Answer):
     outcome: Outcome | None
     root_cause: RootCause | None
     advertiser: AdvertiserBrief
-    invoice_number: str
+    invoice_number: str = Field(description="the case's own invoice")
+    invoices: list[str] = Field(
+        description="every invoice the case is over, its own first: the lines may be on "
+        "several invoices of the advertiser"
+    )
     reason_code: ReasonCode
     description: str
     disputed_amount: ShownAmount
@@ -210,6 +215,7 @@ Loose = dict[str, Any]  # a nested document of workflows/comparison numbers, as 
 
 
 class MemoLine(Answer):
+    invoice_number: str
     line_no: int
     billed: ShownAmount
     expected: ShownAmount | None

@@ -77,7 +77,16 @@ def disputes_create(body: NewDispute) -> Response:
         description=body.description,
         disputed_amount=body.disputed_amount,
         currency=body.currency,
-        lines=tuple((x.line_no, x.amount) for x in body.lines),
+        lines=tuple(
+            (x.line_no, x.amount)
+            for x in body.lines
+            if x.invoice_number in (None, body.invoice_number)
+        ),
+        other_lines=tuple(
+            (x.invoice_number, x.line_no, x.amount)
+            for x in body.lines
+            if x.invoice_number not in (None, body.invoice_number)
+        ),
         intake_channel=body.intake_channel,
     )
     with keeping_loaded():

@@ -19,6 +19,7 @@ def dispute_document(dispute: Dispute, user: User, now: datetime) -> answers.Dis
             "root_cause": dispute.root_cause,
             "advertiser": {"ref": dispute.advertiser.ref, "name": dispute.advertiser.name},
             "invoice_number": dispute.invoice.number,
+            "invoices": [invoice.number for invoice in dispute.invoices],
             "reason_code": dispute.reason_code,
             "description": dispute.description,
             "disputed_amount": format_amount(dispute.disputed_amount),
@@ -31,7 +32,11 @@ def dispute_document(dispute: Dispute, user: User, now: datetime) -> answers.Dis
             "resolved_at": dispute.resolved_at,
             "awaiting_info": dispute.awaiting_info_since is not None,
             "lines": [
-                {"line_no": dl.invoice_line.line_no, "amount": format_amount(dl.amount)}
+                {
+                    "invoice_number": dl.invoice_line.invoice.number,
+                    "line_no": dl.invoice_line.line_no,
+                    "amount": format_amount(dl.amount),
+                }
                 for dl in dispute.lines
             ],
             "sla": [sla_document(c, calendar_for(dispute.team), now) for c in dispute.sla_clocks],

@@ -56,6 +56,10 @@ class DisputeQuery(Page):
 
 
 class DisputedLine(Request):
+    invoice_number: line(edge.MAX_INVOICE_NUMBER) | None = Field(
+        None, description="another invoice of the advertiser, for a case over several; "
+        "the dispute's own invoice when left out",
+    )  # fmt: skip
     line_no: LineNo
     amount: Amount
 

@@ -154,6 +154,16 @@ class Dispute(db.Model):
         return selectinload(Dispute.evidence), selectinload(Dispute.credit_memos)
 
     @property
+    def invoices(self) -> list[Invoice]:
+        """The invoices the case is over: its own, then any other its lines are on."""
+        others = {dl.invoice_line.invoice for dl in self.lines} - {self.invoice}
+        return [self.invoice, *sorted(others, key=lambda invoice: invoice.number)]
+
+    @property
+    def invoice_numbers(self) -> str:
+        return ", ".join(invoice.number for invoice in self.invoices)
+
+    @property
     def returned_from_approval(self) -> bool:
         """Back under investigation because its last credit memo was rejected (a badge)."""
         last = self.credit_memos[-1].status if self.credit_memos else None

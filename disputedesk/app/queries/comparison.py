@@ -21,6 +21,7 @@ from disputedesk.workflows.comparison import (
 class ComparedLine:
     comparison: LineComparison
     disputed_amount: int | None  # what the dispute contests on this line, when it names lines
+    invoice_number: str = ""  # the line's invoice (a case may span several of one advertiser)
 
 
 def billed_line(line: InvoiceLine, currency: str) -> BilledLine:
@@ -102,9 +103,20 @@ def _terms_and_rows(
 
 
 def compare_dispute(dispute: Dispute) -> list[ComparedLine]:
-    """Compare each disputed line (every line of the invoice when the dispute names none)."""
+    """Compare each disputed line (every line of the invoice when the dispute names none):
+    the case's own invoice first, then each other invoice it spans, each in line order."""
     disputed = {dl.invoice_line_id: dl.amount for dl in dispute.lines}
     lines = [dl.invoice_line for dl in dispute.lines] or list(dispute.invoice.lines)
-    return [
-        ComparedLine(c, disputed.get(c.line.line_id)) for c in compare_lines(dispute.invoice, lines)
-    ]
+    by_invoice: dict[int, list[InvoiceLine]] = {}
+    for line in lines:
+        by_invoice.setdefault(line.invoice_id, []).append(line)
+    invoices = sorted(
+        (line_group[0].invoice for line_group in by_invoice.values()),
+        key=lambda inv: (inv.id != dispute.invoice_id, inv.number),
+    )
+    compared = []
+    for invoice in invoices:
+        for c in sorted(compare_lines(invoice, by_invoice[invoice.id]),
+                        key=lambda c: c.line.line_no):  # fmt: skip
+            compared.append(ComparedLine(c, disputed.get(c.line.line_id), invoice.number))
+    return compared

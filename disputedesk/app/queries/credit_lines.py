@@ -103,7 +103,7 @@ def line_views(dispute: Dispute) -> list[LineView]:
     # The proposals together never exceed what the dispute disputes (a dispute filed without
     # line amounts may span lines billed far above it): taken in line order.
     budget = dispute.disputed_amount
-    for r in sorted(rows, key=lambda r: r.comparison.line.line_no):
+    for r in rows:  # the case's order: its own invoice, then the others, each in line order
         line = r.comparison.line
         disputed = r.disputed_amount if r.disputed_amount is not None else max(line.amount, 0)
         proposed = proposal(r, disputed)
@@ -114,6 +114,7 @@ def line_views(dispute: Dispute) -> list[LineView]:
             line_id=line.line_id, line_no=line.line_no, billed=line.amount, disputed=disputed,
             proposed=proposed,
             credited_before=sum(p.amount for p in prior.get(line.line_id, [])),
+            invoice=r.invoice_number,
         )  # fmt: skip
         views.append(LineView(r, facts, prior.get(line.line_id, [])))
     return views
@@ -128,6 +129,7 @@ def line_numbers(view: LineView) -> dict[str, Any]:
     engine = view.row.comparison.as_dict()
     return {
         "line_no": view.facts.line_no,
+        "invoice_number": view.facts.invoice,
         "invoice_line_id": view.facts.line_id,
         "product": view.line.product,
         "billed": format_amount(view.facts.billed),

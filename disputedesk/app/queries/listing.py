@@ -7,7 +7,16 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from disputedesk.app.extensions import db
-from disputedesk.app.models import Advertiser, Comment, Dispute, DisputedLine, Event, Invoice, User
+from disputedesk.app.models import (
+    Advertiser,
+    Comment,
+    Dispute,
+    DisputedLine,
+    Event,
+    Invoice,
+    InvoiceLine,
+    User,
+)
 from disputedesk.app.queries.access import get_visible_dispute, visible_clause, visible_disputes
 from disputedesk.app.queries.trail_view import readable_events
 from disputedesk.workflows.dispute import OPEN_STATES, STATES
@@ -109,10 +118,19 @@ def load_invoice(number: str, user: User) -> tuple[Invoice, Sequence[Dispute]]:
     open_disputes = db.session.scalars(
         select(Dispute)
         .where(
-            Dispute.invoice_id == invoice.id,
+            or_(Dispute.invoice_id == invoice.id, Dispute.id.in_(spanning(invoice.id))),
             Dispute.state.in_(OPEN_STATES),
             visible_clause(user),
         )
         .order_by(Dispute.id)
     ).all()
     return invoice, open_disputes
+
+
+def spanning(invoice_id: int) -> Select:
+    """The ids of cases with a line on the invoice: its own, and those over several invoices."""
+    return (
+        select(DisputedLine.dispute_id)
+        .join(InvoiceLine, InvoiceLine.id == DisputedLine.invoice_line_id)
+        .where(InvoiceLine.invoice_id == invoice_id)
+    )

@@ -5,7 +5,7 @@ import re
 from sqlalchemy import ARRAY, ColumnElement, Integer, Select, and_, any_, cast, func, or_, select
 
 from disputedesk.app.extensions import db
-from disputedesk.app.models import Advertiser, Dispute, Invoice
+from disputedesk.app.models import Advertiser, Dispute, DisputedLine, Invoice, InvoiceLine
 from disputedesk.app.models.disputes import parse_ref
 
 REF_DIGITS = 6  # DSP-000280: a reference's number is zero-padded to six digits
@@ -87,5 +87,18 @@ def search_clause(q: str, accounts: ColumnElement[bool] | None = None) -> Column
     return or_(
         *([reference] if reference is not None else []),
         _among(Dispute.invoice_id, invoices),
+        _among(Dispute.id, _spanning(text)),
         _among(Dispute.advertiser_id, advertisers),
+    )
+
+
+def _spanning(text: str) -> Select:
+    """The cases with lines on the invoice numbered exactly `text`, besides their own: a case
+    over several invoices is found by each (by the whole number: a prefix would read the lines
+    of every invoice it starts)."""
+    return (
+        select(DisputedLine.dispute_id)
+        .join(InvoiceLine, InvoiceLine.id == DisputedLine.invoice_line_id)
+        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+        .where(Invoice.number.in_({text, text.upper()}))
     )

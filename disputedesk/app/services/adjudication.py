@@ -36,12 +36,22 @@ def _asked_lines(data: Mapping[str, Any], outcome: str | None) -> Any:
     if outcome == "credit_full":
         return None  # a full credit is each line's disputed amount; the inputs are proposals
     typed = [
-        {"line_no": key.removeprefix(LINE_FIELD), "amount": value.strip()}
+        _typed_line(key.removeprefix(LINE_FIELD), value.strip())
         for key in data
         if isinstance(key, str) and key.startswith(LINE_FIELD)
         and isinstance(value := data.get(key), str) and value.strip()
     ]  # fmt: skip
     return typed or None
+
+
+def _typed_line(name: str, amount: str) -> dict[str, str]:
+    """`3` is line 3 of the case's own invoice; `INV-2:3` line 3 of another it spans."""
+    invoice, _, line_no = name.rpartition(":")
+    return {
+        "line_no": line_no,
+        "amount": amount,
+        **({"invoice_number": invoice} if invoice else {}),
+    }
 
 
 @dataclass(frozen=True)
@@ -68,7 +78,7 @@ def adjudicate(
     asked = {**given, "line_credits": _asked_lines(data, outcome)}
     if not dispute.lines and outcome == "credit_full" and not asked.get("credit_amount"):
         asked["credit_amount"] = format_amount(dispute.disputed_amount)  # spread over the lines
-    decision = decide_lines(outcome, [v.facts for v in views], asked)
+    decision = decide_lines(outcome, [v.facts for v in views], asked, dispute.invoice.number)
     if decision is None:
         return None
     if not given.get("credit_amount"):
@@ -89,8 +99,10 @@ def attach(
     memo.above_proposal = decision.above_proposal
     memo.justification = (justification or "").strip() or None
     memo.comparison = frozen_record(adjudication.views, decision, now)
+    several = len({d.facts.invoice for d in decision.lines}) > 1  # a line number is ambiguous
     return {
-        "lines": [{"line_no": d.facts.line_no, "amount": format_amount(d.amount)}
+        "lines": [{"line_no": d.facts.line_no, "amount": format_amount(d.amount),
+                   **({"invoice": d.facts.invoice} if several else {})}
                   for d in decision.lines],
         "above_proposal": memo.above_proposal, "justification": memo.justification,
         "comparison": memo.comparison,

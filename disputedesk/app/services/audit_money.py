@@ -13,7 +13,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 
 from disputedesk.app.extensions import db
-from disputedesk.app.models import CreditLine, CreditMemo, Dispute, InvoiceLine, Reversal
+from disputedesk.app.models import CreditLine, CreditMemo, Dispute, Invoice, InvoiceLine, Reversal
 from disputedesk.workflows.money import convert, format_amount, format_rate
 
 
@@ -43,7 +43,8 @@ class MoneyTrail:
                 if "fx_rate" in data:
                     self.rates[dispute_id] = (e.seq, data["fx_rate"])
             elif e.type == "credit_memo_prepared" and "memo_id" in data:
-                lines = {x["line_no"]: x["amount"] for x in data.get("lines") or ()}
+                lines = {(x.get("invoice"), x["line_no"]): x["amount"]
+                         for x in data.get("lines") or ()}  # fmt: skip
                 self.memos[data["memo_id"]] = (dispute_id, e.seq, data.get("amount"),
                                                data.get("currency"), lines)  # fmt: skip
             elif e.type == "credit_memo_reversed" and data.get("number"):
@@ -92,16 +93,21 @@ class MoneyTrail:
 
     def _lines(self, batch: int) -> Iterator[Said]:
         rows = (
-            select(CreditLine.memo_id, InvoiceLine.line_no, CreditLine.amount)
+            select(CreditLine.memo_id, Invoice.number, InvoiceLine.line_no, CreditLine.amount)
             .join(InvoiceLine, InvoiceLine.id == CreditLine.invoice_line_id)
+            .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
             .order_by(CreditLine.memo_id, InvoiceLine.line_no)
         )
-        for memo_id, line_no, amount in _stream(rows, batch):
+        for memo_id, number, line_no, amount in _stream(rows, batch):
             said = self.memos.get(memo_id)
-            if said and said[4] and said[4].get(line_no) != format_amount(amount):
+            if not (said and said[4]):
+                continue
+            # A memo over several invoices names each line's invoice; one over one does not.
+            prepared = said[4].get((number, line_no), said[4].get((None, line_no)))
+            if prepared != format_amount(amount):
                 yield Said(said[0], said[1], f"credit memo {memo_id} line {line_no} "
                               f"credits {format_amount(amount)}; it was prepared for "
-                              f"{said[4].get(line_no, 'nothing')}")  # fmt: skip
+                              f"{prepared or 'nothing'}")  # fmt: skip
 
     def _reversals(self, batch: int) -> Iterator[Said]:
         rows = select(Reversal.number, Reversal.amount).order_by(Reversal.id)

@@ -91,10 +91,11 @@ def queue_advertiser_message(change: "CaseChange", trigger: str, data: dict[str,
         "credit": format_amount(memo.amount) if memo and memo.status != "rejected" else None,
         "memo_number": memo.number if memo else None, "currency": dispute.currency,
     }  # fmt: skip
+    on = ("invoices " if len(dispute.invoices) > 1 else "invoice ") + dispute.invoice_numbers
     subject = {
-        "request_info": f"[{dispute.ref}] Information needed on invoice {dispute.invoice.number}",
+        "request_info": f"[{dispute.ref}] Information needed on {on}",
         "issue_credit": f"[{dispute.ref}] Credit memo {context['memo_number']} issued",
-    }.get(trigger, f"[{dispute.ref}] Decision on your dispute of invoice {dispute.invoice.number}")
+    }.get(trigger, f"[{dispute.ref}] Decision on your dispute of {on}")
     reply_to = current_app.config["MAIL_REPLY_TO"] or current_app.config["MAIL_FROM"]
     for contact in contacts:
         message = compose(contact.email, subject, TEMPLATES[trigger], contact=contact, **context)

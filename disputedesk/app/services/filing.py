@@ -12,17 +12,20 @@ from sqlalchemy.orm import joinedload, selectinload
 from disputedesk.app.extensions import db
 from disputedesk.app.models import Advertiser, Dispute, DisputedLine, IdempotencyKey, Invoice, User
 from disputedesk.app.models.types import utcnow
-from disputedesk.app.queries.credit_lines import cap_message, left_on, priors
 from disputedesk.app.queries.fx import rate_on
 from disputedesk.app.queries.reports import books_zone
-from disputedesk.app.services.adjudication import lock_lines
 from disputedesk.app.services.exception_trail import link_filed_dispute
+from disputedesk.app.services.filing_lines import (
+    lock_invoices,
+    other_invoices,
+    refuse_overlap,
+    validate_lines,
+)
 from disputedesk.app.services.sla_clocks import apply_clock_effects
 from disputedesk.app.services.write_path import CaseChange, create_case, transaction
 from disputedesk.workflows import edge
 from disputedesk.workflows.books import books_day
 from disputedesk.workflows.codes import INTAKE_CHANNELS, REASON_CODES, a_role
-from disputedesk.workflows.dispute import OPEN_STATES
 from disputedesk.workflows.errors import Conflict, InvalidInput, NotPermitted
 from disputedesk.workflows.money import (
     BadAmount,
@@ -49,6 +52,9 @@ class Filing:
     disputed_amount: str
     currency: str
     lines: tuple[tuple[int, str], ...] = ()  # (line_no, amount as a decimal string)
+    # Lines on the advertiser's other invoices, for one case over several: (invoice, line_no,
+    # amount). The invoice named above is the case's own.
+    other_lines: tuple[tuple[str, int, str], ...] = ()
     intake_channel: str = "portal"
 
     def fingerprint(self) -> str:
@@ -72,6 +78,8 @@ def file_in(
     if isinstance(filing.invoice_number, str):  # it is looked up before the rest is checked
         edge.check_text("invoice_number", filing.invoice_number, edge.MAX_INVOICE_NUMBER,
                         single_line=True)  # fmt: skip
+    if others := {number for number, _, _ in filing.other_lines} - {filing.invoice_number}:
+        lock_invoices({filing.invoice_number, *others})
     invoice = db.session.scalar(
         select(Invoice)
         .where(Invoice.number == filing.invoice_number)
@@ -84,7 +92,8 @@ def file_in(
     if idempotency_key and (replay := _replay(user, idempotency_key, filing)):
         return replay
     amount, lines = _validate(filing, invoice)
-    _refuse_overlap(invoice, lines)
+    for on_invoice, its_lines in _by_invoice(invoice, lines).items():
+        refuse_overlap(on_invoice, its_lines)
     now = now or utcnow()
     dispute = _new_dispute(user, filing, invoice, amount, lines, now)
     with create_case(dispute, user, now, commit=False) as change:
@@ -157,7 +166,8 @@ def _record_filing(change: CaseChange, invoice: Invoice, lines: list) -> None:
         "currency": invoice.currency,
         "fx_rate": format_rate(dispute.fx_rate),
         "priority": dispute.priority,
-        "lines": [{"line_no": line.line_no, "amount": format_amount(a)} for line, a in lines],
+        "lines": line_record(lines),
+        **({"invoices": spanned} if len(spanned := _numbers(invoice, lines)) > 1 else {}),
     })  # fmt: skip
     apply_clock_effects(dispute, "file", change.now, change.record)
     named = [line for line, _ in lines] or list(invoice.lines)
@@ -186,8 +196,17 @@ def _validate(filing: Filing, invoice: Invoice | None) -> tuple[int, list[tuple[
         raise InvalidInput(errors)
     if filing.currency != invoice.currency:
         errors["currency"] = f"invoice {invoice.number} is billed in {invoice.currency}"
-    lines, prior = _validate_lines(filing, invoice, errors)
-    if lines:
+    lines, prior = validate_lines(invoice, filing.lines, errors)
+    if filing.other_lines and not errors.get("lines"):
+        lines += _other_lines(filing, invoice, errors)
+    if len({line.invoice_id for line, _ in lines}) > 1:
+        ceiling, what = sum(a for _, a in lines), "the amounts disputed on its lines"
+        if amount != ceiling and "disputed_amount" not in errors:  # each invoice holds its own
+            errors["disputed_amount"] = (
+                "a case over several invoices disputes what its lines add up to, "
+                f"{invoice.currency} {format_amount(ceiling)}"
+            )
+    elif lines:
         ceiling, what = sum(a for _, a in lines), "the amounts disputed on its lines"
     else:  # a whole invoice: its total less the live credits its lines already carry
         credited = sum(p.amount for on_line in prior.values() for p in on_line)
@@ -195,7 +214,7 @@ def _validate(filing: Filing, invoice: Invoice | None) -> tuple[int, list[tuple[
         what = "the invoice total"
         if credited:
             what = f"what is left after {invoice.currency} {format_amount(credited)} credited"
-    if amount and not errors.get("lines") and amount > ceiling:
+    if amount and not errors.get("lines") and "disputed_amount" not in errors and amount > ceiling:
         most = f"{invoice.currency} {format_amount(ceiling)}"
         errors["disputed_amount"] = f"cannot exceed {what}, {most}"
     if errors:
@@ -203,49 +222,46 @@ def _validate(filing: Filing, invoice: Invoice | None) -> tuple[int, list[tuple[
     return amount, lines
 
 
-def _validate_lines(filing: Filing, invoice: Invoice, errors: dict[str, str]) -> tuple[list, dict]:
-    """The named lines with their amounts, and the credits on them (on every line, when none
-    is named: a whole-invoice dispute is capped at what they have left)."""
-    by_no = {line.line_no: line for line in invoice.lines}
-    named = [by_no[no] for no, _ in filing.lines if no in by_no]
-    lock_lines(line.id for line in named)
-    prior = priors(line.id for line in (named or invoice.lines))
-    lines = []
-    for line_no, text in filing.lines:
-        line = by_no.get(line_no)
-        if line is None:
-            errors["lines"] = f"invoice {invoice.number} has no line {line_no}"
-            return [], prior
-        try:
-            amount = parse_amount(text)
-        except BadAmount as error:
-            errors["lines"] = f"line {line_no}: amount {error}"
-            return [], prior
-        if amount > (left := left_on(line, prior.get(line.id, []))):
-            errors["lines"] = cap_message(line, left, prior.get(line.id, []))
-            return [], prior
-        lines.append((line, amount))
-    if len({line.line_no for line, _ in lines}) != len(lines):
-        errors["lines"] = "each line may appear once"
-    return lines, prior
+def _other_lines(filing: Filing, invoice: Invoice, errors: dict[str, str]) -> list:
+    """The lines named on the advertiser's other invoices, each checked on its own invoice."""
+    if not filing.lines:
+        errors["lines"] = f"name the lines disputed on {invoice.number} too: a case over several"
+        errors["lines"] += " invoices names its lines"
+        return []
+    asked: dict[str, list[tuple[int, str]]] = {}
+    for number, line_no, text in filing.other_lines:
+        asked.setdefault(number, []).append((line_no, text))
+    found = other_invoices(invoice, asked, errors)
+    lines: list = []
+    for number, pairs in asked.items():
+        if errors.get("lines"):
+            return []
+        if number == invoice.number:
+            errors["lines"] = f"lines on {number}, the case's own invoice, go with its lines"
+            return []
+        named, _ = validate_lines(found[number], pairs, errors, prefix=f"{number} ")
+        lines += named
+    return lines
 
 
-def _refuse_overlap(invoice: Invoice, lines: list) -> None:
-    """Refuse a second open dispute on the same invoice lines, naming the first."""
-    open_disputes = db.session.scalars(
-        select(Dispute)
-        .where(Dispute.invoice_id == invoice.id, Dispute.state.in_(OPEN_STATES))
-        .options(selectinload(Dispute.lines))
-        .order_by(Dispute.id)
-    ).all()
-    wanted = {line.id for line, _ in lines}
-    for other in open_disputes:
-        taken = {dl.invoice_line_id for dl in other.lines}
-        # A dispute without lines contests the whole invoice.
-        overlap = not wanted or not taken or wanted & taken
-        if overlap:
-            raise Conflict(
-                f"{other.ref} is already open on invoice {invoice.number}"
-                + ("" if not taken or not wanted else " for the same lines"),
-                dispute=other.ref,
-            )
+def _by_invoice(invoice: Invoice, lines: list) -> dict[Invoice, list]:
+    """The named lines grouped by their invoice, the case's own first (all of it, when none)."""
+    grouped: dict[Invoice, list] = {invoice: []}
+    for line, amount in lines:
+        grouped.setdefault(line.invoice, []).append((line, amount))
+    return grouped
+
+
+def _numbers(invoice: Invoice, lines: list) -> list[str]:
+    return [invoice.number, *sorted({line.invoice.number for line, _ in lines} - {invoice.number})]
+
+
+def line_record(lines: list) -> list[dict]:
+    """The lines as the audit trail records them; each names its invoice when there are
+    several (a line number alone is ambiguous then)."""
+    several = len({line.invoice_id for line, _ in lines}) > 1
+    return [
+        {"line_no": line.line_no, "amount": format_amount(a),
+         **({"invoice": line.invoice.number} if several else {})}
+        for line, a in lines
+    ]  # fmt: skip

@@ -87,8 +87,10 @@ def issue_memo(change: CaseChange) -> CreditMemo:
     memo.issued_at = change.now
     change.record("credit_memo_issued", data={"memo_id": memo.id, "number": memo.number})
     if memo.rebill:  # the billing system is asked for the corrected invoice (a webhook)
+        invoices = change.dispute.invoices
         change.record("rebill_requested", data={
             "memo_id": memo.id, "number": memo.number, "invoice": change.dispute.invoice.number,
+            **({"invoices": [i.number for i in invoices]} if len(invoices) > 1 else {}),
         })  # fmt: skip
     return memo
 

@@ -87,9 +87,16 @@ def queue_event(name: str, dispute: "Dispute", now: datetime, **data: Any) -> No
 
 
 def _collections(name: str, dispute: "Dispute", now: datetime) -> None:
-    """Tell collections what a dispute holds from dunning on its invoice, or no longer holds."""
+    """Tell collections what a dispute holds from dunning on its invoice, or no longer holds;
+    a case over several invoices says what it holds on each."""
+    shares = {invoice.number: 0 for invoice in dispute.invoices}
+    for dl in dispute.lines:
+        shares[dl.invoice_line.invoice.number] += dl.amount
+    if len(shares) == 1:
+        shares[dispute.invoice.number] = dispute.disputed_amount
     queue_event(name, dispute, now, invoice=dispute.invoice.number, currency=dispute.currency,
                 amount=format_amount(dispute.disputed_amount),
+                invoices=[{"invoice": n, "amount": format_amount(a)} for n, a in shares.items()],
                 outcome=dispute.outcome if name == "collections.released" else None)  # fmt: skip
 
 

@@ -25,8 +25,10 @@ def case_content(d: Dispute) -> dict[str, Any]:
         "advertiser_ref": d.advertiser.ref,
         "invoice": d.invoice.number,
         "billing_period": f"{d.invoice.period_start}..{d.invoice.period_end}",
+        **({"invoices": [i.number for i in d.invoices]} if len(d.invoices) > 1 else {}),
         "lines": [
             {
+                "invoice": dl.invoice_line.invoice.number,
                 "line_no": dl.invoice_line.line_no,
                 "product": dl.invoice_line.product,
                 "amount": format_amount(dl.amount),

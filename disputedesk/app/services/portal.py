@@ -74,38 +74,46 @@ def invite(actor: User, advertiser_ref: str, email: str, name: str = "") -> tupl
 def file_lines(
     user: User, picks: list[Pick], reason_code: str, description: str, now: datetime | None = None
 ) -> list[Dispute]:
-    """File the chosen lines as cases, one per invoice (the bulk intake's rule), all or none."""
+    """File the chosen lines, all or none: one case per advertiser and currency, over every
+    invoice it names (the oldest is the case's own)."""
     if not user.can("use_portal"):
         raise NotPermitted("filing in the portal is for an advertiser's people")
     if not picks:
         raise InvalidInput({"lines": "choose at least one invoice line"})
-    by_invoice: dict[str, list[Pick]] = defaultdict(list)
-    for pick in picks:
-        by_invoice[pick.invoice_number].append(pick)
+    numbers = {pick.invoice_number for pick in picks}
     theirs = seen.advertiser_ids(user)
     invoices = {
         invoice.number: invoice
         for invoice in db.session.scalars(
-            select(Invoice).where(
-                Invoice.number.in_(list(by_invoice)), Invoice.advertiser_id.in_(theirs)
-            )  # fmt: skip
+            select(Invoice)
+            .where(Invoice.number.in_(numbers), Invoice.advertiser_id.in_(theirs))
+            .order_by(Invoice.period_start, Invoice.id)
         )
-    }
-    unknown = sorted(set(by_invoice) - set(invoices))
-    if unknown:
+    }  # fmt: skip
+    if unknown := sorted(numbers - set(invoices)):
         raise NotFound(f"no invoice {unknown[0]} of your accounts")
+    cases: dict[tuple[int, str], list[Pick]] = defaultdict(list)
+    for number in invoices:  # the oldest invoice first: it leads its case
+        for pick in picks:
+            if pick.invoice_number == number:
+                invoice = invoices[number]
+                cases[invoice.advertiser_id, invoice.currency].append(pick)
     filed, errors = [], {}
     with transaction():
-        for number, chosen in by_invoice.items():
+        for (_, currency), chosen in cases.items():
+            lead = chosen[0].invoice_number
             filing = Filing(
-                invoice_number=number, reason_code=reason_code, description=description,
-                disputed_amount=_total(chosen), currency=invoices[number].currency,
-                lines=tuple((p.line_no, p.amount) for p in chosen), intake_channel="portal",
+                invoice_number=lead, reason_code=reason_code, description=description,
+                disputed_amount=_total(chosen), currency=currency,
+                lines=tuple((p.line_no, p.amount) for p in chosen if p.invoice_number == lead),
+                other_lines=tuple((p.invoice_number, p.line_no, p.amount) for p in chosen
+                                  if p.invoice_number != lead),
+                intake_channel="portal",
             )  # fmt: skip
             try:
                 filed.append(file_in(user, filing, now=now))
-            except InvalidInput as error:  # every invoice's problems named, then nothing filed
-                errors |= {f"{number} {key}": why for key, why in error.errors.items()}
+            except InvalidInput as error:  # every case's problems named, then nothing filed
+                errors |= {f"{lead} {key}": why for key, why in error.errors.items()}
         if errors:
             raise InvalidInput(errors)
     return filed
