@@ -34,6 +34,8 @@ def test_the_page_names_both_invoices_and_the_form_each_line_by_its_invoice(
     dispute, first, second = spanning
     page = text(web(cast.analyst).get(f"/disputes/{dispute.ref}"))
     assert "Invoices" in page and first.number in page and second.number in page
+    compared = page[page.index('id="case-comparison"') :]
+    assert f"{first.number} line 1" in compared and f"{second.number} line 2" in compared
     form = text(web(cast.analyst).get(f"/disputes/{dispute.ref}/actions", headers=HX))
     assert f"{first.number} line 1" in form and f"{second.number} line 2" in form
     names = set(re.findall(r'name="(line_credit_[^"]+)"', form))
